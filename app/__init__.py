@@ -1,0 +1,1 @@
+"""Ranked: a live leaderboard service (GraphQL over Redis sorted sets, PostgreSQL as truth)."""

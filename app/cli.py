@@ -1,0 +1,140 @@
+"""The ``ranked`` command line: serve, migrate, seed, rebuild, export-schema."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from app.settings import get_settings
+
+T = TypeVar("T")
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SCHEMA_FILE = Path("schema.graphql")
+
+cli = typer.Typer(
+    help="Ranked: a live leaderboard service.", no_args_is_help=True, add_completion=False
+)
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(levelname)s %(message)s")
+    return asyncio.run(main())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve GraphQL (and GraphiQL) at /graphql."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        ws_ping_interval=20,
+        log_level=settings.log_level,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every pending database migration (creates the schema on an empty database)."""
+    from aerich import Command
+
+    from app.db import tortoise_config
+
+    async def main() -> list[str]:
+        settings = get_settings()
+        if settings.effective_database_url.startswith("sqlite"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        config = tortoise_config(settings.effective_database_url)
+        async with Command(config, app="models", location=str(MIGRATIONS)) as command:
+            await command.init()
+            return await command.upgrade(run_in_transaction=True)
+
+    applied = _run(main)
+    typer.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@cli.command()
+def seed(
+    participants: Annotated[int, typer.Option(help="How many participants to add.", min=1)] = 100,
+    max_points: Annotated[int, typer.Option(help="Random points go from 0 to this.", min=0)] = 1000,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing if participants exist.")] = False,
+    batch: Annotated[int, typer.Option(help="Rows per transaction.", min=1)] = 10_000,
+    seed: Annotated[int | None, typer.Option(help="Random seed, for repeatable data.")] = None,
+) -> None:
+    """Add fake participants (Faker names, ages 13-90, addresses) with random points."""
+    from app.main import running
+    from app.participants.models import Participant
+    from app.participants.seeding import seed_participants
+
+    async def main() -> int:
+        async with running(get_settings()) as (deps, tenant):
+            if if_empty and await Participant.filter(tenant_id=tenant.id).exists():
+                return 0
+            with typer.progressbar(length=participants, label="seeding", file=sys.stderr) as bar:
+                return await seed_participants(
+                    deps, tenant.id, participants, max_points=max_points, batch=batch,
+                    seed=seed, progress=bar.update,
+                )  # fmt: skip
+
+    added = _run(main)
+    typer.echo(f"added {added} participants" if added else "participants exist; nothing seeded")
+
+
+@cli.command()
+def rebuild(
+    leaderboard: Annotated[str | None, typer.Option(help="Only this board key.")] = None,
+) -> None:
+    """Rebuild Redis rankings from the database (after a flush, a restore, or drift)."""
+    from app.leaderboards.service import active_boards
+    from app.main import running
+    from app.ranking.rebuild import rebuild_board
+
+    async def main() -> None:
+        settings = get_settings()
+        async with running(settings) as (deps, _tenant):
+            for board in await active_boards():
+                if leaderboard is None or board.key == leaderboard:
+                    count = await rebuild_board(
+                        deps.store, board, clean=True, batch=settings.rebuild_batch
+                    )
+                    typer.echo(f"tenant {board.tenant_id} {board.key}/{board.period}: {count}")
+
+    _run(main)
+
+
+@cli.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
+    check: Annotated[bool, typer.Option(help="Fail if the file differs; write nothing.")] = False,
+) -> None:
+    """Write the GraphQL schema (SDL) generated from the code."""
+    from app.graphql.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if check:
+        if not output.exists() or output.read_text() != sdl:
+            typer.echo(f"{output} is out of date: run `ranked export-schema`", err=True)
+            raise typer.Exit(1)
+        return
+    output.write_text(sdl)
+    typer.echo(f"wrote {output}")
+
+
+def main() -> None:
+    cli()

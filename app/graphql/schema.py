@@ -1,0 +1,54 @@
+"""The schema, assembled from the domains' query and mutation types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
+
+from app.graphql.errors import ErrorCodes, is_unexpected, log
+from app.leaderboards.queries import LeaderboardQueries
+from app.participants.mutations import ParticipantMutations
+from app.participants.queries import ParticipantQueries
+from app.scoring.mutations import ScoringMutations
+from app.settings import Settings
+
+
+@strawberry.type
+class Query(ParticipantQueries, LeaderboardQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(ParticipantMutations, ScoringMutations):
+    pass
+
+
+class RankedSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only the errors that are bugs; client mistakes are not worth a traceback."""
+        for error in errors:
+            if is_unexpected(error):
+                log.error("unexpected error", exc_info=error.original_error)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    extensions: list[Callable[[], Any]] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ErrorCodes(debug=settings.debug),
+    ]
+    return RankedSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,158 @@
+"""Reading rankings: pages, one entry, the neighbourhood of an entry, score groups.
+
+Ranks and scores come from Redis in one script call per read; participant details come from
+the database in one query per read (never one per entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from app.db import fetch
+from app.deps import Deps
+from app.participants.service import ParticipantView, get_participants
+from app.ranking.keys import BoardRef
+from app.ranking.store import Cursor, RankedRow, RankingNotReady, Window
+
+T = TypeVar("T")
+
+READY_WAIT_SECONDS = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    rank: int
+    score: float
+    participant: ParticipantView
+    cursor: Cursor
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesPage:
+    entries: list[EntryView]
+    total: int
+    has_next: bool
+    has_previous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreGroupView:
+    score: float
+    count: int
+    average_age: float | None
+
+
+async def _when_ready(deps: Deps, board: BoardRef, read: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await read()
+    except RankingNotReady:
+        await deps.keeper.wait_ready(board, READY_WAIT_SECONDS)
+        return await read()
+
+
+async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]:
+    people = await get_participants(tenant_id, [r.participant_id for r in rows])
+    # A participant deleted between the two reads is skipped rather than shown half-known.
+    return [
+        EntryView(r.rank, r.score, people[r.participant_id], Cursor(r.stored, r.participant_id))
+        for r in rows
+        if r.participant_id in people
+    ]
+
+
+async def page(deps: Deps, board: BoardRef, first: int, after: Cursor | None) -> EntriesPage:
+    """``first`` entries from the top, or after ``after`` (stable while scores move)."""
+
+    async def read() -> Window:
+        if after is None:
+            return await deps.store.window_from(board, 0, first)
+        return await deps.store.window_after(board, after, first)
+
+    window = await _when_ready(deps, board, read)
+    entries = await _hydrate(board.tenant_id, window.rows)
+    return EntriesPage(
+        entries,
+        window.total,
+        has_next=window.start + len(window.rows) < window.total,
+        has_previous=window.start > 0,
+    )
+
+
+async def size(deps: Deps, board: BoardRef) -> int:
+    """How many participants the board ranks."""
+    window = await _when_ready(deps, board, lambda: deps.store.window_from(board, 0, 0))
+    return window.total
+
+
+async def around(deps: Deps, board: BoardRef, participant_id: int, radius: int) -> list[EntryView]:
+    """The participant's entry with up to ``radius`` entries above and below; [] if unranked."""
+    window = await _when_ready(
+        deps, board, lambda: deps.store.window_around(board, participant_id, radius)
+    )
+    return [] if window is None else await _hydrate(board.tenant_id, window.rows)
+
+
+async def scores_and_ranks(
+    deps: Deps, board: BoardRef, participant_ids: Sequence[int]
+) -> dict[int, tuple[float, int] | None]:
+    """``(score, rank)`` per participant, None for those not on the board. One Redis call."""
+    return await _when_ready(deps, board, lambda: deps.store.entries(board, participant_ids))
+
+
+async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[float, int] | None:
+    """``(score, rank)`` computed by the database: the fallback while Redis is away."""
+    better = ">" if board.higher_is_better else "<"
+    rows = await fetch(
+        "SELECT s.score, (SELECT COUNT(*) FROM standings o WHERE o.leaderboard_id = s.leaderboard_id"
+        f" AND o.period = s.period AND o.score {better} s.score) + 1 AS rank"
+        " FROM standings s WHERE s.leaderboard_id = $1 AND s.period = $2 AND s.participant_id = $3",
+        [board.leaderboard_id, board.period, participant_id],
+    )
+    return (float(rows[0]["score"]), int(rows[0]["rank"])) if rows else None
+
+
+async def score_groups(
+    board: BoardRef, first: int, below: float | None
+) -> list[ScoreGroupView]:
+    """Participants grouped by score, best first, with exact average ages (2 decimals)."""
+    order, compare = ("DESC", "<") if board.higher_is_better else ("ASC", ">")
+    condition = f" AND s.score {compare} $3" if below is not None else ""
+    values: list[object] = [board.leaderboard_id, board.period]
+    if below is not None:
+        values.append(below)
+    values.append(first)
+    rows = await fetch(
+        "SELECT s.score AS score, COUNT(*) AS n, SUM(p.age) AS age_sum, COUNT(p.age) AS age_n"
+        " FROM standings s JOIN participants p ON p.id = s.participant_id"
+        f" WHERE s.leaderboard_id = $1 AND s.period = $2{condition}"
+        f" GROUP BY s.score ORDER BY s.score {order} LIMIT ${len(values)}",
+        values,
+    )
+    return [
+        ScoreGroupView(float(r["score"]) + 0.0, int(r["n"]), _average(r["age_sum"], r["age_n"]))
+        for r in rows
+    ]
+
+
+def _average(total: int | None, count: int) -> float | None:
+    if not count or total is None:
+        return None
+    exact = Decimal(int(total)) / Decimal(int(count))
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+async def participants_with_score(
+    board: BoardRef, score: float, first: int, after_id: int | None
+) -> tuple[list[ParticipantView], bool]:
+    """Participants whose score equals ``score``, in id order (keyset), and whether more follow."""
+    rows = await fetch(
+        "SELECT participant_id FROM standings WHERE leaderboard_id = $1 AND period = $2"
+        " AND score = $3 AND participant_id > $4 ORDER BY participant_id LIMIT $5",
+        [board.leaderboard_id, board.period, score, after_id or 0, first + 1],
+    )
+    ids = [r["participant_id"] for r in rows[:first]]
+    people = await get_participants(board.tenant_id, ids)
+    return [people[i] for i in ids if i in people], len(rows) > first

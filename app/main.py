@@ -1,0 +1,94 @@
+"""The ASGI application: ``create_app(settings)`` wires ORM, Redis, the keeper and GraphQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from app.connections import embedded_redis_url, redis_client
+from app.context import Context
+from app.db import database
+from app.deps import Deps
+from app.graphql.schema import build_schema
+from app.ranking.keeper import RankingKeeper
+from app.ranking.store import RankingStore
+from app.settings import Settings, get_settings
+from app.tenancy.service import TenantRef, ensure_tenant
+
+log = logging.getLogger(__name__)
+
+
+class RankedGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with the service's context; wired up by the lifespan."""
+
+    deps: Deps
+    tenant: TenantRef
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Any = None
+    ) -> Context:
+        return Context(self.deps, self.tenant, request, response)
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[tuple[Deps, TenantRef]]:
+    """Everything a process needs to serve: ORM, Redis, ranking keeper, default tenant."""
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(database(settings))
+        url = await stack.enter_async_context(embedded_redis_url(settings))
+        redis = redis_client(url)
+        stack.push_async_callback(redis.aclose)
+        store = RankingStore(redis, settings.redis_prefix)
+        keeper = RankingKeeper(
+            store, batch=settings.rebuild_batch, interval=settings.reconcile_interval
+        )
+        tenant = await ensure_tenant(settings.default_tenant)
+        yield Deps(settings, store, keeper), tenant
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    graphql = RankedGraphQL(
+        build_schema(settings),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        keep_alive=True,
+        keep_alive_interval=15,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with running(settings) as (deps, tenant):
+            graphql.deps, graphql.tenant = deps, tenant
+            app.state.deps = deps
+            keeper = asyncio.create_task(deps.keeper.run(), name="ranking-keeper")
+            try:
+                yield
+            finally:
+                keeper.cancel()
+                await asyncio.gather(keeper, return_exceptions=True)
+
+    async def health(request: Request) -> JSONResponse:
+        deps: Deps = request.app.state.deps
+        try:
+            await deps.store.redis.ping()
+            redis_ok = True
+        except Exception:  # noqa: BLE001 - health reports, never raises
+            redis_ok = False
+        return JSONResponse({"status": "ok" if redis_ok else "degraded", "redis": redis_ok})
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/health", health),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,26 @@
+"""The participant table: who can be ranked."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Participant(Model):
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Tenant", related_name="participants", on_delete=fields.RESTRICT
+    )
+    external_id = fields.CharField(max_length=200, null=True)
+    name = fields.CharField(max_length=200)
+    age = fields.SmallIntField(null=True)
+    address = fields.CharField(max_length=500, default="")
+    participant_type = fields.CharField(max_length=32, default="individual")
+    metadata: fields.Field[dict] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "participants"
+        unique_together = (("tenant", "external_id"),)
+        indexes = (("tenant", "id"),)

@@ -1,0 +1,138 @@
+"""Participants: add, edit, delete, look up, list.
+
+Adding a participant gives it a zero standing on every active board of its tenant, so it is
+ranked at once; deleting it deletes its events and standings and removes it from every
+ranking in Redis (with a tombstone, so a late concurrent write cannot bring it back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.deps import Deps
+from app.errors import Conflict, NotFound
+from app.leaderboards.service import active_boards
+from app.participants.models import Participant
+from app.participants.validation import ParticipantFields, clean_fields
+from app.ranking.store import Standing
+from app.scoring.models import Standing as StandingRow
+
+VIEW_FIELDS = (
+    "id",
+    "external_id",
+    "name",
+    "age",
+    "address",
+    "participant_type",
+    "metadata",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantView:
+    id: int
+    external_id: str | None
+    name: str
+    age: int | None
+    address: str
+    participant_type: str
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantPage:
+    items: list[ParticipantView]
+    has_next: bool
+    total: int
+
+
+def _view(row: dict[str, Any]) -> ParticipantView:
+    return ParticipantView(**{f: row[f] for f in VIEW_FIELDS})
+
+
+async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields) -> ParticipantView:
+    """Create a participant with zero points on every active board; ranked immediately."""
+    values = clean_fields(fields, creating=True)
+    boards = await active_boards(tenant_id)
+    now = datetime.now(UTC)
+    try:
+        async with in_transaction() as conn:
+            row = await Participant.create(using_db=conn, tenant_id=tenant_id, **values)
+            await StandingRow.bulk_create(
+                [
+                    StandingRow(
+                        tenant_id=tenant_id,
+                        leaderboard_id=b.leaderboard_id,
+                        period=b.period,
+                        participant_id=row.id,
+                        score=0.0,
+                        version=1,
+                        updated_at=now,
+                    )
+                    for b in boards
+                ],
+                using_db=conn,
+            )
+    except IntegrityError as exc:
+        raise Conflict("A participant with this externalId already exists.") from exc
+    for board in boards:
+        await deps.keeper.project(board, [Standing(row.id, 0.0, 1)])
+    return (await get_participants(tenant_id, [row.id]))[row.id]
+
+
+async def update_participant(
+    tenant_id: int, participant_id: int, fields: ParticipantFields
+) -> ParticipantView:
+    """Change the given fields of a participant; its scores are untouched."""
+    values = clean_fields(fields, creating=False)
+    if values:
+        try:
+            updated = await Participant.filter(id=participant_id, tenant_id=tenant_id).update(
+                **values, updated_at=datetime.now(UTC)
+            )
+        except IntegrityError as exc:
+            raise Conflict("A participant with this externalId already exists.") from exc
+        if not updated:
+            raise NotFound(f"No participant with id {participant_id}.")
+    found = await get_participants(tenant_id, [participant_id])
+    if participant_id not in found:
+        raise NotFound(f"No participant with id {participant_id}.")
+    return found[participant_id]
+
+
+async def delete_participant(deps: Deps, tenant_id: int, participant_id: int) -> None:
+    """Delete a participant, its score events and standings, and remove it from rankings."""
+    boards = await active_boards(tenant_id)
+    deleted = await Participant.filter(id=participant_id, tenant_id=tenant_id).delete()
+    if not deleted:
+        raise NotFound(f"No participant with id {participant_id}.")
+    for board in boards:
+        await deps.keeper.remove(board, [participant_id])
+
+
+async def get_participants(tenant_id: int, ids: Sequence[int]) -> dict[int, ParticipantView]:
+    """The participants with these ids (absent ones are missing from the result)."""
+    if not ids:
+        return {}
+    rows = await Participant.filter(tenant_id=tenant_id, id__in=list(ids)).values(*VIEW_FIELDS)
+    return {r["id"]: _view(r) for r in rows}
+
+
+async def list_participants(tenant_id: int, first: int, after_id: int | None) -> ParticipantPage:
+    """Participants in id order, ``first`` after ``after_id`` (keyset pagination)."""
+    query = Participant.filter(tenant_id=tenant_id)
+    total = await query.count()
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    rows = await query.order_by("id").limit(first + 1).values(*VIEW_FIELDS)
+    return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)

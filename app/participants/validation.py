@@ -1,0 +1,84 @@
+"""Validation of participant input: every rule a client can break, with a clear message."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.errors import BadUserInput
+
+MAX_NAME = 200
+MAX_ADDRESS = 500
+MAX_EXTERNAL_ID = 200
+MIN_AGE, MAX_AGE = 0, 150
+MAX_METADATA_BYTES = 16_384
+
+UNSET: Any = object()
+
+
+@dataclass
+class ParticipantFields:
+    """Fields to write; ``UNSET`` means "leave as is" (updates)."""
+
+    name: Any = UNSET
+    age: Any = UNSET
+    address: Any = UNSET
+    external_id: Any = UNSET
+    metadata: Any = UNSET
+
+
+def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]:
+    """The validated column values of ``fields``; raises :class:`BadUserInput`."""
+    values: dict[str, Any] = {}
+    if fields.name is not UNSET or creating:
+        values["name"] = _name(fields.name)
+    if fields.age is not UNSET and fields.age is not None:
+        values["age"] = _age(fields.age)
+    elif fields.age is None and not creating:
+        values["age"] = None
+    if fields.address is not UNSET:
+        values["address"] = _bounded("address", fields.address or "", MAX_ADDRESS)
+    if fields.external_id is not UNSET:
+        ext = fields.external_id
+        values["external_id"] = (
+            None if ext is None else _bounded("externalId", ext, MAX_EXTERNAL_ID, empty=False)
+        )
+    if fields.metadata is not UNSET:
+        values["metadata"] = _metadata(fields.metadata)
+    return values
+
+
+def _name(name: Any) -> str:
+    if name is UNSET or name is None:
+        raise BadUserInput("name is required.", field="name")
+    return _bounded("name", name, MAX_NAME, empty=False)
+
+
+def _bounded(what: str, value: str, limit: int, *, empty: bool = True) -> str:
+    text = value.strip()
+    if not empty and not text:
+        raise BadUserInput(f"{what} must not be empty.", field=what)
+    if len(text) > limit:
+        raise BadUserInput(f"{what} must be at most {limit} characters.", field=what)
+    if any(ord(c) < 32 and c not in "\t\n" for c in text):
+        raise BadUserInput(f"{what} must not contain control characters.", field=what)
+    return text
+
+
+def _age(age: int) -> int:
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise BadUserInput(f"age must be between {MIN_AGE} and {MAX_AGE}.", field="age")
+    return age
+
+
+def _metadata(metadata: Any) -> dict[str, Any]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise BadUserInput("metadata must be a JSON object.", field="metadata")
+    if len(json.dumps(metadata)) > MAX_METADATA_BYTES:
+        raise BadUserInput(
+            f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON.", field="metadata"
+        )
+    return metadata

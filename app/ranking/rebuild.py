@@ -1,0 +1,95 @@
+"""Rebuilding rankings in Redis from the standings in the database.
+
+A rebuild merges every standing into the live keys through the versioned ``PROJECT`` script,
+so writes that land while it runs are never overwritten by older data, and deletions made
+meanwhile stay deleted. A *clean* rebuild drops the keys first (readers get "not ready" until
+it finishes); a repair keeps serving and afterwards prunes members the database no longer has.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from redis.exceptions import LockError, RedisError
+
+from app.db import fetch
+from app.errors import Unavailable
+from app.leaderboards.models import Leaderboard
+from app.ranking.keys import BoardRef, participant_id
+from app.ranking.store import RankingStore, Standing
+from app.scoring.models import Standing as StandingRow
+
+log = logging.getLogger(__name__)
+
+LOCK_SECONDS = 600
+
+
+async def rebuild_board(store: RankingStore, board: BoardRef, *, clean: bool, batch: int) -> int:
+    """Rebuild one board; returns how many participants it ranks. Serialised across processes."""
+    keys = store.keys(board)
+    lock = store.redis.lock(keys.rebuild_lock, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
+    try:
+        async with lock:
+            started = datetime.now(UTC)
+            if clean:
+                await store.redis.delete(keys.scores, keys.versions, keys.ready)
+            count = await _merge_from_database(store, board, batch)
+            if not clean:
+                await _prune_missing(store, board, batch)
+            await store.redis.set(keys.ready, started.isoformat())
+    except (RedisError, LockError) as exc:
+        raise Unavailable("Redis is unavailable; the rebuild did not finish.") from exc
+    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__lte=started).update(
+        dirty_since=None
+    )
+    log.info("rebuilt %s/%s/%s: %d participants", board.tenant_id, board.key, board.period, count)
+    return count
+
+
+async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int) -> int:
+    count, after = 0, 0
+    while True:
+        rows = await fetch(
+            "SELECT participant_id, score, version FROM standings"
+            " WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
+            " ORDER BY participant_id LIMIT $4",
+            [board.leaderboard_id, board.period, after, batch],
+        )
+        if not rows:
+            return count
+        await store.project(
+            board, (Standing(r["participant_id"], r["score"], r["version"]) for r in rows)
+        )
+        count += len(rows)
+        after = rows[-1]["participant_id"]
+
+
+async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> None:
+    """Remove ranked members that have no standing in the database any more."""
+    keys = store.keys(board)
+    async for chunk in _scan_members(store, keys.scores, batch):
+        pids = [participant_id(m) for m in chunk]
+        present = set(
+            await StandingRow.filter(
+                leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
+            ).values_list("participant_id", flat=True)
+        )
+        await store.remove(board, (p for p in pids if p not in present))
+
+
+async def _scan_members(store: RankingStore, key: str, batch: int):  # type: ignore[no-untyped-def]
+    cursor = 0
+    while True:
+        cursor, items = await store.redis.zscan(key, cursor, count=batch)
+        if items:
+            yield [m for m, _ in items]
+        if cursor == 0:
+            return
+
+
+async def mark_dirty(board: BoardRef) -> None:
+    """Record durably that Redis missed a committed change to ``board``."""
+    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__isnull=True).update(
+        dirty_since=datetime.now(UTC)
+    )

@@ -1,0 +1,58 @@
+"""Score events (the append-only audit log) and standings (aggregates derived from them).
+
+A standing is one participant's score on one leaderboard for one period. It is updated in
+the same transaction as the event that changes it, and its ``version`` grows with every
+change so that Redis can apply projections in commit order (see ``app.ranking.store``).
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ScoreEvent(Model):
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Tenant", related_name="score_events", on_delete=fields.RESTRICT
+    )
+    participant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Participant", related_name="score_events", on_delete=fields.CASCADE
+    )
+    metric: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Metric", related_name="events", on_delete=fields.RESTRICT
+    )
+    value = fields.FloatField()
+    occurred_at = fields.DatetimeField()
+    source = fields.CharField(max_length=64)
+    source_id = fields.CharField(max_length=200)
+    action_type = fields.CharField(max_length=64, default="")
+    context: fields.Field[dict] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "score_events"
+        unique_together = (("tenant", "source", "source_id"),)
+        indexes = (("participant", "occurred_at"), ("tenant", "metric", "occurred_at"))
+
+
+class Standing(Model):
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Tenant", related_name="standings", on_delete=fields.RESTRICT
+    )
+    leaderboard: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Leaderboard", related_name="standings", on_delete=fields.CASCADE
+    )
+    period = fields.CharField(max_length=16)
+    participant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Participant", related_name="standings", on_delete=fields.CASCADE
+    )
+    score = fields.FloatField(default=0)
+    version = fields.BigIntField(default=1)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "standings"
+        unique_together = (("leaderboard", "period", "participant"),)
+        indexes = (("leaderboard", "period", "score"), ("leaderboard", "period", "updated_at"))

