@@ -46,4 +46,5 @@ def redis_client(url: str, **options: Any) -> Redis:
     options.setdefault("socket_timeout", 5)
     options.setdefault("socket_connect_timeout", 2)
     options.setdefault("health_check_interval", 15)
-    return Redis.from_url(url, **options)
+    client: Redis = Redis.from_url(url, **options)
+    return client

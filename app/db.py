@@ -29,9 +29,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise/aerich configuration for ``database_url``."""
     return {
         "connections": {"default": database_url},
-        "apps": {
-            "models": {"models": [*MODELS, "aerich.models"], "default_connection": "default"}
-        },
+        "apps": {"models": {"models": [*MODELS, "aerich.models"], "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -52,7 +50,8 @@ async def database(settings: Settings) -> AsyncIterator[None]:
 
 
 def connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
 
 
 def is_sqlite(conn: BaseDBAsyncClient | None = None) -> bool:

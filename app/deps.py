@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from redis.asyncio import Redis
+
+from app.ranking.keeper import RankingKeeper
 from app.ranking.store import RankingStore
 from app.settings import Settings
-
-if TYPE_CHECKING:
-    from app.ranking.keeper import RankingKeeper
 
 
 @dataclass(frozen=True)
@@ -17,3 +16,12 @@ class Deps:
     settings: Settings
     store: RankingStore
     keeper: RankingKeeper
+
+
+def build_deps(settings: Settings, redis: Redis) -> Deps:
+    """The services of one process, over an open Redis client."""
+    store = RankingStore(redis, settings.redis_prefix)
+    keeper = RankingKeeper(
+        store, batch=settings.rebuild_batch, interval=settings.reconcile_interval
+    )
+    return Deps(settings, store, keeper)

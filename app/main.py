@@ -18,10 +18,8 @@ from strawberry.asgi import GraphQL
 from app.connections import embedded_redis_url, redis_client
 from app.context import Context
 from app.db import database
-from app.deps import Deps
+from app.deps import Deps, build_deps
 from app.graphql.schema import build_schema
-from app.ranking.keeper import RankingKeeper
-from app.ranking.store import RankingStore
 from app.settings import Settings, get_settings
 from app.tenancy.service import TenantRef, ensure_tenant
 
@@ -34,9 +32,7 @@ class RankedGraphQL(GraphQL[Context, None]):
     deps: Deps
     tenant: TenantRef
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Any = None
-    ) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         return Context(self.deps, self.tenant, request, response)
 
 
@@ -48,12 +44,8 @@ async def running(settings: Settings) -> AsyncIterator[tuple[Deps, TenantRef]]:
         url = await stack.enter_async_context(embedded_redis_url(settings))
         redis = redis_client(url)
         stack.push_async_callback(redis.aclose)
-        store = RankingStore(redis, settings.redis_prefix)
-        keeper = RankingKeeper(
-            store, batch=settings.rebuild_batch, interval=settings.reconcile_interval
-        )
         tenant = await ensure_tenant(settings.default_tenant)
-        yield Deps(settings, store, keeper), tenant
+        yield build_deps(settings, redis), tenant
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

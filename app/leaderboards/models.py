@@ -7,23 +7,27 @@ tables rather than replace them.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
+if TYPE_CHECKING:
+    from app.tenancy.models import Tenant
 
-class Aggregation(str, Enum):
+
+class Aggregation(StrEnum):
     SUM = "SUM"
 
 
-class TimeWindow(str, Enum):
+class TimeWindow(StrEnum):
     ALL_TIME = "ALL_TIME"
 
 
 class Metric(Model):
     id = fields.IntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="metrics", on_delete=fields.RESTRICT
     )
     key = fields.CharField(max_length=64)
@@ -41,7 +45,7 @@ class Metric(Model):
 
 class Leaderboard(Model):
     id = fields.IntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="leaderboards", on_delete=fields.RESTRICT
     )
     key = fields.CharField(max_length=64)
@@ -62,13 +66,13 @@ class Leaderboard(Model):
 
 class LeaderboardMetric(Model):
     id = fields.IntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="leaderboard_metrics", on_delete=fields.RESTRICT
     )
-    leaderboard: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    leaderboard: fields.ForeignKeyRelation[Leaderboard] = fields.ForeignKeyField(
         "models.Leaderboard", related_name="metrics", on_delete=fields.CASCADE
     )
-    metric: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    metric: fields.ForeignKeyRelation[Metric] = fields.ForeignKeyField(
         "models.Metric", related_name="leaderboards", on_delete=fields.RESTRICT
     )
     weight = fields.FloatField(default=1.0)

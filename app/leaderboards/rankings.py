@@ -106,17 +106,16 @@ async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[flo
     """``(score, rank)`` computed by the database: the fallback while Redis is away."""
     better = ">" if board.higher_is_better else "<"
     rows = await fetch(
-        "SELECT s.score, (SELECT COUNT(*) FROM standings o WHERE o.leaderboard_id = s.leaderboard_id"
-        f" AND o.period = s.period AND o.score {better} s.score) + 1 AS rank"
+        "SELECT s.score, (SELECT COUNT(*) FROM standings o"
+        " WHERE o.leaderboard_id = s.leaderboard_id AND o.period = s.period"
+        f" AND o.score {better} s.score) + 1 AS rank"
         " FROM standings s WHERE s.leaderboard_id = $1 AND s.period = $2 AND s.participant_id = $3",
         [board.leaderboard_id, board.period, participant_id],
     )
     return (float(rows[0]["score"]), int(rows[0]["rank"])) if rows else None
 
 
-async def score_groups(
-    board: BoardRef, first: int, below: float | None
-) -> list[ScoreGroupView]:
+async def score_groups(board: BoardRef, first: int, below: float | None) -> list[ScoreGroupView]:
     """Participants grouped by score, best first, with exact average ages (2 decimals)."""
     order, compare = ("DESC", "<") if board.higher_is_better else ("ASC", ">")
     condition = f" AND s.score {compare} $3" if below is not None else ""

@@ -32,7 +32,9 @@ EntryConnection = Connection[LeaderboardEntry]
 
 
 def entry_connection(page: rankings.EntriesPage) -> Connection[LeaderboardEntry]:
-    edges = [Edge(cursor=rank_cursor(e.cursor), node=LeaderboardEntry.from_view(e)) for e in page.entries]
+    edges = [
+        Edge(cursor=rank_cursor(e.cursor), node=LeaderboardEntry.from_view(e)) for e in page.entries
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -107,7 +109,9 @@ class Leaderboard:
         return entry_connection(page)
 
     @strawberry.field(description="The participant's entry; null if not ranked here.")
-    async def entry(self, info: GraphQLInfo, participant_id: strawberry.ID) -> LeaderboardEntry | None:
+    async def entry(
+        self, info: GraphQLInfo, participant_id: strawberry.ID
+    ) -> LeaderboardEntry | None:
         pid = parse_id(participant_id, name="participantId")
         window = await rankings.around(info.context.deps, self.info.ref, pid, 0)
         return LeaderboardEntry.from_view(window[0]) if window else None
@@ -121,5 +125,7 @@ class Leaderboard:
         if not 0 <= radius <= deps.settings.max_radius:
             cap = deps.settings.max_radius
             raise BadUserInput(f"radius must be between 0 and {cap}.", field="radius", max=cap)
-        return [LeaderboardEntry.from_view(e) for e in await rankings.around(deps, self.info.ref, pid, radius)]
-
+        return [
+            LeaderboardEntry.from_view(e)
+            for e in await rankings.around(deps, self.info.ref, pid, radius)
+        ]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from app.tenancy.models import Tenant
 
 
 class Participant(Model):
     id = fields.BigIntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="participants", on_delete=fields.RESTRICT
     )
     external_id = fields.CharField(max_length=200, null=True)
@@ -16,7 +21,7 @@ class Participant(Model):
     age = fields.SmallIntField(null=True)
     address = fields.CharField(max_length=500, default="")
     participant_type = fields.CharField(max_length=32, default="individual")
-    metadata: fields.Field[dict] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    metadata: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -67,8 +67,8 @@ async def seed_participants(
             )  # fmt: skip
             await _insert(
                 conn, "score_events", EVENT_COLUMNS,
-                [(tenant_id, i, points_metric, float(v), now, "seed", f"{run}:{i}", "seed", "{}", now)
-                 for i, v in zip(ids, points, strict=True) if v],
+                [(tenant_id, i, points_metric, float(v), now, "seed", f"{run}:{i}", "seed", "{}",
+                  now) for i, v in zip(ids, points, strict=True) if v],
             )  # fmt: skip
             fed = dict(await boards_fed_by(tenant_id, points_metric, conn))
             await _insert(
@@ -107,12 +107,12 @@ async def _insert(
         return
     if is_sqlite(conn):
         marks = ", ".join("?" * len(columns))
-        rows = [tuple(_sqlite_value(v) for v in r) for r in rows]
         await conn.execute_many(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+            [[_sqlite_value(v) for v in r] for r in rows],
         )
         return
-    raw: Any = conn._connection  # type: ignore[attr-defined]  # the transaction's asyncpg conn
+    raw: Any = conn._connection  # the transaction's asyncpg connection
     await raw.copy_records_to_table(table, records=rows, columns=list(columns))
 
 

@@ -43,7 +43,7 @@ class Participant:
             age=v.age,
             address=v.address,
             participant_type=v.participant_type,
-            metadata=v.metadata,
+            metadata=JSON(v.metadata),
             created_at=v.created_at,
             updated_at=v.updated_at,
         )

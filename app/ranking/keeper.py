@@ -8,6 +8,7 @@ projected (``dirty_since``). Readers that hit a board being rebuilt wait a momen
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -36,7 +37,7 @@ class RankingKeeper:
                 rebuild_board(self.store, board, clean=clean, batch=self.batch)
             )
             self._rebuilds[board] = task
-            task.add_done_callback(lambda t, b=board: self._forget(b, t))
+            task.add_done_callback(functools.partial(self._forget, board))
         return task
 
     def _forget(self, board: BoardRef, task: asyncio.Task[int]) -> None:
@@ -45,11 +46,11 @@ class RankingKeeper:
         if not task.cancelled() and task.exception() is not None:
             log.warning("rebuild of %s failed: %s", board.key, task.exception())
 
-    async def wait_ready(self, board: BoardRef, timeout: float) -> None:
-        """Rebuild a board that is not ready, waiting up to ``timeout`` seconds for it."""
+    async def wait_ready(self, board: BoardRef, seconds: float) -> None:
+        """Rebuild a board that is not ready, waiting up to ``seconds`` for it."""
         task = self.rebuild(board, clean=True)
         try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
+            await asyncio.wait_for(asyncio.shield(task), seconds)
         except TimeoutError:
             raise Unavailable("This ranking is being rebuilt; retry in a few seconds.") from None
 

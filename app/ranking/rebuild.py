@@ -70,11 +70,10 @@ async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> No
     keys = store.keys(board)
     async for chunk in _scan_members(store, keys.scores, batch):
         pids = [participant_id(m) for m in chunk]
-        present = set(
-            await StandingRow.filter(
-                leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
-            ).values_list("participant_id", flat=True)
-        )
+        rows = await StandingRow.filter(
+            leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
+        ).values("participant_id")
+        present = {int(r["participant_id"]) for r in rows}
         await store.remove(board, (p for p in pids if p not in present))
 
 

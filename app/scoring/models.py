@@ -7,19 +7,26 @@ change so that Redis can apply projections in commit order (see ``app.ranking.st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from app.leaderboards.models import Leaderboard, Metric
+    from app.participants.models import Participant
+    from app.tenancy.models import Tenant
 
 
 class ScoreEvent(Model):
     id = fields.BigIntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="score_events", on_delete=fields.RESTRICT
     )
-    participant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    participant: fields.ForeignKeyRelation[Participant] = fields.ForeignKeyField(
         "models.Participant", related_name="score_events", on_delete=fields.CASCADE
     )
-    metric: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    metric: fields.ForeignKeyRelation[Metric] = fields.ForeignKeyField(
         "models.Metric", related_name="events", on_delete=fields.RESTRICT
     )
     value = fields.FloatField()
@@ -27,7 +34,7 @@ class ScoreEvent(Model):
     source = fields.CharField(max_length=64)
     source_id = fields.CharField(max_length=200)
     action_type = fields.CharField(max_length=64, default="")
-    context: fields.Field[dict] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    context: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -38,14 +45,14 @@ class ScoreEvent(Model):
 
 class Standing(Model):
     id = fields.BigIntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "models.Tenant", related_name="standings", on_delete=fields.RESTRICT
     )
-    leaderboard: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    leaderboard: fields.ForeignKeyRelation[Leaderboard] = fields.ForeignKeyField(
         "models.Leaderboard", related_name="standings", on_delete=fields.CASCADE
     )
     period = fields.CharField(max_length=16)
-    participant: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    participant: fields.ForeignKeyRelation[Participant] = fields.ForeignKeyField(
         "models.Participant", related_name="standings", on_delete=fields.CASCADE
     )
     score = fields.FloatField(default=0)

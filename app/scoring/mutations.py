@@ -25,7 +25,10 @@ class ScoringMutations:
     ) -> LeaderboardEntry:
         ctx = info.context
         entry = await service.adjust_points(
-            ctx.deps, ctx.tenant.id, parse_id(participant_id, name="participantId"), delta,
+            ctx.deps,
+            ctx.tenant.id,
+            parse_id(participant_id, name="participantId"),
+            delta,
             idempotency_key,
         )
         return LeaderboardEntry.from_view(entry)

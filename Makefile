@@ -1,0 +1,47 @@
+# The project's commands. CI runs `make test` (see .ci/run).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Participants `make run` seeds into an empty database.
+DEMO_PARTICIPANTS ?= 200
+
+.PHONY: install run serve migrate lint format schema test test-fast bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the locked dependencies
+
+run: install  ## migrate, seed demo data if empty, serve on HOST:PORT (default 127.0.0.1:8000)
+	$(BIN)/ranked migrate
+	$(BIN)/ranked seed --participants $(DEMO_PARTICIPANTS) --if-empty
+	$(BIN)/ranked serve
+
+lint: install  ## ruff, ruff format, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: install  ## regenerate schema.graphql from the code
+	$(BIN)/ranked export-schema
+
+test: lint  ## the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL)
+	$(BIN)/pytest -q
+
+test-fast: install  ## the suite without tests marked slow
+	$(BIN)/pytest -q -m "not slow"
+
+bench: install  ## benchmarks; prints a table and writes bench/results/*.json
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .ranked .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,170 @@
+"""Fixtures against the real services: PostgreSQL and Redis, never mocks.
+
+``TEST_POSTGRES_URL`` (an admin URL; default the local server's ``postgres`` database) and
+``TEST_REDIS_URL`` say where they are. The session migrates a fresh database with the
+project's own aerich migrations; every test gets emptied tables and its own Redis key
+prefix. An unreachable service fails the run: these tests are worthless without them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import pytest
+import redis as sync_redis
+from redis.asyncio import Redis
+from tortoise import Tortoise
+
+from app.connections import redis_client
+from app.context import Context
+from app.db import tortoise_config
+from app.deps import Deps, build_deps
+from app.graphql.schema import build_schema
+from app.settings import Settings
+from app.tenancy.service import TenantRef, ensure_tenant
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_DB = f"ranked_test_{os.getpid()}"
+TABLES = (
+    "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings"
+)
+
+
+def database_url(name: str) -> str:
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    try:
+        sync_redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except sync_redis.RedisError as exc:
+        pytest.exit(f"Redis is unreachable at {REDIS_URL}: {exc}", returncode=3)
+    import asyncio
+
+    async def check() -> None:
+        conn = await asyncpg.connect(ADMIN_URL, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(check())
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.exit(f"PostgreSQL is unreachable at {ADMIN_URL}: {exc}", returncode=3)
+
+
+async def recreate_database(name: str) -> str:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return database_url(name)
+
+
+async def drop_database(name: str) -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def migrate(url: str) -> list[str]:
+    """Apply the project's migrations to ``url`` exactly as ``ranked migrate`` does."""
+    from aerich import Command
+
+    from app.cli import MIGRATIONS
+
+    async with Command(tortoise_config(url), app="models", location=str(MIGRATIONS)) as command:
+        await command.init()
+        return await command.upgrade(run_in_transaction=True)
+
+
+@pytest.fixture(scope="session")
+async def db_url() -> AsyncIterator[str]:
+    url = await recreate_database(TEST_DB)
+    await migrate(url)
+    yield url
+    await drop_database(TEST_DB)
+
+
+@pytest.fixture(scope="session")
+async def orm(db_url: str) -> AsyncIterator[str]:
+    await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
+    yield db_url
+    await Tortoise.close_connections()
+
+
+@pytest.fixture
+async def clean_db(orm: str) -> str:
+    conn = Tortoise.get_connection("default")
+    await conn.execute_script(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    return orm
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = redis_client(REDIS_URL)
+    yield client
+    await client.aclose()
+
+
+async def delete_prefix(client: Redis, prefix: str) -> None:
+    async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        await client.delete(key)
+
+
+@pytest.fixture
+def settings(clean_db: str) -> Settings:
+    return Settings(
+        database_url=clean_db,
+        redis_url=REDIS_URL,
+        redis_prefix=f"rankedtest:{uuid.uuid4().hex[:10]}",
+        reconcile_interval=0.2,
+    )
+
+
+@pytest.fixture
+async def deps(settings: Settings, redis: Redis) -> AsyncIterator[Deps]:
+    yield build_deps(settings, redis)
+    await delete_prefix(redis, settings.redis_prefix)
+
+
+@pytest.fixture
+async def tenant(deps: Deps) -> TenantRef:
+    return await ensure_tenant("default")
+
+
+GQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def gql(deps: Deps, tenant: TenantRef) -> GQL:
+    """Execute a GraphQL operation through the real schema; returns the response as JSON."""
+    schema = build_schema(deps.settings)
+
+    async def execute(
+        query: str, variables: dict[str, Any] | None = None, *, as_tenant: TenantRef | None = None
+    ) -> dict[str, Any]:
+        result = await schema.execute(
+            query, variable_values=variables, context_value=Context(deps, as_tenant or tenant)
+        )
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [e.formatted for e in result.errors]
+        return response
+
+    return execute
+
+
+def error_code(response: dict[str, Any]) -> str:
+    """The ``extensions.code`` of the response's only error."""
+    errors = response.get("errors") or []
+    assert len(errors) == 1, response
+    code: str = errors[0]["extensions"]["code"]
+    return code
