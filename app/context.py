@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from app.deps import Deps
 from app.leaderboards import rankings
-from app.leaderboards.service import POINTS, BoardInfo, get_board
+from app.leaderboards.service import POINTS, BoardInfo
 from app.ranking.keys import BoardRef
 from app.tenancy.service import TenantRef
 
@@ -27,7 +27,7 @@ class Context:
     async def board(self, key: str) -> BoardInfo:
         """The tenant's active board ``key``, looked up once per request."""
         if key not in self._boards:
-            self._boards[key] = await get_board(self.tenant.id, key)
+            self._boards[key] = await self.deps.definitions.board(self.tenant.id, key)
         return self._boards[key]
 
     @property

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from app.leaderboards.definitions import Definitions
 from app.ranking.keeper import RankingKeeper
 from app.ranking.store import RankingStore
 from app.settings import Settings
@@ -16,6 +17,7 @@ class Deps:
     settings: Settings
     store: RankingStore
     keeper: RankingKeeper
+    definitions: Definitions
 
 
 def build_deps(settings: Settings, redis: Redis) -> Deps:
@@ -24,4 +26,4 @@ def build_deps(settings: Settings, redis: Redis) -> Deps:
     keeper = RankingKeeper(
         store, batch=settings.rebuild_batch, interval=settings.reconcile_interval
     )
-    return Deps(settings, store, keeper)
+    return Deps(settings, store, keeper, Definitions(settings.definition_cache_seconds))

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         default=5.0, description="Seconds between checks that Redis rankings match the database."
     )
     rebuild_batch: int = Field(default=10000, description="Rows per batch when rebuilding Redis.")
+    definition_cache_seconds: float = Field(
+        default=5.0, description="How long a process reuses leaderboard/metric definitions."
+    )
+    result_cache_size: int = Field(
+        default=512,
+        description="Query results kept per process, reused while the data is unchanged (0: off).",
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
     log_level: str = Field(default="info", description="Python logging level.")
 

@@ -7,9 +7,16 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.types import ExecutionContext
 
+from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.errors import ErrorCodes, is_unexpected, log
 from app.leaderboards.queries import LeaderboardQueries
 from app.participants.mutations import ParticipantMutations
@@ -40,12 +47,17 @@ class RankedSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    results = ResultStore(settings.result_cache_size)
     extensions: list[Callable[[], Any]] = [
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ErrorCodes(debug=settings.debug),
     ]
+    if settings.result_cache_size > 0:
+        extensions.append(lambda: ResultCache(results))
     return RankedSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 

@@ -22,8 +22,9 @@ class ParticipantMutations:
     async def update_participant(
         self, info: GraphQLInfo, id: strawberry.ID, input: UpdateParticipantInput
     ) -> Participant:
+        ctx = info.context
         view = await service.update_participant(
-            info.context.tenant.id, parse_id(id), input.to_fields()
+            ctx.deps, ctx.tenant.id, parse_id(id), input.to_fields()
         )
         return Participant.from_view(view)
 

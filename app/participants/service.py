@@ -7,6 +7,7 @@ ranking in Redis (with a tombstone, so a late concurrent write cannot bring it b
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,12 +17,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.deps import Deps
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, Unavailable
 from app.leaderboards.service import active_boards
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
+from app.ranking.rebuild import mark_dirty
 from app.ranking.store import Standing
 from app.scoring.models import Standing as StandingRow
+
+log = logging.getLogger(__name__)
 
 VIEW_FIELDS = (
     "id",
@@ -91,7 +95,7 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
 
 
 async def update_participant(
-    tenant_id: int, participant_id: int, fields: ParticipantFields
+    deps: Deps, tenant_id: int, participant_id: int, fields: ParticipantFields
 ) -> ParticipantView:
     """Change the given fields of a participant; its scores are untouched."""
     values = clean_fields(fields, creating=False)
@@ -104,6 +108,7 @@ async def update_participant(
             raise Conflict("A participant with this externalId already exists.") from exc
         if not updated:
             raise NotFound(f"No participant with id {participant_id}.")
+        await _touch(deps, tenant_id)
     found = await get_participants(tenant_id, [participant_id])
     if participant_id not in found:
         raise NotFound(f"No participant with id {participant_id}.")
@@ -136,3 +141,14 @@ async def list_participants(tenant_id: int, first: int, after_id: int | None) ->
         query = query.filter(id__gt=after_id)
     rows = await query.order_by("id").limit(first + 1).values(*VIEW_FIELDS)
     return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)
+
+
+async def _touch(deps: Deps, tenant_id: int) -> None:
+    """Invalidate cached reads of the tenant. If Redis is away, mark its boards for repair:
+    the repair bumps the version once Redis is back, so no stale read outlives the outage."""
+    try:
+        await deps.store.touch(tenant_id)
+    except Unavailable:
+        log.warning("could not bump the data version of tenant %s; marked for repair", tenant_id)
+        for board in await active_boards(tenant_id):
+            await mark_dirty(board)

@@ -8,6 +8,10 @@ A ranking lives in three keys that share one hash tag, so Lua scripts touch them
     {prefix}:{<tenant>:<board>:<period>}:ready     present once the set holds every standing
     {prefix}:{<tenant>:<board>:<period>}:rebuild   lock held while a rebuild runs
 
+and one key per tenant that every committed change of the tenant's data increments:
+
+    {prefix}:tenant:<tenant>:version               what read caches are keyed by
+
 Members are zero-padded so that byte order equals numeric order: within equal scores, Redis
 orders members lexicographically, which makes ties list oldest participant first.
 """
@@ -46,6 +50,10 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
         ready=f"{base}:ready",
         rebuild_lock=f"{base}:rebuild",
     )
+
+
+def tenant_version_key(prefix: str, tenant_id: int) -> str:
+    return f"{prefix}:tenant:{tenant_id}:version"
 
 
 def member(participant_id: int) -> str:

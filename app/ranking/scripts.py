@@ -86,3 +86,11 @@ for i = 1, #ARGV do
 end
 return out
 """
+
+# Bump a tenant's data version. KEYS: the version key. ARGV: the clock in nanoseconds.
+# A missing key (Redis flushed or restarted) starts again from the clock, so versions handed
+# out before the loss are never reused.
+BUMP_VERSION = """
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+return redis.call('INCR', KEYS[1])
+"""

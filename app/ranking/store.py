@@ -10,6 +10,7 @@ built surfaces as :class:`RankingNotReady` so the caller can rebuild it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,7 +20,14 @@ from redis.exceptions import RedisError
 
 from app.errors import Unavailable
 from app.ranking import scripts
-from app.ranking.keys import BoardKeys, BoardRef, board_keys, member, participant_id
+from app.ranking.keys import (
+    BoardKeys,
+    BoardRef,
+    board_keys,
+    member,
+    participant_id,
+    tenant_version_key,
+)
 
 T = TypeVar("T")
 
@@ -86,6 +94,7 @@ class RankingStore:
         self._project = redis.register_script(scripts.PROJECT)
         self._window = redis.register_script(scripts.WINDOW)
         self._entries = redis.register_script(scripts.ENTRIES)
+        self._bump = redis.register_script(scripts.BUMP_VERSION)
 
     def keys(self, board: BoardRef) -> BoardKeys:
         return board_keys(self.prefix, board)
@@ -127,11 +136,44 @@ class RankingStore:
         if not args:
             return 0
         keys = self.keys(board)
-        return int(await self._call(self._project, [keys.scores, keys.versions], args))
+
+        async def project_and_bump() -> int:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                await self._project(keys=[keys.scores, keys.versions], args=args, client=pipe)
+                await self._bump_in(pipe, board.tenant_id)
+                applied, _ = await pipe.execute()
+            return int(applied)
+
+        return await self._guard(project_and_bump)
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> int:
         """Remove participants for good (a deletion): later writes for them are ignored."""
         return await self.project(board, (Standing(p, None, TOMBSTONE_VERSION) for p in pids))
+
+    async def data_version(self, tenant_id: int) -> str:
+        """A token that changes whenever the tenant's data changes (for read caches).
+
+        After Redis loses the key, it restarts from the clock, so a token from before the
+        loss is never handed out again.
+        """
+        key = tenant_version_key(self.prefix, tenant_id)
+
+        async def read() -> str:
+            value = await self.redis.get(key)
+            if value is None:
+                await self.redis.set(key, time.time_ns(), nx=True)
+                value = await self.redis.get(key)
+            return str(value)
+
+        return await self._guard(read)
+
+    async def touch(self, tenant_id: int) -> None:
+        """Record that the tenant's data changed outside a ranking write."""
+        await self._guard(lambda: self._bump_in(self.redis, tenant_id))
+
+    async def _bump_in(self, client: Any, tenant_id: int) -> Any:
+        key = tenant_version_key(self.prefix, tenant_id)
+        return await self._bump(keys=[key], args=[time.time_ns()], client=client)
 
     async def is_ready(self, board: BoardRef) -> bool:
         return bool(await self._guard(lambda: self.redis.exists(self.keys(board).ready)))

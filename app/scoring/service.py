@@ -22,7 +22,7 @@ from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound, Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
-from app.leaderboards.service import POINTS, boards_fed_by, get_board, metric_id
+from app.leaderboards.service import POINTS, boards_fed_by
 from app.participants.models import Participant
 from app.participants.service import get_participants
 from app.ranking.keys import BoardRef
@@ -171,13 +171,13 @@ async def adjust_points(
     A repeated ``idempotency_key`` applies once; the replay returns the current entry. While
     Redis is away the change is still committed and the entry is computed by the database.
     """
-    board = (await get_board(tenant_id, POINTS)).ref
+    board = (await deps.definitions.board(tenant_id, POINTS)).ref
     await record_event(
         deps,
         tenant_id,
         EventInput(
             participant_id=participant_id,
-            metric_id=await metric_id(tenant_id, POINTS),
+            metric_id=await deps.definitions.metric_id(tenant_id, POINTS),
             value=delta,
             source=ADJUST_SOURCE,
             source_id=idempotency_key,
