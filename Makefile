@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 # Participants `make run` seeds into an empty database.
 DEMO_PARTICIPANTS ?= 200
 
-.PHONY: install run serve migrate lint format schema test test-fast bench clean
+.PHONY: install run lint format schema test test-fast bench lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
@@ -42,6 +42,11 @@ test-fast: install  ## the suite without tests marked slow
 
 bench: install  ## benchmarks; prints a table and writes bench/results/*.json
 	$(BIN)/python -m bench.run
+
+lock: install  ## re-resolve requirements.lock (runtime) and requirements-dev.lock (+ dev tools)
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile -q pyproject.toml -o requirements.lock --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11
 
 clean:
 	rm -rf $(VENV) .ranked .pytest_cache .mypy_cache .ruff_cache

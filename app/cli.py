@@ -56,6 +56,10 @@ def migrate() -> None:
 
     from app.db import tortoise_config
 
+    if not any(MIGRATIONS.glob("models/*.py")):
+        typer.echo(f"no migrations found in {MIGRATIONS}; is the install complete?", err=True)
+        raise typer.Exit(1)
+
     async def main() -> list[str]:
         settings = get_settings()
         if settings.effective_database_url.startswith("sqlite"):
