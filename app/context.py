@@ -11,8 +11,13 @@ from strawberry.types import Info
 from app.deps import Deps
 from app.leaderboards import rankings
 from app.leaderboards.service import POINTS, BoardInfo
+from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
 from app.tenancy.service import TenantRef
+
+# (board, score, first, after participant id) -> (participants, more follow)
+GroupKey = tuple[BoardRef, float, int, int | None]
+GroupPage = tuple[list[ParticipantView], bool]
 
 
 @dataclass
@@ -23,6 +28,7 @@ class Context:
     response: Any = None
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None
+    _groups: DataLoader[GroupKey, GroupPage] | None = None
 
     async def board(self, key: str) -> BoardInfo:
         """The tenant's active board ``key``, looked up once per request."""
@@ -42,6 +48,25 @@ class Context:
 
             self._points = DataLoader(load_fn=load)
         return self._points
+
+    @property
+    def score_group_members(self) -> DataLoader[GroupKey, GroupPage]:
+        """Participants of score groups, one query for all groups of a request."""
+        if self._groups is None:
+
+            async def load(keys: list[GroupKey]) -> list[GroupPage]:
+                found: dict[GroupKey, GroupPage] = {}
+                pages: dict[tuple[BoardRef, int, int | None], list[float]] = {}
+                for board, score, first, after in keys:
+                    pages.setdefault((board, first, after), []).append(score)
+                for (board, first, after), scores in pages.items():
+                    groups = await rankings.participants_with_scores(board, scores, first, after)
+                    for score, page in groups.items():
+                        found[(board, score, first, after)] = page
+                return [found[k] for k in keys]
+
+            self._groups = DataLoader(load_fn=load)
+        return self._groups
 
 
 GraphQLInfo = Info[Context, None]

@@ -143,15 +143,26 @@ def _average(total: int | None, count: int) -> float | None:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-async def participants_with_score(
-    board: BoardRef, score: float, first: int, after_id: int | None
-) -> tuple[list[ParticipantView], bool]:
-    """Participants whose score equals ``score``, in id order (keyset), and whether more follow."""
+async def participants_with_scores(
+    board: BoardRef, scores: Sequence[float], first: int, after_id: int | None
+) -> dict[float, tuple[list[ParticipantView], bool]]:
+    """For each score, its first ``first`` participants after ``after_id`` in id order, and
+    whether more follow. One query for all the scores (no query per score group)."""
+    marks = ", ".join(f"${i}" for i in range(4, 4 + len(scores)))
     rows = await fetch(
-        "SELECT participant_id FROM standings WHERE leaderboard_id = $1 AND period = $2"
-        " AND score = $3 AND participant_id > $4 ORDER BY participant_id LIMIT $5",
-        [board.leaderboard_id, board.period, score, after_id or 0, first + 1],
+        "SELECT score, participant_id FROM ("
+        " SELECT score, participant_id,"
+        "  ROW_NUMBER() OVER (PARTITION BY score ORDER BY participant_id) AS n"
+        " FROM standings WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
+        f" AND score IN ({marks})) ranked"
+        f" WHERE n <= ${4 + len(scores)} ORDER BY score, participant_id",
+        [board.leaderboard_id, board.period, after_id or 0, *scores, first + 1],
     )
-    ids = [r["participant_id"] for r in rows[:first]]
-    people = await get_participants(board.tenant_id, ids)
-    return [people[i] for i in ids if i in people], len(rows) > first
+    by_score: dict[float, list[int]] = {float(s): [] for s in scores}
+    for r in rows:
+        by_score[float(r["score"])].append(int(r["participant_id"]))
+    people = await get_participants(board.tenant_id, [r["participant_id"] for r in rows])
+    return {
+        score: ([people[i] for i in ids[:first] if i in people], len(ids) > first)
+        for score, ids in by_score.items()
+    }

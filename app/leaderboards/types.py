@@ -56,14 +56,13 @@ class ScoreGroup:
     )
     board: strawberry.Private[BoardRef]
 
-    @strawberry.field
+    @strawberry.field(description="The group's participants, oldest first.")
     async def participants(
-        self, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: GraphQLInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Participant]:
-        check_first(first, 1000)
-        people, has_next = await rankings.participants_with_score(
-            self.board, self.score, first, parse_id_cursor(after)
-        )
+        check_first(first, info.context.deps.settings.max_page_size)
+        key = (self.board, self.score, first, parse_id_cursor(after))
+        people, has_next = await info.context.score_group_members.load(key)
         edges = [Edge(cursor=id_cursor(p.id), node=Participant.from_view(p)) for p in people]
         return Connection(
             edges=edges,
