@@ -14,11 +14,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from app.connections import embedded_redis_url, redis_client
 from app.context import Context
 from app.db import database
 from app.deps import Deps, build_deps
+from app.graphql.errors import coded
 from app.graphql.schema import build_schema
 from app.settings import Settings, get_settings
 from app.tenancy.service import TenantRef, ensure_tenant
@@ -31,6 +33,17 @@ class RankedGraphQL(GraphQL[Context, None]):
 
     deps: Deps
     tenant: TenantRef
+    debug: bool = False
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """Last line of defence: no error leaves without ``extensions.code`` (an exception
+        in an extension hook skips the ``ErrorCodes`` extension)."""
+        if result.errors:
+            result.errors = [
+                e if (e.extensions or {}).get("code") else coded(e, debug=self.debug)
+                for e in result.errors
+            ]
+        return await super().process_result(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         return Context(self.deps, self.tenant, request, response)
@@ -56,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         keep_alive=True,
         keep_alive_interval=15,
     )
+    graphql.debug = settings.debug
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 
 from app.errors import BadUserInput
 from app.ranking.store import Cursor
+
+_SCORE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def _encode(text: str) -> str:
@@ -54,10 +57,7 @@ def parse_rank_cursor(cursor: str | None) -> Cursor | None:
     parts = _decode(cursor, "rk")
     if len(parts) != 2:
         raise BadUserInput("Malformed cursor.", field="after")
-    try:
-        stored = float(parts[0])
-    except ValueError:
-        raise BadUserInput("Malformed cursor.", field="after") from None
-    if not math.isfinite(stored):
+    # Only the spellings Redis itself uses for scores: they go back to Redis verbatim.
+    if not _SCORE.fullmatch(parts[0]) or not math.isfinite(float(parts[0])):
         raise BadUserInput("Malformed cursor.", field="after")
     return Cursor(parts[0], _positive_int(parts[1]))

@@ -60,4 +60,5 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = [coded(e, debug=self.debug) for e in errors]
+            # In place: for parse errors strawberry has already handed this list onwards.
+            errors[:] = [coded(e, debug=self.debug) for e in errors]

@@ -10,13 +10,13 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
 from app.graphql.cache import ResultCache, ResultStore
+from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
 from app.leaderboards.queries import LeaderboardQueries
 from app.participants.mutations import ParticipantMutations
@@ -49,7 +49,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     results = ResultStore(settings.result_cache_size)
     extensions: list[Callable[[], Any]] = [
-        lambda: ParserCache(maxsize=256),
+        DocumentCache,
         lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),

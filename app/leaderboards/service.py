@@ -11,6 +11,7 @@ from app.db import fetch
 from app.errors import NotFound
 from app.leaderboards.models import Leaderboard, LeaderboardMetric, Metric, TimeWindow
 from app.ranking.keys import BoardRef
+from app.text import storable
 
 POINTS = "points"
 ALL_TIME_PERIOD = "all"
@@ -55,7 +56,11 @@ def board_ref(board: Leaderboard) -> BoardRef:
 
 async def get_board(tenant_id: int, key: str) -> BoardInfo:
     """The active leaderboard ``key`` of the tenant, or :class:`NotFound`."""
-    board = await Leaderboard.get_or_none(tenant_id=tenant_id, key=key, is_active=True)
+    board = (
+        await Leaderboard.get_or_none(tenant_id=tenant_id, key=key, is_active=True)
+        if storable(key)
+        else None
+    )
     if board is None:
         raise NotFound(f"No leaderboard with key {key!r}.")
     return BoardInfo(board_ref(board), board.name, board.description)
@@ -86,7 +91,7 @@ async def boards_fed_by(
 
 
 async def metric_id(tenant_id: int, key: str) -> int:
-    metric = await Metric.get_or_none(tenant_id=tenant_id, key=key)
+    metric = await Metric.get_or_none(tenant_id=tenant_id, key=key) if storable(key) else None
     if metric is None:
         raise NotFound(f"No metric with key {key!r}.")
     return metric.id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import BadUserInput
+from app.text import storable, storable_json
 
 MAX_NAME = 200
 MAX_ADDRESS = 500
@@ -61,8 +62,8 @@ def _bounded(what: str, value: str, limit: int, *, empty: bool = True) -> str:
         raise BadUserInput(f"{what} must not be empty.", field=what)
     if len(text) > limit:
         raise BadUserInput(f"{what} must be at most {limit} characters.", field=what)
-    if any(ord(c) < 32 and c not in "\t\n" for c in text):
-        raise BadUserInput(f"{what} must not contain control characters.", field=what)
+    if any(ord(c) < 32 and c not in "\t\n" for c in text) or not storable(text):
+        raise BadUserInput(f"{what} must be valid text without control characters.", field=what)
     return text
 
 
@@ -77,6 +78,8 @@ def _metadata(metadata: Any) -> dict[str, Any]:
         return {}
     if not isinstance(metadata, dict):
         raise BadUserInput("metadata must be a JSON object.", field="metadata")
+    if not storable_json(metadata):
+        raise BadUserInput("metadata must not contain NUL characters or lone surrogates.")
     if len(json.dumps(metadata)) > MAX_METADATA_BYTES:
         raise BadUserInput(
             f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON.", field="metadata"

@@ -28,6 +28,7 @@ from app.participants.service import get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, Standing, to_stored
 from app.scoring.models import ScoreEvent
+from app.text import storable
 
 MAX_SOURCE_ID = 200
 ADJUST_SOURCE = "adjustPoints"
@@ -80,9 +81,12 @@ async def record_event(deps: Deps, tenant_id: int, event: EventInput) -> Recorde
     used for a different change, :class:`BadUserInput` when a score would leave the range.
     """
     check_value(deps, event.value)
-    if event.source_id is not None and not 0 < len(event.source_id) <= MAX_SOURCE_ID:
+    if event.source_id is not None and not (
+        0 < len(event.source_id) <= MAX_SOURCE_ID and storable(event.source_id)
+    ):
         raise BadUserInput(
-            f"idempotencyKey must be 1 to {MAX_SOURCE_ID} characters.", field="idempotencyKey"
+            f"idempotencyKey must be 1 to {MAX_SOURCE_ID} characters of valid text.",
+            field="idempotencyKey",
         )
     source_id = event.source_id or uuid.uuid4().hex
     for _attempt in range(2):  # a concurrent first use of the same key wins; we then replay
