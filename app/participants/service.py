@@ -7,6 +7,7 @@ ranking in Redis (with a tombstone, so a late concurrent write cannot bring it b
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app.db import fetch
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
 from app.leaderboards.service import active_boards
@@ -62,6 +64,22 @@ class ParticipantPage:
 
 def _view(row: dict[str, Any]) -> ParticipantView:
     return ParticipantView(**{f: row[f] for f in VIEW_FIELDS})
+
+
+def _raw_view(row: dict[str, Any]) -> ParticipantView:
+    """A view from a raw row: SQLite hands back JSON and timestamps as text."""
+    metadata, created, updated = row["metadata"], row["created_at"], row["updated_at"]
+    return ParticipantView(
+        id=row["id"],
+        external_id=row["external_id"],
+        name=row["name"],
+        age=row["age"],
+        address=row["address"],
+        participant_type=row["participant_type"],
+        metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
+        created_at=datetime.fromisoformat(created) if isinstance(created, str) else created,
+        updated_at=datetime.fromisoformat(updated) if isinstance(updated, str) else updated,
+    )
 
 
 async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields) -> ParticipantView:
@@ -129,8 +147,15 @@ async def get_participants(tenant_id: int, ids: Sequence[int]) -> dict[int, Part
     """The participants with these ids (absent ones are missing from the result)."""
     if not ids:
         return {}
-    rows = await Participant.filter(tenant_id=tenant_id, id__in=list(ids)).values(*VIEW_FIELDS)
-    return {r["id"]: _view(r) for r in rows}
+    # Raw SQL: this is on the hot read path (a page of entries), and the ORM's row
+    # conversion costs several times the query itself.
+    marks = ", ".join(f"${i}" for i in range(2, 2 + len(ids)))
+    rows = await fetch(
+        f"SELECT {', '.join(VIEW_FIELDS)} FROM participants"
+        f" WHERE tenant_id = $1 AND id IN ({marks})",
+        [tenant_id, *ids],
+    )
+    return {r["id"]: _raw_view(r) for r in rows}
 
 
 async def list_participants(tenant_id: int, first: int, after_id: int | None) -> ParticipantPage:
