@@ -11,8 +11,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from app.db import connection
 from app.leaderboards import service
 from app.leaderboards.service import BoardInfo
+from app.ranking.keys import BoardRef
 
 T = TypeVar("T")
 
@@ -32,6 +34,13 @@ class Definitions:
         """The id of the tenant's metric ``key`` (NotFound otherwise)."""
         return await self._cached(
             ("metric", tenant_id, key), lambda: service.metric_id(tenant_id, key)
+        )
+
+    async def boards_fed_by(self, tenant_id: int, metric_id: int) -> list[tuple[BoardRef, float]]:
+        """The active boards metric ``metric_id`` feeds, with its weight on each."""
+        return await self._cached(
+            ("feeds", tenant_id, str(metric_id)),
+            lambda: service.boards_fed_by(tenant_id, metric_id, connection()),
         )
 
     def forget(self) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -143,7 +144,9 @@ async def delete_participant(deps: Deps, tenant_id: int, participant_id: int) ->
         await deps.keeper.remove(board, [participant_id])
 
 
-async def get_participants(tenant_id: int, ids: Sequence[int]) -> dict[int, ParticipantView]:
+async def get_participants(
+    tenant_id: int, ids: Sequence[int], conn: BaseDBAsyncClient | None = None
+) -> dict[int, ParticipantView]:
     """The participants with these ids (absent ones are missing from the result)."""
     if not ids:
         return {}
@@ -154,6 +157,7 @@ async def get_participants(tenant_id: int, ids: Sequence[int]) -> dict[int, Part
         f"SELECT {', '.join(VIEW_FIELDS)} FROM participants"
         f" WHERE tenant_id = $1 AND id IN ({marks})",
         [tenant_id, *ids],
+        conn,
     )
     return {r["id"]: _raw_view(r) for r in rows}
 

@@ -22,9 +22,9 @@ from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound, Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
-from app.leaderboards.service import POINTS, boards_fed_by
+from app.leaderboards.service import POINTS
 from app.participants.models import Participant
-from app.participants.service import get_participants
+from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, Standing, to_stored
 from app.scoring.models import ScoreEvent
@@ -60,6 +60,7 @@ class Recorded:
     event_id: int
     duplicate: bool
     standings: list[tuple[BoardRef, Standing]]
+    participant: ParticipantView | None = None  # as read when the event was appended
 
 
 def check_value(deps: Deps, value: float) -> None:
@@ -90,11 +91,12 @@ async def record_event(deps: Deps, tenant_id: int, event: EventInput) -> Recorde
         )
     source_id = event.source_id or uuid.uuid4().hex
     for _attempt in range(2):  # a concurrent first use of the same key wins; we then replay
-        existing = await ScoreEvent.get_or_none(
-            tenant_id=tenant_id, source=event.source, source_id=source_id
-        )
-        if existing is not None:
-            return _replay(existing, event)
+        if event.source_id is not None:  # a fresh random key cannot have been used
+            existing = await ScoreEvent.get_or_none(
+                tenant_id=tenant_id, source=event.source, source_id=source_id
+            )
+            if existing is not None:
+                return _replay(existing, event)
         try:
             recorded = await _append(deps, tenant_id, event, source_id)
         except IntegrityError:
@@ -124,7 +126,8 @@ def _replay(existing: ScoreEvent, event: EventInput) -> Recorded:
 async def _append(deps: Deps, tenant_id: int, event: EventInput, source_id: str) -> Recorded:
     now = datetime.now(UTC)
     async with in_transaction() as conn:
-        if not await Participant.exists(id=event.participant_id, tenant_id=tenant_id):
+        found = await get_participants(tenant_id, [event.participant_id], conn)
+        if event.participant_id not in found:
             raise NotFound(f"No participant with id {event.participant_id}.")
         row = await ScoreEvent.create(
             using_db=conn,
@@ -139,10 +142,10 @@ async def _append(deps: Deps, tenant_id: int, event: EventInput, source_id: str)
             context=event.context or {},
         )
         standings = []
-        for board, weight in await boards_fed_by(tenant_id, event.metric_id, conn):
+        for board, weight in await deps.definitions.boards_fed_by(tenant_id, event.metric_id):
             standing = await _add_to_standing(deps, board, event, weight * event.value, now, conn)
             standings.append((board, standing))
-    return Recorded(row.id, False, standings)
+    return Recorded(row.id, False, standings, found[event.participant_id])
 
 
 async def _add_to_standing(
@@ -176,7 +179,7 @@ async def adjust_points(
     Redis is away the change is still committed and the entry is computed by the database.
     """
     board = (await deps.definitions.board(tenant_id, POINTS)).ref
-    await record_event(
+    recorded = await record_event(
         deps,
         tenant_id,
         EventInput(
@@ -189,20 +192,13 @@ async def adjust_points(
         ),
     )
     try:
-        window = await rankings.around(deps, board, participant_id, 0)
-        if window:
-            return window[0]
+        found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
     except Unavailable:
-        pass
-    return await _entry_from_database(board, participant_id)
-
-
-async def _entry_from_database(board: BoardRef, participant_id: int) -> EntryView:
-    found = await rankings.entry_from_database(board, participant_id)
-    people = await get_participants(board.tenant_id, [participant_id])
-    if found is None or participant_id not in people:
+        found = await rankings.entry_from_database(board, participant_id)
+    person = recorded.participant
+    if person is None:  # a replay: read the participant now
+        person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
+    if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")
     score, rank = found
-    return EntryView(
-        rank, score, people[participant_id], Cursor(repr(to_stored(board, score)), participant_id)
-    )
+    return EntryView(rank, score, person, Cursor(repr(to_stored(board, score)), participant_id))
