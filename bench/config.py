@@ -1,0 +1,59 @@
+"""The benchmark's knobs, read once from ``BENCH_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+DATABASE_NAME = "ranked_bench"
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    """Where the services are and how hard and long to push them."""
+
+    postgres_admin_url: str
+    redis_url: str
+    redis_prefix: str
+    participants: int
+    seconds: float
+    warmup: float
+    concurrency: int
+    max_samples: int
+
+    @property
+    def database_url(self) -> str:
+        """The admin URL pointed at the benchmark's own database."""
+        parts = urlsplit(self.postgres_admin_url)
+        return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    value = float(raw) if raw.strip() else default
+    if value <= 0:
+        raise SystemExit(f"{name} must be positive, not {raw!r}")
+    return value
+
+
+def load_config() -> BenchConfig:
+    """The configuration from the environment; every variable has a default."""
+    prefix = os.environ.get("BENCH_REDIS_PREFIX", "rankedbench")
+    if not prefix or prefix == "ranked":
+        raise SystemExit("BENCH_REDIS_PREFIX must name a dedicated prefix (not 'ranked')")
+    return BenchConfig(
+        postgres_admin_url=os.environ.get(
+            "BENCH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        ),
+        redis_url=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        redis_prefix=prefix,
+        participants=int(_number("BENCH_PARTICIPANTS", 1_000_000)),
+        seconds=_number("BENCH_SECONDS", 10.0),
+        warmup=_number("BENCH_WARMUP", 2.0),
+        concurrency=int(_number("BENCH_CONCURRENCY", 50)),
+        max_samples=int(_number("BENCH_MAX_SAMPLES", 1_000_000)),
+    )

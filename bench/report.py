@@ -1,0 +1,225 @@
+"""The results: ratios, the target check, the printed table and the JSON files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.config import ROOT, BenchConfig
+from bench.driver import Measurement
+from bench.service import ServerLog
+
+RATIOS = (
+    ("top100 / trivial", "top100", "trivial"),
+    ("top100 / raw ZREVRANGE", "top100", "raw ZREVRANGE"),
+    ("adjustPoints / raw ZINCRBY", "adjustPoints", "raw ZINCRBY"),
+)
+TARGET = ("top100 >= 0.5 x trivial", "top100 / trivial", 0.5)
+CPU_GROUPS = ("server", "postgres", "redis", "loadgen", "other")
+# A load generator this busy may be what limits the rate; the row is flagged.
+CLIENT_BOUND_PERCENT = 90.0
+# Processes outside the benchmark this busy disturb the numbers; the run says so.
+BUSY_MACHINE_PERCENT = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Seeding:
+    participants: int
+    migrate_seconds: float
+    seed_seconds: float
+    seed_cpu_seconds: float  # of the `ranked seed` process; the rest is waiting on I/O
+
+    @property
+    def participants_per_second(self) -> float:
+        return self.participants / self.seed_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Everything one benchmark run found."""
+
+    config: BenchConfig
+    started: datetime
+    seeding: Seeding
+    ranking_ready_seconds: float
+    measurements: list[Measurement]
+    server_log: ServerLog
+    load_before: tuple[float, float, float]  # load averages when the run began
+
+
+def ratios(measurements: Sequence[Measurement]) -> dict[str, float | None]:
+    rate = {m.name: m.ops_per_second for m in measurements}
+    result: dict[str, float | None] = {}
+    for label, top, bottom in RATIOS:
+        have = top in rate and rate.get(bottom)
+        result[label] = round(rate[top] / rate[bottom], 4) if have else None
+    return result
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip()
+
+
+def to_json(run: Run) -> dict[str, Any]:
+    found = ratios(run.measurements)
+    target_ratio = found[TARGET[1]]
+    config = asdict(run.config)
+    del config["postgres_admin_url"]  # may carry a password
+    config["window_seconds"] = config.pop("seconds")
+    config["warmup_seconds"] = config.pop("warmup")
+    return {
+        "timestamp": run.started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": _git("rev-parse", "--short", "HEAD") or None,
+        "git_dirty": bool(_git("status", "--porcelain")),
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_before": run.load_before,
+            "load_average_after": os.getloadavg(),
+        },
+        "config": config,
+        "seeding": {
+            **asdict(run.seeding),
+            "participants_per_second": round(run.seeding.participants_per_second, 1),
+        },
+        "ranking_ready_seconds": round(run.ranking_ready_seconds, 2),
+        "scenarios": [{**asdict(m), "client_bound": client_bound(m)} for m in run.measurements],
+        "ratios": found,
+        "target": {
+            "rule": TARGET[0],
+            "ratio": target_ratio,
+            "met": target_ratio is not None and target_ratio >= TARGET[2],
+        },
+        "server_log": {"lines": run.server_log.lines, "tail": list(run.server_log.tail)},
+    }
+
+
+def write_json(document: dict[str, Any], directory: Path, started: datetime) -> Path:
+    """Write ``<UTC timestamp>.json`` and ``latest.json``; returns the former's path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=2) + "\n"
+    path = directory / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(text)
+    (directory / "latest.json").write_text(text)
+    return path
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Plain-text columns: the first left-aligned, the rest right-aligned."""
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def client_bound(m: Measurement) -> bool:
+    return m.cpu_percent.get("loadgen", 0.0) >= CLIENT_BOUND_PERCENT
+
+
+def busy_machine(m: Measurement) -> bool:
+    return m.cpu_percent.get("other", 0.0) >= BUSY_MACHINE_PERCENT
+
+
+def _scenario_rows(measurements: Sequence[Measurement]) -> list[list[str]]:
+    return [
+        [
+            m.name + (" *" if client_bound(m) else ""),
+            _number(m.ops_per_second, 1),
+            _number(m.p50_ms, 2),
+            _number(m.p99_ms, 2),
+            f"{m.errors:,}",
+            *(_number(m.cpu_percent.get(g), 0) for g in CPU_GROUPS),
+        ]
+        for m in measurements
+    ]
+
+
+def _error_lines(measurements: Sequence[Measurement]) -> list[str]:
+    lines = []
+    for m in measurements:
+        for kind, count in m.error_kinds.items():
+            lines.append(f"  {m.name}: {count:,} x {kind}")
+        if m.errors_outside_window:
+            lines.append(f"  {m.name}: {m.errors_outside_window:,} more errors in warm-up or tail")
+    return lines
+
+
+def _header(document: dict[str, Any], run: Run) -> list[str]:
+    cfg, machine = run.config, document["machine"]
+    commit = document["git_commit"] or "unknown commit"
+    dirty = " (uncommitted changes)" if document["git_dirty"] else ""
+    return [
+        f"Ranked benchmark: {cfg.participants:,} participants, {cfg.concurrency} connections,"
+        f" {cfg.seconds:g} s window after {cfg.warmup:g} s warm-up",
+        f"commit {commit}{dirty}, {machine['cpu_count']} CPUs, Python {machine['python']},"
+        f" load average {run.load_before[0]:.2f} before the run",
+    ]
+
+
+def _scenarios(run: Run) -> list[str]:
+    headers = ["scenario", "ops/s", "p50 ms", "p99 ms", "errors", *(f"{g}%" for g in CPU_GROUPS)]
+    lines = format_table(headers, _scenario_rows(run.measurements))
+    lines.append("(cpu: % of one core during the window; ops/s and latencies count successes only)")
+    if any(client_bound(m) for m in run.measurements):
+        lines.append(
+            f"* the load generator used >= {CLIENT_BOUND_PERCENT:.0f}% of a core:"
+            " the client may be what limits this rate"
+        )
+    disturbed = [m.name for m in run.measurements if busy_machine(m)]
+    if disturbed:
+        lines += [
+            f"warning: processes outside the benchmark (other%) used >= {BUSY_MACHINE_PERCENT:.0f}%"
+            " of a core during:",
+            f"  {', '.join(disturbed)}; rerun on a quiet machine before comparing runs",
+        ]
+    return lines
+
+
+def _summary(document: dict[str, Any], run: Run) -> list[str]:
+    seeding = run.seeding
+    ratio_rows = [[k, _number(v, 3)] for k, v in document["ratios"].items()]
+    return [
+        f"seeding: {seeding.participants:,} participants in {seeding.seed_seconds:.1f} s"
+        f" = {seeding.participants_per_second:,.0f} participants/s",
+        f"  (the seed process computed for {seeding.seed_cpu_seconds:.1f} s of that;"
+        f" migrate took {seeding.migrate_seconds:.1f} s)",
+        f"ranking ready {run.ranking_ready_seconds:.1f} s after the server answered /health",
+        "",
+        *format_table(["ratio", "value"], ratio_rows),
+        "",
+        f"target: {TARGET[0]}: {'yes' if document['target']['met'] else 'no'}",
+    ]
+
+
+def render(document: dict[str, Any], run: Run) -> str:
+    """The human-readable report of a run."""
+    lines = [*_header(document, run), "", *_scenarios(run), "", *_summary(document, run)]
+    errors = _error_lines(run.measurements)
+    if errors:
+        lines += ["", "errors:", *errors]
+    if run.server_log.lines:
+        lines += ["", f"server log ({run.server_log.lines} lines; last ones):"]
+        lines += [f"  {line}" for line in run.server_log.tail]
+    return "\n".join(lines)

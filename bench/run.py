@@ -1,0 +1,238 @@
+"""``make bench``: seed a large board, then measure the GraphQL API against raw Redis.
+
+What one run does, and what it measures:
+
+1. **Fresh state.** Recreates the PostgreSQL database ``ranked_bench`` (``DROP DATABASE ...
+   WITH (FORCE)``, ``CREATE DATABASE``) through ``BENCH_POSTGRES_ADMIN_URL`` and deletes
+   every Redis key under the benchmark's own prefix (``rankedbench:``, SCAN + DEL; the Redis
+   database is never flushed, it may be shared).
+2. **Seeding.** ``ranked migrate``, then ``ranked seed --participants N --seed 1``, as
+   subprocesses with ``DATABASE_URL``, ``REDIS_URL`` and ``RANKED_REDIS_PREFIX`` set. The
+   seed's wall time (process start to exit) gives participants/s; its CPU time says how much
+   of that the seed process computed rather than waited for PostgreSQL and Redis.
+3. **Server.** ``ranked serve`` (one uvicorn worker, ``RANKED_LOG_LEVEL=warning``) on a free
+   loopback port; the run waits (bounded polls, no blind sleeps) for ``/health`` and then
+   for the board's ranking to be marked ready in Redis with all N members, because a server
+   that finds the ranking not ready rebuilds it from the database first. That wait is
+   reported too ("ranking ready").
+4. **GraphQL scenarios**, each in a fresh process (``bench.http_load``): httpx, 50
+   keep-alive HTTP/1.1 connections and 50 tasks, a 2 s warm-up, then a 10 s window.
+   ``trivial`` is ``{ __typename }``; ``top100`` reads the top 100 of the points board with
+   each participant's id and name; ``adjustPoints`` adds ±1..10 points to a random
+   participant (ids 1..N) with a unique idempotency key. Non-200 responses, GraphQL
+   ``errors`` and wrongly shaped data are errors: counted, listed, and they make the run
+   exit with status 1 (after the results are written).
+5. **Raw Redis baselines**, each in a fresh process too (``bench.redis_load``), after the
+   server has stopped: ``ZREVRANGE <board> 0 99 WITHSCORES`` on the seeded N-member sorted
+   set, and single ``ZINCRBY`` calls on a scratch key, with the same tasks and windows.
+6. **Report.** A table of ops/s, p50, p99, errors and CPU use (server, PostgreSQL backends
+   of ``ranked_bench``, redis-server, load generator; % of one core), the ratios top100 /
+   trivial, top100 / raw ZREVRANGE and adjustPoints / raw ZINCRBY, the target check
+   "top100 >= 0.5 x trivial", and the same as JSON in ``bench/results/<UTC time>.json`` and
+   ``bench/results/latest.json``, with machine info and the git commit.
+
+Clean-up: the server is stopped with SIGINT (SIGKILL after 20 s) and the prefix's Redis keys
+are deleted, also when a step fails. The ``ranked_bench`` database is **left in place** for
+inspection or a rerun against the same data (``DATABASE_URL=.../ranked_bench ranked ...``);
+the next ``make bench`` drops and recreates it.
+
+Every knob is an environment variable: ``BENCH_PARTICIPANTS`` (1,000,000),
+``BENCH_SECONDS`` (10), ``BENCH_WARMUP`` (2), ``BENCH_CONCURRENCY`` (50),
+``BENCH_MAX_SAMPLES`` (1,000,000 operations per window at most), ``BENCH_POSTGRES_ADMIN_URL``,
+``BENCH_REDIS_URL`` (redis://127.0.0.1:6379/0), ``BENCH_REDIS_PREFIX`` (rankedbench).
+
+The load generator shares this machine's cores with the server, PostgreSQL and Redis, as in
+the numbers of /work/shared/STACK-NOTES.md; the CPU columns show who used them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from redis.asyncio import Redis
+
+from bench.config import DATABASE_NAME, RESULTS_DIR, ROOT, BenchConfig, load_config
+from bench.cpu import CpuWatch
+from bench.driver import Measurement
+from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, run_http
+from bench.redis_load import RedisSpec, run_redis
+from bench.report import Run, Seeding, render, to_json, write_json
+from bench.service import Server, ServerLog, run_ranked, service_env, serving
+from bench.stores import (
+    BenchError,
+    check_redis,
+    delete_prefix,
+    find_scores_key,
+    participant_ids,
+    recreate_database,
+    redis_client,
+    wait_until_ranked,
+)
+
+Spec = TypeVar("Spec", HttpSpec, RedisSpec)
+T = TypeVar("T")
+
+MIGRATE_TIMEOUT = 120.0
+SCRATCH_KEY = "bench:zincr"
+
+
+def _say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+async def _within(seconds: float, what: str, step: Awaitable[T]) -> T:
+    """``step``, or a :class:`BenchError` once ``seconds`` pass (the step is cancelled)."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await step
+    except TimeoutError:
+        raise BenchError(f"{what} did not finish within {seconds:.0f} s") from None
+
+
+def _seed_timeout(participants: int) -> float:
+    return max(120.0, participants / 1_000)  # a safety net: 1,000 participants/s at worst
+
+
+def _ready_timeout(participants: int) -> float:
+    return max(60.0, participants / 2_000)
+
+
+async def _seed(config: BenchConfig) -> Seeding:
+    """Migrate and seed ``ranked_bench``; checks participants got ids 1..N."""
+    env = service_env(config)
+    _say("migrating")
+    migrate = await _within(MIGRATE_TIMEOUT, "migrate", run_ranked(["migrate"], env))
+    n = config.participants
+    _say(f"seeding {n:,} participants")
+    args = ["seed", "--participants", str(n), "--seed", "1"]
+    seed = await _within(_seed_timeout(n), "seeding", run_ranked(args, env))
+    ids = await participant_ids(config.database_url)
+    if (ids.count, ids.first, ids.last) != (n, 1, n):
+        raise BenchError(f"expected participants 1..{n}, found {ids}")
+    _say(f"seeded in {seed.wall_seconds:.1f} s ({n / seed.wall_seconds:,.0f} participants/s)")
+    return Seeding(
+        n,
+        migrate_seconds=round(migrate.wall_seconds, 3),
+        seed_seconds=round(seed.wall_seconds, 3),
+        seed_cpu_seconds=round(seed.cpu_seconds, 3),
+    )
+
+
+def _settle(future: asyncio.Future[Measurement], outcome: Measurement | BaseException) -> None:
+    if future.done():  # given up on (timeout, Ctrl-C)
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+async def _in_fresh_process(target: Callable[[Spec], Measurement], spec: Spec) -> Measurement:
+    """Run one load scenario in a new process (its own interpreter, GIL and event loop)."""
+    loop = asyncio.get_running_loop()
+    result: asyncio.Future[Measurement] = loop.create_future()
+
+    def deliver(outcome: Measurement | BaseException) -> None:  # runs in the pool's thread
+        loop.call_soon_threadsafe(_settle, result, outcome)
+
+    timeout = spec.warmup + spec.seconds + REQUEST_TIMEOUT + 60
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # exit terminates the worker
+        pool.apply_async(target, (spec,), callback=deliver, error_callback=deliver)
+        try:
+            measurement = await asyncio.wait_for(result, timeout)
+        except TimeoutError:
+            raise BenchError(f"load process gave no result within {timeout:.0f} s") from None
+    ok = f"{measurement.ops_per_second:,.1f} ops/s, p99 {measurement.p99_ms} ms"
+    _say(f"{measurement.name}: {ok}, {measurement.errors} errors")
+    return measurement
+
+
+async def _measure_http(config: BenchConfig, server: Server, watch: CpuWatch) -> list[Measurement]:
+    results = []
+    for scenario in SCENARIOS:
+        _say(f"scenario {scenario}")
+        spec = HttpSpec(
+            scenario, server.base_url, config.participants, config.concurrency,
+            config.warmup, config.seconds, config.max_samples, watch,
+        )  # fmt: skip
+        results.append(await _in_fresh_process(run_http, spec))
+    return results
+
+
+async def _measure_redis(config: BenchConfig, scores_key: str, redis_pid: int) -> list[Measurement]:
+    watch = CpuWatch({"redis": (redis_pid,)})
+    scratch = f"{config.redis_prefix}:{SCRATCH_KEY}"
+    results = []
+    for baseline, key in (("raw ZREVRANGE", scores_key), ("raw ZINCRBY", scratch)):
+        _say(f"baseline {baseline}")
+        spec = RedisSpec(
+            baseline, config.redis_url, key, config.participants, config.concurrency,
+            config.warmup, config.seconds, config.max_samples, watch,
+        )  # fmt: skip
+        results.append(await _in_fresh_process(run_redis, spec))
+    return results
+
+
+async def _serve_and_measure(
+    config: BenchConfig, redis: Redis, redis_pid: int, log: ServerLog
+) -> tuple[float, list[Measurement]]:
+    scores_key = await find_scores_key(redis, config.redis_prefix)
+    try:
+        async with serving(service_env(config), log) as server:
+            _say(f"server at {server.base_url}; waiting for the ranking to be ready")
+            ready = await _within(
+                _ready_timeout(config.participants),
+                "the ranking's rebuild",
+                wait_until_ranked(redis, scores_key, config.participants),
+            )
+            _say(f"ranking ready after {ready:.1f} s")
+            watch = CpuWatch({"server": (server.pid,), "redis": (redis_pid,)}, DATABASE_NAME)
+            http = await _measure_http(config, server, watch)
+    except BenchError:
+        for line in log.tail:
+            _say(f"server: {line}")
+        raise
+    return ready, http + await _measure_redis(config, scores_key, redis_pid)
+
+
+async def benchmark(config: BenchConfig) -> Run:
+    """One complete run; Redis keys under the prefix are deleted however it ends."""
+    started, load_before = datetime.now(UTC), os.getloadavg()
+    redis = redis_client(config.redis_url)
+    try:
+        redis_pid = await check_redis(redis, config.redis_url)
+        await recreate_database(config.postgres_admin_url, DATABASE_NAME)
+        await delete_prefix(redis, config.redis_prefix)
+        seeding = await _seed(config)
+        log = ServerLog()
+        ready, measurements = await _serve_and_measure(config, redis, redis_pid, log)
+        return Run(config, started, seeding, ready, measurements, log, load_before)
+    finally:
+        deleted = await delete_prefix(redis, config.redis_prefix)
+        _say(f"deleted {deleted} Redis keys under {config.redis_prefix}:")
+        await redis.aclose()
+
+
+def main() -> None:
+    config = load_config()
+    try:
+        run = asyncio.run(benchmark(config))
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    document = to_json(run)
+    path = write_json(document, RESULTS_DIR, run.started)
+    print(render(document, run))
+    print(f"\nresults: {path.relative_to(ROOT)} (also {RESULTS_DIR.relative_to(ROOT)}/latest.json)")
+    if any(m.errors or m.errors_outside_window for m in run.measurements):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
