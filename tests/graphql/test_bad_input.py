@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from app.context import Context
 from app.deps import Deps
+from app.graphql.schema import build_schema
 from app.participants.models import Participant as ParticipantRow
 from app.scoring.models import ScoreEvent, Standing
-from app.tenancy.service import ensure_tenant
+from app.tenancy.service import TenantRef, ensure_tenant
 from tests.conftest import GQL, error_code
 
 ADD = "mutation($input: AddParticipantInput!) { addParticipant(input: $input) { id } }"
@@ -332,16 +334,20 @@ async def test_radius_outside_0_to_100_is_rejected(gql: GQL, people: list[str]) 
 
 
 async def test_query_deeper_than_the_limit_is_rejected(
-    gql: GQL, deps: Deps, people: list[str], monkeypatch: pytest.MonkeyPatch
+    deps: Deps, tenant: TenantRef, people: list[str]
 ) -> None:
-    monkeypatch.setattr(deps.settings, "max_query_depth", 3)
+    shallow = build_schema(deps.settings.model_copy(update={"max_query_depth": 3}))
     deep = "{ leaderboard { entries { edges { node { rank } } } } }"
 
-    response = await rejected(gql, "BAD_USER_INPUT", deep)
+    result = await shallow.execute(deep, context_value=Context(deps, tenant))
 
-    assert "depth" in response["errors"][0]["message"]
-    assert response["data"] is None
-    assert "errors" not in await gql("{ leaderboard { entries { totalCount } } }")
+    assert result.data is None
+    assert result.errors is not None
+    assert len(result.errors) == 1
+    assert "depth" in result.errors[0].message
+    assert (result.errors[0].extensions or {})["code"] == "BAD_USER_INPUT"
+    ok = await shallow.execute("{ leaderboard { size } }", context_value=Context(deps, tenant))
+    assert ok.errors is None
 
 
 async def test_more_aliases_than_the_limit_are_rejected(gql: GQL, people: list[str]) -> None:
