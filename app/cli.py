@@ -44,7 +44,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        ws_ping_interval=20,
+        ws_ping_interval=settings.ws_ping_interval or None,
+        ws_ping_timeout=settings.ws_ping_interval or None,
         log_level=settings.log_level,
     )
 

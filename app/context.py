@@ -30,6 +30,13 @@ class Context:
     _points: DataLoader[int, tuple[float, int] | None] | None = None
     _groups: DataLoader[GroupKey, GroupPage] | None = None
 
+    def fresh(self) -> Context:
+        """Forget what was loaded: a websocket's context lives as long as the connection,
+        and each pushed event must read current data."""
+        self._boards.clear()
+        self._points = self._groups = None
+        return self
+
     async def board(self, key: str) -> BoardInfo:
         """The tenant's active board ``key``, looked up once per request."""
         if key not in self._boards:

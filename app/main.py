@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,6 +22,7 @@ from app.db import database
 from app.deps import Deps, build_deps
 from app.graphql.errors import coded
 from app.graphql.schema import build_schema
+from app.live.hub import hub_client
 from app.settings import Settings, get_settings
 from app.tenancy.service import TenantRef, ensure_tenant
 
@@ -57,31 +58,44 @@ async def running(settings: Settings) -> AsyncIterator[tuple[Deps, TenantRef]]:
         url = await stack.enter_async_context(embedded_redis_url(settings))
         redis = redis_client(url)
         stack.push_async_callback(redis.aclose)
+        pubsub = hub_client(url)
+        stack.push_async_callback(pubsub.aclose)
         tenant = await ensure_tenant(settings.default_tenant)
-        yield build_deps(settings, redis), tenant
+        yield build_deps(settings, redis, pubsub), tenant
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+Services = Callable[[], AbstractAsyncContextManager[tuple[Deps, TenantRef]]]
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    """The ASGI app. ``services`` provides ORM, Redis and the tenant for the app's lifetime
+    (default: ``running(settings)``; tests pass their own)."""
     settings = settings or get_settings()
+    start = services or (lambda: running(settings))
     graphql = RankedGraphQL(
         build_schema(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
-        keep_alive=True,
+        keep_alive=True,  # graphql-ws (legacy) "ka" messages; uvicorn pings every socket
         keep_alive_interval=15,
+        max_subscriptions_per_connection=settings.live_max_subscriptions,
     )
     graphql.debug = settings.debug
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with running(settings) as (deps, tenant):
+        async with start() as (deps, tenant):
             graphql.deps, graphql.tenant = deps, tenant
             app.state.deps = deps
-            keeper = asyncio.create_task(deps.keeper.run(), name="ranking-keeper")
+            tasks = [
+                asyncio.create_task(deps.keeper.run(), name="ranking-keeper"),
+                asyncio.create_task(deps.live.run(), name="live-pubsub"),
+            ]
             try:
                 yield
             finally:
-                keeper.cancel()
-                await asyncio.gather(keeper, return_exceptions=True)
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     async def health(request: Request) -> JSONResponse:
         deps: Deps = request.app.state.deps
@@ -90,7 +104,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             redis_ok = True
         except Exception:  # noqa: BLE001 - health reports, never raises
             redis_ok = False
-        return JSONResponse({"status": "ok" if redis_ok else "degraded", "redis": redis_ok})
+        live = deps.live.hub.connected
+        return JSONResponse(
+            {"status": "ok" if redis_ok else "degraded", "redis": redis_ok, "live": live}
+        )
 
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

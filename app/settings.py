@@ -65,6 +65,26 @@ class Settings(BaseSettings):
         default=512,
         description="Query results kept per process, reused while the data is unchanged (0: off).",
     )
+    live_top_interval: float = Field(
+        default=0.1, description="Least seconds between two leaderboardTop pushes of a board."
+    )
+    live_max_top: int = Field(default=100, description="Cap of `first` on leaderboardTop.")
+    live_buffer: int = Field(
+        default=1000,
+        description="Participants with unread changes a rankChanged subscriber may lag by.",
+    )
+    live_stuck_seconds: float = Field(
+        default=30.0, description="A subscriber that reads nothing this long while behind is cut."
+    )
+    live_backlog: int = Field(
+        default=10000, description="Messages a board's feed may have waiting before it gives up."
+    )
+    live_max_subscriptions: int = Field(
+        default=100, description="Subscriptions one websocket connection may hold."
+    )
+    ws_ping_interval: float = Field(
+        default=20.0, description="Seconds between websocket pings (uvicorn); 0 turns them off."
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
     log_level: str = Field(default="info", description="Python logging level.")
 

@@ -24,6 +24,7 @@ from app.context import Context
 from app.db import tortoise_config
 from app.deps import Deps, build_deps
 from app.graphql.schema import build_schema
+from app.live.hub import hub_client
 from app.settings import Settings
 from app.tenancy.service import TenantRef, ensure_tenant
 
@@ -131,7 +132,9 @@ def settings(clean_db: str) -> Settings:
 
 @pytest.fixture
 async def deps(settings: Settings, redis: Redis) -> AsyncIterator[Deps]:
-    yield build_deps(settings, redis)
+    pubsub = hub_client(REDIS_URL)
+    yield build_deps(settings, redis, pubsub)
+    await pubsub.aclose()
     await delete_prefix(redis, settings.redis_prefix)
 
 

@@ -20,6 +20,7 @@ from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
 from app.leaderboards.queries import LeaderboardQueries
+from app.live.subscriptions import Subscription
 from app.participants.mutations import ParticipantMutations
 from app.participants.queries import ParticipantQueries
 from app.scoring.mutations import ScoringMutations
@@ -64,7 +65,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if settings.result_cache_size > 0:
         extensions.append(lambda: ResultCache(results))
-    return RankedSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return RankedSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
 
 
 def schema_sdl() -> str:

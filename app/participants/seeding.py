@@ -7,6 +7,7 @@ and their standings, then the batch's standings are projected into Redis.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import uuid
@@ -19,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from app.db import fetch, is_sqlite
 from app.deps import Deps
+from app.errors import Unavailable
 from app.leaderboards.service import POINTS, active_boards, boards_fed_by, metric_id
 from app.participants.factory import fake_people
 from app.ranking.store import Standing
@@ -79,10 +81,13 @@ async def seed_participants(
         for b in boards:
             scores = (fed.get(b, 0.0) * v for v in points)
             await deps.keeper.project(
-                b, [Standing(i, s, 1) for i, s in zip(ids, scores, strict=True)]
+                b, [Standing(i, s, 1) for i, s in zip(ids, scores, strict=True)], publish=False
             )
         done += size
         progress(size)
+    for b in boards:  # live dashboards re-read the whole ranking once, not a million changes
+        with contextlib.suppress(Unavailable):
+            await deps.store.announce_reset(b)
     return done
 
 

@@ -54,14 +54,16 @@ class RankingKeeper:
         except TimeoutError:
             raise Unavailable("This ranking is being rebuilt; retry in a few seconds.") from None
 
-    async def project(self, board: BoardRef, standings: Iterable[Standing]) -> bool:
+    async def project(
+        self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True
+    ) -> bool:
         """Project committed standings; on a Redis failure mark the board for repair.
 
         The change is already committed, so it is never lost: the keeper (or ``ranked
         rebuild``) repairs the ranking once Redis answers again.
         """
         try:
-            await self.store.project(board, standings)
+            await self.store.project(board, standings, publish=publish)
             return True
         except Unavailable:
             log.warning("redis missed a change to %s; marked for repair", board.key)

@@ -8,6 +8,10 @@ A ranking lives in three keys that share one hash tag, so Lua scripts touch them
     {prefix}:{<tenant>:<board>:<period>}:ready     present once the set holds every standing
     {prefix}:{<tenant>:<board>:<period>}:rebuild   lock held while a rebuild runs
 
+and one pub/sub channel per ranking, on which every applied write is announced:
+
+    {prefix}:{<tenant>:<board>:<period>}:changes   see ``scripts.PROJECT`` for the format
+
 and one key per tenant that every committed change of the tenant's data increments:
 
     {prefix}:tenant:<tenant>:version               what read caches are keyed by
@@ -40,6 +44,7 @@ class BoardKeys:
     versions: str
     ready: str
     rebuild_lock: str
+    changes: str  # a pub/sub channel, not a key
 
 
 def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
@@ -49,6 +54,7 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
         versions=f"{base}:versions",
         ready=f"{base}:ready",
         rebuild_lock=f"{base}:rebuild",
+        changes=f"{base}:changes",
     )
 
 

@@ -38,6 +38,7 @@ async def rebuild_board(store: RankingStore, board: BoardRef, *, clean: bool, ba
             if not clean:
                 await _prune_missing(store, board, batch)
             await store.redis.set(keys.ready, started.isoformat())
+            await store.announce_reset(board)
     except (RedisError, LockError) as exc:
         raise Unavailable("Redis is unavailable; the rebuild did not finish.") from exc
     await Leaderboard.filter(id=board.leaderboard_id, dirty_since__lte=started).update(
@@ -58,9 +59,8 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
         )
         if not rows:
             return count
-        await store.project(
-            board, (Standing(r["participant_id"], r["score"], r["version"]) for r in rows)
-        )
+        standings = (Standing(r["participant_id"], r["score"], r["version"]) for r in rows)
+        await store.project(board, standings, publish=False)
         count += len(rows)
         after = rows[-1]["participant_id"]
 

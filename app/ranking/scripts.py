@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-# Apply writes in version order. KEYS: scores, versions. ARGV: triples of
-# (member, stored score or "" to remove, version). A write older than the one already applied
-# (a reordered or replayed projection) is skipped, so projecting is idempotent and commit
-# order wins even when two processes race. Removal leaves a tombstone version that no
-# later write can beat. Returns how many writes applied.
+# Apply writes in version order. KEYS: scores, versions. ARGV: channel ("" publishes
+# nothing), time of the change in ms, then triples of (member, stored score or "" to remove,
+# version). A write older than the one already applied (a reordered or replayed projection)
+# is skipped, so projecting is idempotent and commit order wins even when two processes
+# race. Removal leaves a tombstone version that no later write can beat. Each applied write
+# is published on the channel as "member|old score|new score|old rank|new rank|ms|version"
+# (empty fields: not ranked before / after), ranks taken just before and after the write.
+# Returns how many writes applied.
 PROJECT = """
+local channel, at = ARGV[1], ARGV[2]
 local applied = 0
-for i = 1, #ARGV, 3 do
-  local m = ARGV[i]
-  local v = tonumber(ARGV[i + 2])
+for i = 3, #ARGV, 3 do
+  local m, new, version = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cur = tonumber(redis.call('HGET', KEYS[2], m) or '0')
-  if v > cur then
-    redis.call('HSET', KEYS[2], m, ARGV[i + 2])
-    if ARGV[i + 1] == '' then
+  if tonumber(version) > cur then
+    local old, old_rank, new_rank = false, '', ''
+    if channel ~= '' then
+      old = redis.call('ZSCORE', KEYS[1], m)
+      if old then old_rank = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. old) + 1 end
+    end
+    redis.call('HSET', KEYS[2], m, version)
+    if new == '' then
       redis.call('ZREM', KEYS[1], m)
     else
-      redis.call('ZADD', KEYS[1], ARGV[i + 1], m)
+      redis.call('ZADD', KEYS[1], new, m)
     end
     applied = applied + 1
+    if channel ~= '' and (old or new ~= '') then
+      if new ~= '' then new_rank = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. new) + 1 end
+      redis.call('PUBLISH', channel,
+        table.concat({m, old or '', new, old_rank, new_rank, at, version}, '|'))
+    end
   end
 end
 return applied

@@ -35,6 +35,9 @@ T = TypeVar("T")
 # it exact in Lua's doubles), so a late write of a deleted participant never resurrects it.
 TOMBSTONE_VERSION = 2**53
 
+# Published on a board's changes channel instead of a change: re-read the whole ranking.
+RESET = "reset"
+
 
 class RankingNotReady(Exception):
     """The board's sorted set is missing or partial (Redis was flushed or restarted)."""
@@ -127,15 +130,21 @@ class RankingStore:
             result[pid] = (from_stored(board, stored), rank) if stored != "" else None
         return result
 
-    async def project(self, board: BoardRef, standings: Iterable[Standing]) -> int:
-        """Apply committed standings in version order; returns how many were newer."""
-        args: list[Any] = []
+    async def project(
+        self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True
+    ) -> int:
+        """Apply committed standings in version order; returns how many were newer.
+
+        With ``publish`` each applied write is announced on the board's ``changes`` channel
+        (bulk loads and rebuilds pass False and announce a reset once they are done).
+        """
+        keys = self.keys(board)
+        args: list[Any] = [keys.changes if publish else "", int(time.time() * 1000)]
         for s in standings:
             score = "" if s.score is None else repr(to_stored(board, s.score))
             args += [member(s.participant_id), score, s.version]
-        if not args:
+        if len(args) == 2:
             return 0
-        keys = self.keys(board)
 
         async def project_and_bump() -> int:
             async with self.redis.pipeline(transaction=False) as pipe:
@@ -145,6 +154,10 @@ class RankingStore:
             return int(applied)
 
         return await self._guard(project_and_bump)
+
+    async def announce_reset(self, board: BoardRef) -> None:
+        """Tell listeners the ranking changed wholesale (rebuilt, bulk-loaded): re-read it."""
+        await self._guard(lambda: self.redis.publish(self.keys(board).changes, RESET))
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> int:
         """Remove participants for good (a deletion): later writes for them are ignored."""

@@ -1,0 +1,224 @@
+"""One board's live feed in this process: decodes the board's messages once, loads the
+participants they name once, and hands the result to every local subscriber.
+
+``rankChanged`` subscribers get each change (merged per participant when they lag);
+``leaderboardTop`` subscribers get the top N again whenever a change can alter it, at most
+once per ``top_interval`` for the whole board however many changes arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from app.errors import RankedError
+from app.leaderboards import rankings
+from app.leaderboards.rankings import EntryView
+from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
+from app.live.messages import Change, Reset, decode
+from app.participants.service import get_participants
+from app.ranking.keys import BoardRef
+
+if TYPE_CHECKING:  # Deps holds the LiveService
+    from app.deps import Deps
+
+log = logging.getLogger(__name__)
+
+Top = list[EntryView]
+
+
+@dataclass(eq=False)
+class ChangeSubscriber:
+    box: PerParticipant
+    participant_ids: frozenset[int] | None  # None: every participant
+
+
+@dataclass(eq=False)
+class TopSubscriber:
+    first: int
+    box: Latest[Top]
+    last: Top | None = None
+    read: int = 0  # the sequence number of the read ``last`` came from
+
+
+@dataclass(eq=False)
+class BoardFeed:
+    deps: Deps
+    board: BoardRef
+    top_interval: float
+    backlog: int
+    on_empty: Callable[[BoardFeed], None]
+    _everyone: set[ChangeSubscriber] = field(default_factory=set)
+    _by_participant: dict[int, set[ChangeSubscriber]] = field(default_factory=dict)
+    _tops: set[TopSubscriber] = field(default_factory=set)
+    _inbox: deque[str] = field(default_factory=deque)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _worker: asyncio.Task[None] | None = None
+    _top_task: asyncio.Task[None] | None = None
+    _top_due: bool = False
+    _top_forced: bool = False
+    _top_last: float = 0.0
+    _reads: int = 0
+
+    # -- subscribers ---------------------------------------------------------------------
+
+    def add_changes(self, sub: ChangeSubscriber) -> None:
+        if sub.participant_ids is None:
+            self._everyone.add(sub)
+        else:
+            for pid in sub.participant_ids:
+                self._by_participant.setdefault(pid, set()).add(sub)
+        self._start()
+
+    def add_top(self, sub: TopSubscriber) -> None:
+        self._tops.add(sub)
+        self._start()
+
+    def remove(self, sub: ChangeSubscriber | TopSubscriber) -> None:
+        if isinstance(sub, TopSubscriber):
+            self._tops.discard(sub)
+        elif sub.participant_ids is None:
+            self._everyone.discard(sub)
+        else:
+            for pid in sub.participant_ids:
+                subs = self._by_participant.get(pid)
+                if subs is not None:
+                    subs.discard(sub)
+                    if not subs:
+                        del self._by_participant[pid]
+        if self.empty:
+            self.close()
+            self.on_empty(self)
+
+    @property
+    def empty(self) -> bool:
+        return not (self._everyone or self._by_participant or self._tops)
+
+    def close(self) -> None:
+        for task in (self._worker, self._top_task):
+            if task is not None:
+                task.cancel()
+        self._worker = self._top_task = None
+
+    async def push_top(self, sub: TopSubscriber) -> None:
+        """Send ``sub`` the current top at once (on subscribe)."""
+        self._reads += 1
+        read = self._reads
+        top = (await rankings.page(self.deps, self.board, sub.first, None)).entries
+        self._offer_top(sub, top, read, force=True)
+
+    # -- from the hub (synchronous, never blocking) --------------------------------------
+
+    def deliver(self, payload: str) -> None:
+        if len(self._inbox) >= self.backlog:  # loading participants cannot keep up
+            self._inbox.clear()
+            self._fail_changes(LiveInterrupted("Live updates fell behind; subscribe again."))
+            self._schedule_top(force=True)
+            return
+        self._inbox.append(payload)
+        self._wake.set()
+
+    def interrupted(self) -> None:
+        self._fail_changes(
+            LiveInterrupted("Live updates were interrupted (Redis); subscribe again.")
+        )
+
+    def resumed(self) -> None:
+        self._schedule_top(force=True)
+
+    # -- work ----------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work(), name=f"feed-{self.board.key}")
+
+    async def _work(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch = list(self._inbox)
+            self._inbox.clear()
+            try:
+                await self._dispatch(batch)
+            except RankedError as exc:  # the database is away: say so rather than drop
+                self._fail_changes(LiveInterrupted(exc.message))
+            except Exception:
+                log.exception("live feed of %s failed", self.board.key)
+                self._fail_changes(LiveInterrupted("Live updates failed; subscribe again."))
+
+    async def _dispatch(self, batch: list[str]) -> None:
+        changes: list[Change] = []
+        reset = False
+        for payload in batch:
+            try:
+                message = decode(self.board, payload)
+            except ValueError:
+                log.warning("ignored a malformed message on %s: %r", self.board.key, payload)
+                continue
+            if isinstance(message, Reset):
+                reset = True
+            else:
+                changes.append(message)
+        if changes and (self._everyone or self._by_participant):
+            await self._fan_out(changes)
+        if self._tops and (reset or any(c.touches_top(self._max_first()) for c in changes)):
+            self._schedule_top(force=reset)
+
+    async def _fan_out(self, changes: list[Change]) -> None:
+        wanted = [c for c in changes if self._everyone or c.participant_id in self._by_participant]
+        if not wanted:
+            return
+        people = await get_participants(self.board.tenant_id, [c.participant_id for c in wanted])
+        for change in wanted:
+            change = replace(change, participant=people.get(change.participant_id))
+            for sub in self._everyone:
+                sub.box.offer(change)
+            for sub in self._by_participant.get(change.participant_id, ()):
+                sub.box.offer(change)
+
+    def _fail_changes(self, failure: RankedError) -> None:
+        for sub in self._everyone:
+            sub.box.fail(failure)
+        for subs in self._by_participant.values():
+            for sub in subs:
+                sub.box.fail(failure)
+
+    # -- the top N -----------------------------------------------------------------------
+
+    def _max_first(self) -> int:
+        return max((s.first for s in self._tops), default=0)
+
+    def _schedule_top(self, *, force: bool = False) -> None:
+        self._top_due = True
+        self._top_forced = self._top_forced or force
+        if self._top_task is None or self._top_task.done():
+            self._top_task = asyncio.create_task(self._refresh_tops(), name="feed-top")
+
+    async def _refresh_tops(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._top_due and self._tops:
+            wait = self._top_last + self.top_interval - loop.time()
+            if wait > 0:  # bursts become one read per interval
+                await asyncio.sleep(wait)
+            force, self._top_due, self._top_forced = self._top_forced, False, False
+            self._top_last = loop.time()
+            self._reads += 1
+            read = self._reads
+            try:
+                top = (await rankings.page(self.deps, self.board, self._max_first(), None)).entries
+            except RankedError as exc:  # Redis away: the hub's resume brings a fresh top
+                log.warning("could not refresh the top of %s: %s", self.board.key, exc.message)
+                continue
+            for sub in list(self._tops):
+                self._offer_top(sub, top[: sub.first], read, force=force)
+
+    @staticmethod
+    def _offer_top(sub: TopSubscriber, top: Top, read: int, *, force: bool) -> None:
+        if read < sub.read or (top == sub.last and not force):
+            return
+        sub.last, sub.read = top, read
+        sub.box.offer(top)

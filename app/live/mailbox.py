@@ -1,0 +1,114 @@
+"""Bounded hand-over from the fan-out to one subscriber.
+
+The fan-out never waits for a subscriber: it ``offer``s and moves on. A subscriber that
+reads slower than changes arrive skips ahead instead of queueing: ``Latest`` keeps only
+the newest item, ``PerParticipant`` merges a participant's pending changes into one. A
+subscriber that is still behind after ``stuck_after`` seconds (or whose ``PerParticipant``
+box overflows) is failed: its next read raises, and ``on_stuck`` runs so the transport can
+disconnect a client that is not reading at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from app.errors import RankedError, RateLimited, Unavailable
+from app.live.messages import Change
+
+T = TypeVar("T")
+
+
+class SubscriberTooSlow(RateLimited):
+    """The subscriber did not keep up; it should subscribe again (and re-read)."""
+
+
+class LiveInterrupted(Unavailable):
+    """The process lost Redis for a moment; changes may have been missed."""
+
+
+class _Box:
+    def __init__(self, stuck_after: float, on_stuck: Callable[[], None]) -> None:
+        self.stuck_after = stuck_after
+        self.on_stuck = on_stuck
+        self._ready = asyncio.Event()
+        self._failure: RankedError | None = None
+        self._waiting_since: float | None = None  # oldest unread item
+
+    def fail(self, failure: RankedError) -> None:
+        """End the subscription with ``failure`` at its next read."""
+        if self._failure is None:
+            self._failure = failure
+            self._ready.set()
+
+    @property
+    def failed(self) -> bool:
+        return self._failure is not None
+
+    def _arrived(self) -> None:
+        now = time.monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        elif now - self._waiting_since > self.stuck_after and not self.failed:
+            self.fail(SubscriberTooSlow("This subscriber fell too far behind; subscribe again."))
+            self.on_stuck()
+        self._ready.set()
+
+    async def _wait(self) -> None:
+        await self._ready.wait()
+        if self._failure is not None:
+            raise self._failure
+
+
+class Latest(_Box, Generic[T]):
+    """Holds the newest item only."""
+
+    def __init__(self, stuck_after: float, on_stuck: Callable[[], None]) -> None:
+        super().__init__(stuck_after, on_stuck)
+        self._item: T | None = None
+        self._has_item = False
+
+    def offer(self, item: T) -> None:
+        self._item, self._has_item = item, True
+        self._arrived()
+
+    async def get(self) -> T:
+        while not self._has_item:
+            self._ready.clear()
+            await self._wait()
+        item = self._item
+        self._item, self._has_item, self._waiting_since = None, False, None
+        return item  # type: ignore[return-value]
+
+
+class PerParticipant(_Box):
+    """Pending changes in arrival order, at most one per participant (later ones merged
+    into it), and at most ``capacity`` participants."""
+
+    def __init__(self, capacity: int, stuck_after: float, on_stuck: Callable[[], None]) -> None:
+        super().__init__(stuck_after, on_stuck)
+        self.capacity = capacity
+        self._pending: OrderedDict[int, Change] = OrderedDict()
+
+    def offer(self, change: Change) -> None:
+        earlier = self._pending.get(change.participant_id)
+        self._pending[change.participant_id] = change if earlier is None else earlier.then(change)
+        if len(self._pending) > self.capacity:
+            self._pending.clear()
+            self.fail(SubscriberTooSlow("This subscriber fell too far behind; subscribe again."))
+            self.on_stuck()
+            return
+        self._arrived()
+
+    async def get(self) -> Change:
+        while not self._pending:
+            self._ready.clear()
+            await self._wait()
+        if self._failure is not None:
+            raise self._failure
+        _, change = self._pending.popitem(last=False)
+        self._waiting_since = time.monotonic() if self._pending else None
+        return change

@@ -1,0 +1,65 @@
+"""What arrives on a board's changes channel, decoded (the format is ``scripts.PROJECT``'s)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from app.participants.service import ParticipantView
+from app.ranking.keys import BoardRef, participant_id
+from app.ranking.store import RESET, from_stored
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed change of a participant's place; None: not ranked before / after."""
+
+    participant_id: int
+    old_score: float | None
+    new_score: float | None
+    old_rank: int | None
+    new_rank: int | None
+    at: datetime
+    version: int
+    merged: int = 1  # how many committed changes this one stands for (a slow reader's)
+    participant: ParticipantView | None = None  # filled in by the feed; None once deleted
+
+    def touches_top(self, first: int) -> bool:
+        """Whether the top ``first`` entries can differ because of this change."""
+        return any(rank is not None and rank <= first for rank in (self.old_rank, self.new_rank))
+
+    def then(self, later: Change) -> Change:
+        """This change followed by ``later`` of the same participant, as one change."""
+        return replace(
+            later,
+            old_score=self.old_score,
+            old_rank=self.old_rank,
+            merged=self.merged + later.merged,
+        )
+
+
+class Reset:
+    """The ranking changed wholesale (rebuilt, bulk-loaded, or messages may have been
+    missed while Redis was away): listeners re-read it."""
+
+
+RESET_MESSAGE = Reset()
+
+
+def decode(board: BoardRef, payload: str) -> Change | Reset:
+    """Decode one message; raises ValueError on anything malformed."""
+    if payload == RESET:
+        return RESET_MESSAGE
+    fields = payload.split("|")
+    if len(fields) != 7:
+        raise ValueError(f"malformed change message {payload!r}")
+    pid, old, new, old_rank, new_rank, at_ms, version = fields
+    return Change(
+        participant_id=participant_id(pid),
+        old_score=from_stored(board, old) if old else None,
+        new_score=from_stored(board, new) if new else None,
+        old_rank=int(old_rank) if old_rank else None,
+        new_rank=int(new_rank) if new_rank else None,
+        at=datetime.fromtimestamp(int(at_ms) / 1000, UTC),
+        version=int(version),
+    )

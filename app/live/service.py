@@ -1,0 +1,107 @@
+"""Live subscriptions: what the GraphQL layer calls to follow a board.
+
+committed change -> PROJECT (Lua: ZADD + PUBLISH on the board's channel)
+    -> this process's one pub/sub connection (``PubSubHub``)
+    -> the board's ``BoardFeed`` (decode and load participants once)
+    -> each subscriber's bounded mailbox -> its websocket
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from app.leaderboards.rankings import EntryView
+from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber
+from app.live.hub import PubSubHub
+from app.live.mailbox import Latest, PerParticipant
+from app.live.messages import Change
+from app.ranking.keys import BoardRef
+from app.settings import Settings
+
+if TYPE_CHECKING:  # Deps holds the LiveService
+    from app.deps import Deps
+
+
+class LiveService:
+    """One per process; owns the hub and a feed per board that has local subscribers."""
+
+    def __init__(self, hub: PubSubHub, settings: Settings) -> None:
+        self.hub = hub
+        self.settings = settings
+        self._feeds: dict[BoardRef, BoardFeed] = {}
+
+    async def run(self) -> None:
+        """The pub/sub connection; run as a task for the life of the process."""
+        await self.hub.run()
+
+    def feed_count(self) -> int:
+        return len(self._feeds)
+
+    @asynccontextmanager
+    async def rank_changes(
+        self,
+        deps: Deps,
+        board: BoardRef,
+        participant_ids: frozenset[int] | None,
+        on_stuck: Callable[[], None],
+    ) -> AsyncIterator[Changes]:
+        """Follow every committed change on ``board`` (of ``participant_ids`` only, if
+        given) from the moment this returns."""
+        box = PerParticipant(self.settings.live_buffer, self.settings.live_stuck_seconds, on_stuck)
+        sub = ChangeSubscriber(box, participant_ids)
+        feed = self._feed(deps, board)
+        feed.add_changes(sub)
+        try:
+            await self.hub.add(deps.store.keys(board).changes, feed)
+            yield Changes(box)
+        finally:
+            feed.remove(sub)
+
+    @asynccontextmanager
+    async def top(
+        self, deps: Deps, board: BoardRef, first: int, on_stuck: Callable[[], None]
+    ) -> AsyncIterator[Latest[list[EntryView]]]:
+        """The top ``first`` entries now, then whenever they change (coalesced)."""
+        box: Latest[list[EntryView]] = Latest(self.settings.live_stuck_seconds, on_stuck)
+        sub = TopSubscriber(first, box)
+        feed = self._feed(deps, board)
+        feed.add_top(sub)
+        try:
+            await self.hub.add(deps.store.keys(board).changes, feed)
+            await feed.push_top(sub)
+            yield box
+        finally:
+            feed.remove(sub)
+
+    def _feed(self, deps: Deps, board: BoardRef) -> BoardFeed:
+        feed = self._feeds.get(board)
+        if feed is None:
+            feed = BoardFeed(
+                deps,
+                board,
+                top_interval=self.settings.live_top_interval,
+                backlog=self.settings.live_backlog,
+                on_empty=self._forget,
+            )
+            self._feeds[board] = feed
+        return feed
+
+    def _forget(self, feed: BoardFeed) -> None:
+        if self._feeds.get(feed.board) is feed:
+            del self._feeds[feed.board]
+            self.hub.discard(feed.deps.store.keys(feed.board).changes, feed)
+
+
+class Changes:
+    """A subscriber's stream of changes."""
+
+    def __init__(self, box: PerParticipant) -> None:
+        self._box = box
+
+    def __aiter__(self) -> AsyncIterator[Change]:
+        return self
+
+    async def __anext__(self) -> Change:
+        return await self._box.get()

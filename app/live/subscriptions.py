@@ -1,0 +1,74 @@
+"""Subscriptions. Resolvers parse arguments and follow ``LiveService`` streams; no logic."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+
+import strawberry
+from starlette.websockets import WebSocket
+
+from app.context import GraphQLInfo
+from app.graphql.pagination import check_first, parse_id
+from app.leaderboards.service import POINTS
+from app.leaderboards.types import LeaderboardEntry
+from app.live.types import RankChange
+
+# A websocket close code for "too slow": 1013 is "try again later".
+STUCK_CLOSE_CODE = 1013
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Every committed score change on the leaderboard (of `participantIds`"
+        " only, when given), from the moment the subscription starts. Additions have a null"
+        " `oldRank`, deletions a null `newRank`."
+    )
+    async def rank_changed(
+        self,
+        info: GraphQLInfo,
+        leaderboard: str = POINTS,
+        participant_ids: list[strawberry.ID] | None = None,
+    ) -> AsyncGenerator[RankChange, None]:
+        ctx = info.context
+        pids = None
+        if participant_ids is not None:
+            pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
+        board = (await ctx.board(leaderboard)).ref
+        async with ctx.deps.live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
+            async for change in stream:
+                ctx.fresh()
+                yield RankChange.from_change(board.key, change)
+
+    @strawberry.subscription(
+        description="The top `first` entries at once, then again whenever they change (at"
+        " most once per RANKED_LIVE_TOP_INTERVAL, 0.1 s by default)."
+    )
+    async def leaderboard_top(
+        self, info: GraphQLInfo, leaderboard: str = POINTS, first: int = 10
+    ) -> AsyncGenerator[list[LeaderboardEntry], None]:
+        ctx = info.context
+        check_first(first, ctx.deps.settings.live_max_top)
+        board = (await ctx.board(leaderboard)).ref
+        async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
+            while True:
+                top = await box.get()
+                ctx.fresh()
+                yield [LeaderboardEntry.from_view(e) for e in top]
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
+    """Disconnect the client of a subscriber that stopped reading."""
+    socket = info.context.request
+
+    def disconnect() -> None:
+        if isinstance(socket, WebSocket):
+            task = asyncio.create_task(socket.close(STUCK_CLOSE_CODE, "subscriber too slow"))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+    return disconnect

@@ -1,0 +1,71 @@
+"""A real uvicorn server on a loopback port, in the test's event loop, over the test's
+services (so a test can look inside the process: its hub, feeds and tasks)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+import uvicorn
+from redis.asyncio import Redis
+
+from app.deps import Deps
+from app.main import create_app
+from app.tenancy.service import TenantRef
+
+
+async def until(
+    condition: Callable[[], bool | Awaitable[bool]], seconds: float = 10.0, what: str = ""
+) -> None:
+    """Wait until ``condition()`` holds (polled), failing after ``seconds``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        result = condition()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {seconds} s waiting for {what or condition}")
+        await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def serving(deps: Deps, tenant: TenantRef) -> AsyncIterator[str]:
+    """Serve the app on a free loopback port; yields the websocket URL of /graphql."""
+
+    @asynccontextmanager
+    async def services() -> AsyncIterator[tuple[Deps, TenantRef]]:
+        yield deps, tenant
+
+    app = create_app(deps.settings, services)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", ws_ping_interval=None, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        await until(lambda: server.started or task.done(), what="the server to start")
+        if task.done():
+            task.result()
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"ws://127.0.0.1:{port}/graphql"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
+
+
+@pytest.fixture
+async def ws_url(deps: Deps, tenant: TenantRef) -> AsyncIterator[str]:
+    async with serving(deps, tenant) as url:
+        await until(lambda: deps.live.hub.connected, what="the pub/sub connection")
+        yield url
+
+
+async def numsub(redis: Redis, channel: str) -> int:
+    """How many connections (of any process) are subscribed to ``channel``."""
+    reply = await redis.pubsub_numsub(channel)
+    return int(reply[0][1])

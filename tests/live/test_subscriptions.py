@@ -1,0 +1,145 @@
+"""Subscriptions over real websockets, both protocols, against a real server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from app.deps import Deps
+from app.participants.service import delete_participant
+from app.scoring.service import adjust_points
+from app.tenancy.service import TenantRef
+from tests.factories import participant, points_board
+from tests.live.conftest import numsub, until
+from tests.live.wsclient import LegacyWsClient, WsClient
+
+RANK_CHANGED = """
+subscription($ids: [ID!]) {
+  rankChanged(participantIds: $ids) {
+    leaderboard participantId participant { name } oldRank newRank oldScore newScore at merged
+  }
+}"""
+TOP = """
+subscription($first: Int!) {
+  leaderboardTop(first: $first) { rank score participant { id name } }
+}"""
+
+
+def change(payload: dict[str, Any]) -> tuple[Any, ...]:
+    assert "errors" not in payload, payload
+    c = payload["data"]["rankChanged"]
+    return (c["participantId"], c["oldRank"], c["newRank"], c["oldScore"], c["newScore"])
+
+
+def top(payload: dict[str, Any]) -> list[tuple[str, int, float]]:
+    assert "errors" not in payload, payload
+    return [
+        (e["participant"]["name"], e["rank"], e["score"]) for e in payload["data"]["leaderboardTop"]
+    ]
+
+
+async def _numsub_at_least(redis: Redis, channel: str) -> bool:
+    return await numsub(redis, channel) >= 1
+
+
+async def channel_of(deps: Deps, tenant: TenantRef) -> str:
+    return deps.store.keys(await points_board(tenant.id)).changes
+
+
+@pytest.mark.parametrize(
+    "client_class", [WsClient, LegacyWsClient], ids=["transport-ws", "legacy-ws"]
+)
+async def test_rank_changed_reports_additions_changes_and_deletions(
+    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis, client_class: type[WsClient]
+) -> None:
+    ada = await participant(deps, tenant.id, "Ada", points=10)
+    client = await client_class.open(ws_url)
+    await client.subscribe("1", RANK_CHANGED)
+    channel = await channel_of(deps, tenant)
+    await until(lambda: _numsub_at_least(redis, channel), what="the subscription")
+
+    bob = await participant(deps, tenant.id, "Bob")
+    await adjust_points(deps, tenant.id, bob, 15, None)
+    await delete_participant(deps, tenant.id, ada)
+
+    added = await client.next_data("1")
+    assert change(added) == (str(bob), None, 2, None, 0.0)
+    assert added["data"]["rankChanged"]["participant"] == {"name": "Bob"}
+    assert added["data"]["rankChanged"]["leaderboard"] == "points"
+    assert added["data"]["rankChanged"]["merged"] == 1
+    assert change(await client.next_data("1")) == (str(bob), 2, 1, 0.0, 15.0)
+    deleted = await client.next_data("1")
+    assert change(deleted) == (str(ada), 2, None, 10.0, None)
+    assert deleted["data"]["rankChanged"]["participant"] is None  # gone with its row
+
+    await client.stop("1")
+    await until(lambda: deps.live.feed_count() == 0, what="the feed to close")
+    await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be unsubscribed")
+    await client.close()
+
+
+async def _numsub_is(redis: Redis, channel: str, count: int) -> bool:
+    return await numsub(redis, channel) == count
+
+
+async def test_rank_changed_filters_by_participant(
+    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+) -> None:
+    ada = await participant(deps, tenant.id, "Ada")
+    bob = await participant(deps, tenant.id, "Bob")
+    client = await WsClient.open(ws_url)
+    await client.subscribe("f", RANK_CHANGED, {"ids": [str(bob)]})
+    channel = await channel_of(deps, tenant)
+    await until(lambda: _numsub_at_least(redis, channel), what="the subscription")
+
+    await adjust_points(deps, tenant.id, ada, 5, None)  # not Bob: not delivered
+    await adjust_points(deps, tenant.id, bob, 7, None)
+
+    assert change(await client.next_data("f")) == (str(bob), 2, 1, 0.0, 7.0)
+    await client.close()
+
+
+async def test_leaderboard_top_pushes_at_once_then_when_the_top_changes(
+    ws_url: str, deps: Deps, tenant: TenantRef
+) -> None:
+    ids = {n: await participant(deps, tenant.id, n, points=p) for n, p in
+           [("A", 40), ("B", 30), ("C", 20), ("D", 10), ("E", 5)]}  # fmt: skip
+    client = await WsClient.open(ws_url)
+    await client.subscribe("t", TOP, {"first": 3})
+
+    assert top(await client.next_data("t")) == [("A", 1, 40.0), ("B", 2, 30.0), ("C", 3, 20.0)]
+
+    await adjust_points(deps, tenant.id, ids["E"], 1, None)  # 5 -> 6: below the top 3
+    await adjust_points(deps, tenant.id, ids["D"], 25, None)  # 10 -> 35: into the top 3
+
+    # The first push after subscribing is the second change: the first could not alter it.
+    assert top(await client.next_data("t")) == [("A", 1, 40.0), ("D", 2, 35.0), ("B", 3, 30.0)]
+    await client.close()
+
+
+async def test_leaderboard_top_coalesces_bursts(
+    ws_url: str, deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interval = 0.25
+    monkeypatch.setattr(deps.settings, "live_top_interval", interval)
+    a = await participant(deps, tenant.id, "A", points=1)
+    client = await WsClient.open(ws_url)
+    await client.subscribe("t", TOP, {"first": 1})
+    assert top(await client.next_data("t")) == [("A", 1, 1.0)]
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for _ in range(40):
+        await adjust_points(deps, tenant.id, a, 1, None)
+    burst = loop.time() - started
+
+    pushes = [top(await client.next_data("t"))]
+    while pushes[-1] != [("A", 1, 41.0)]:
+        pushes.append(top(await client.next_data("t")))
+    # One push per interval at most (plus one at each end), never one per change.
+    assert len(pushes) <= 2 + burst / interval, (len(pushes), burst)
+    assert len(pushes) < 40
+    await client.close()
