@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -27,6 +28,7 @@ from app.graphql.schema import build_schema
 from app.live.hub import hub_client
 from app.settings import Settings
 from app.tenancy.service import TenantRef, ensure_tenant
+from tests.redis_server import RedisServer
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -174,3 +176,12 @@ def error_code(response: dict[str, Any]) -> str:
     assert len(errors) == 1, response
     code: str = errors[0]["extensions"]["code"]
     return code
+
+
+@pytest.fixture
+async def private_redis(tmp_path: Path) -> AsyncIterator[RedisServer]:
+    """A redis-server of the test's own, for tests that stop and restart Redis."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

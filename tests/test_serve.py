@@ -19,6 +19,7 @@ from app.deps import Deps
 from app.tenancy.service import TenantRef
 from tests.conftest import REDIS_URL, delete_prefix
 from tests.factories import participant, points_board, redis_ranking
+from tests.live.wsclient import WsClient
 from tests.redis_server import free_port
 
 RANKED = str(Path(sys.executable).with_name("ranked"))
@@ -98,9 +99,11 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
         },
     )
     graphiql = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
+    live_top = asyncio.run(top_after_a_change(url, first_id))
 
     assert top.json()["data"]["leaderboard"]["size"] == 30
     assert adjusted.json()["data"]["adjustPoints"]["rank"] == 1
+    assert live_top == [(first_id, 1), (first_id, 1)]  # at once, then after its +1
     assert graphiql.status_code == 200
     assert "graphiql" in graphiql.text.lower()
     assert len(redis_servers) == 1, "the API process should have started one embedded redis"
@@ -109,6 +112,23 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert process.wait(timeout=20) == 0
     psutil.wait_procs(redis_servers, timeout=10)
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in redis_servers)
+
+
+async def top_after_a_change(url: str, leader: str) -> list[tuple[str, int]]:
+    """Subscriptions work on the embedded default too: the leader's entry, at subscribe time
+    and again after it gains a point."""
+    client = await WsClient.open(url.replace("http", "ws", 1) + "/graphql")
+    await client.subscribe(
+        "t", "subscription { leaderboardTop(first: 1) { rank score participant { id } } }"
+    )
+    pushes = [(await client.next_data("t"))["data"]["leaderboardTop"][0]]
+    async with httpx.AsyncClient() as http:
+        mutation = f'mutation {{ adjustPoints(participantId: "{leader}", delta: 1) {{ rank }} }}'
+        await http.post(f"{url}/graphql", json={"query": mutation})
+    pushes.append((await client.next_data("t"))["data"]["leaderboardTop"][0])
+    await client.close()
+    assert pushes[1]["score"] == pushes[0]["score"] + 1
+    return [(p["participant"]["id"], p["rank"]) for p in pushes]
 
 
 def test_seeding_twice_with_if_empty_adds_nothing(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -57,7 +58,14 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._code(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result of a subscription, before it is sent."""
+        self._code(result)
+        yield
+
+    def _code(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             # In place: for parse errors strawberry has already handed this list onwards.

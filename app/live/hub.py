@@ -101,6 +101,11 @@ class PubSubHub:
         """Channels with local listeners."""
         return set(self._listeners)
 
+    def confirmed(self, channel: str) -> bool:
+        """Whether ``channel`` has local listeners and Redis confirmed the subscription."""
+        event = self._confirmed.get(channel)
+        return event is not None and event.is_set()
+
     def listener_count(self) -> int:
         return sum(len(ls) for ls in self._listeners.values())
 

@@ -31,9 +31,15 @@ class LiveInterrupted(Unavailable):
 
 
 class _Box:
-    def __init__(self, stuck_after: float, on_stuck: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        stuck_after: float,
+        on_stuck: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.stuck_after = stuck_after
         self.on_stuck = on_stuck
+        self.clock = clock
         self._ready = asyncio.Event()
         self._failure: RankedError | None = None
         self._waiting_since: float | None = None  # oldest unread item
@@ -49,7 +55,7 @@ class _Box:
         return self._failure is not None
 
     def _arrived(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if self._waiting_since is None:
             self._waiting_since = now
         elif now - self._waiting_since > self.stuck_after and not self.failed:
@@ -57,17 +63,27 @@ class _Box:
             self.on_stuck()
         self._ready.set()
 
-    async def _wait(self) -> None:
-        await self._ready.wait()
-        if self._failure is not None:
-            raise self._failure
+    async def _until(self, has_item: Callable[[], bool]) -> None:
+        """Wait for an item; a failure wins over any item still waiting."""
+        while True:
+            if self._failure is not None:
+                raise self._failure
+            if has_item():
+                return
+            self._ready.clear()
+            await self._ready.wait()
 
 
 class Latest(_Box, Generic[T]):
     """Holds the newest item only."""
 
-    def __init__(self, stuck_after: float, on_stuck: Callable[[], None]) -> None:
-        super().__init__(stuck_after, on_stuck)
+    def __init__(
+        self,
+        stuck_after: float,
+        on_stuck: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(stuck_after, on_stuck, clock)
         self._item: T | None = None
         self._has_item = False
 
@@ -76,9 +92,7 @@ class Latest(_Box, Generic[T]):
         self._arrived()
 
     async def get(self) -> T:
-        while not self._has_item:
-            self._ready.clear()
-            await self._wait()
+        await self._until(lambda: self._has_item)
         item = self._item
         self._item, self._has_item, self._waiting_since = None, False, None
         return item  # type: ignore[return-value]
@@ -88,8 +102,14 @@ class PerParticipant(_Box):
     """Pending changes in arrival order, at most one per participant (later ones merged
     into it), and at most ``capacity`` participants."""
 
-    def __init__(self, capacity: int, stuck_after: float, on_stuck: Callable[[], None]) -> None:
-        super().__init__(stuck_after, on_stuck)
+    def __init__(
+        self,
+        capacity: int,
+        stuck_after: float,
+        on_stuck: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(stuck_after, on_stuck, clock)
         self.capacity = capacity
         self._pending: OrderedDict[int, Change] = OrderedDict()
 
@@ -104,11 +124,7 @@ class PerParticipant(_Box):
         self._arrived()
 
     async def get(self) -> Change:
-        while not self._pending:
-            self._ready.clear()
-            await self._wait()
-        if self._failure is not None:
-            raise self._failure
+        await self._until(lambda: bool(self._pending))
         _, change = self._pending.popitem(last=False)
-        self._waiting_since = time.monotonic() if self._pending else None
+        self._waiting_since = self.clock() if self._pending else None
         return change

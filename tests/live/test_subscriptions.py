@@ -143,3 +143,30 @@ async def test_leaderboard_top_coalesces_bursts(
     assert len(pushes) <= 2 + burst / interval, (len(pushes), burst)
     assert len(pushes) < 40
     await client.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        (TOP, {"first": 101}, "BAD_USER_INPUT"),
+        (TOP, {"first": 0}, "BAD_USER_INPUT"),
+        ('subscription { leaderboardTop(leaderboard: "nope") { rank } }', {}, "NOT_FOUND"),
+        (RANK_CHANGED, {"ids": ["x1"]}, "BAD_USER_INPUT"),
+        ("subscription { rankChanged { nope } }", {}, "BAD_USER_INPUT"),
+    ],
+    ids=["first-above-cap", "first-zero", "unknown-board", "bad-id", "unknown-field"],
+)
+async def test_bad_subscriptions_get_a_coded_error_and_leave_nothing_behind(
+    ws_url: str, deps: Deps, query: str, variables: dict[str, Any], code: str
+) -> None:
+    client = await WsClient.open(ws_url)
+    await client.subscribe("bad", query, variables)
+
+    message = await client.receive()
+
+    assert message["id"] == "bad"
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert [e["extensions"]["code"] for e in errors] == [code], message
+    assert deps.live.feed_count() == 0
+    assert deps.live.hub.listener_count() == 0
+    await client.close()

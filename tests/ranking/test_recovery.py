@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -69,14 +68,6 @@ async def test_the_keeper_rebuilds_missing_rankings(deps: Deps, tenant: TenantRe
     assert acted == [board]
     assert await redis_ranking(deps, board) == await database_ranking(board.leaderboard_id)
     assert await deps.keeper.check() == []
-
-
-@pytest.fixture
-async def private_redis(tmp_path: Path) -> AsyncIterator[RedisServer]:
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
