@@ -106,6 +106,7 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert live_top == [(first_id, 1), (first_id, 1)]  # at once, then after its +1
     assert graphiql.status_code == 200
     assert "graphiql" in graphiql.text.lower()
+    assert "subscriptionUrl" in graphiql.text  # GraphiQL runs subscriptions over the socket
     assert len(redis_servers) == 1, "the API process should have started one embedded redis"
 
     process.send_signal(signal.SIGINT)
