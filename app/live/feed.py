@@ -19,7 +19,7 @@ from app.errors import RankedError
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
-from app.live.messages import Change, Reset, decode
+from app.live.messages import Change, Reset, Updated, decode
 from app.participants.service import get_participants
 from app.ranking.keys import BoardRef
 
@@ -152,6 +152,7 @@ class BoardFeed:
 
     async def _dispatch(self, batch: list[str]) -> None:
         changes: list[Change] = []
+        updated: set[int] = set()
         reset = False
         for payload in batch:
             try:
@@ -161,11 +162,17 @@ class BoardFeed:
                 continue
             if isinstance(message, Reset):
                 reset = True
+            elif isinstance(message, Updated):
+                updated.add(message.participant_id)
             else:
                 changes.append(message)
         if changes and (self._everyone or self._by_participant):
             await self._fan_out(changes)
-        if self._tops and (reset or any(c.touches_top(self._max_first()) for c in changes)):
+        if self._tops and (
+            reset
+            or any(c.touches_top(self._max_first()) for c in changes)
+            or any(e.participant.id in updated for s in self._tops for e in s.last or ())
+        ):
             self._schedule_top(force=reset)
 
     async def _fan_out(self, changes: list[Change]) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef, participant_id
-from app.ranking.store import RESET, from_stored
+from app.ranking.store import RESET, UPDATED, from_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +46,20 @@ class Reset:
 RESET_MESSAGE = Reset()
 
 
-def decode(board: BoardRef, payload: str) -> Change | Reset:
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """A participant's details (name, age, ...) changed; its score did not."""
+
+    participant_id: int
+
+
+def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
     """Decode one message; raises ValueError on anything malformed."""
     if payload == RESET:
         return RESET_MESSAGE
     fields = payload.split("|")
+    if len(fields) == 2 and fields[0] == UPDATED:
+        return Updated(participant_id(fields[1]))
     if len(fields) != 7:
         raise ValueError(f"malformed change message {payload!r}")
     pid, old, new, old_rank, new_rank, at_ms, version = fields

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, Callable
 
 import strawberry
@@ -65,10 +66,14 @@ def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
     """Disconnect the client of a subscriber that stopped reading."""
     socket = info.context.request
 
+    async def close(socket: WebSocket) -> None:
+        with contextlib.suppress(Exception):  # already closing or gone: nothing to do
+            await socket.close(STUCK_CLOSE_CODE, "subscriber too slow")
+
     def disconnect() -> None:
         if isinstance(socket, WebSocket):
-            task = asyncio.create_task(socket.close(STUCK_CLOSE_CODE, "subscriber too slow"))
-            _closing.add(task)
+            task = asyncio.create_task(close(socket))
+            _closing.add(task)  # keep a reference until it is done
             task.add_done_callback(_closing.discard)
 
     return disconnect

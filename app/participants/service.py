@@ -127,7 +127,7 @@ async def update_participant(
             raise Conflict("A participant with this externalId already exists.") from exc
         if not updated:
             raise NotFound(f"No participant with id {participant_id}.")
-        await _touch(deps, tenant_id)
+        await _touch(deps, tenant_id, participant_id)
     found = await get_participants(tenant_id, [participant_id])
     if participant_id not in found:
         raise NotFound(f"No participant with id {participant_id}.")
@@ -172,11 +172,14 @@ async def list_participants(tenant_id: int, first: int, after_id: int | None) ->
     return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)
 
 
-async def _touch(deps: Deps, tenant_id: int) -> None:
-    """Invalidate cached reads of the tenant. If Redis is away, mark its boards for repair:
-    the repair bumps the version once Redis is back, so no stale read outlives the outage."""
+async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:
+    """Invalidate cached reads of the tenant and tell live tops the participant changed. If
+    Redis is away, mark its boards for repair: the repair bumps the version once Redis is
+    back, so no stale read outlives the outage."""
     try:
         await deps.store.touch(tenant_id)
+        for board in await active_boards(tenant_id):
+            await deps.store.announce_update(board, participant_id)
     except Unavailable:
         log.warning("could not bump the data version of tenant %s; marked for repair", tenant_id)
         for board in await active_boards(tenant_id):

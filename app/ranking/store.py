@@ -37,6 +37,8 @@ TOMBSTONE_VERSION = 2**53
 
 # Published on a board's changes channel instead of a change: re-read the whole ranking.
 RESET = "reset"
+# Published as "updated|<member>" when a participant's details (name, ...) changed.
+UPDATED = "updated"
 
 
 class RankingNotReady(Exception):
@@ -154,6 +156,11 @@ class RankingStore:
             return int(applied)
 
         return await self._guard(project_and_bump)
+
+    async def announce_update(self, board: BoardRef, pid: int) -> None:
+        """Tell listeners a participant's details (not its score) changed."""
+        message = f"{UPDATED}|{member(pid)}"
+        await self._guard(lambda: self.redis.publish(self.keys(board).changes, message))
 
     async def announce_reset(self, board: BoardRef) -> None:
         """Tell listeners the ranking changed wholesale (rebuilt, bulk-loaded): re-read it."""

@@ -9,7 +9,8 @@ import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
-from app.participants.service import delete_participant
+from app.participants.service import delete_participant, update_participant
+from app.participants.validation import ParticipantFields
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
 from tests.factories import participant, points_board
@@ -169,4 +170,20 @@ async def test_bad_subscriptions_get_a_coded_error_and_leave_nothing_behind(
     assert [e["extensions"]["code"] for e in errors] == [code], message
     assert deps.live.feed_count() == 0
     assert deps.live.hub.listener_count() == 0
+    await client.close()
+
+
+async def test_leaderboard_top_pushes_when_a_shown_participant_is_renamed(
+    ws_url: str, deps: Deps, tenant: TenantRef
+) -> None:
+    a = await participant(deps, tenant.id, "A", points=2)
+    outside = await participant(deps, tenant.id, "Z", points=1)
+    client = await WsClient.open(ws_url)
+    await client.subscribe("t", TOP, {"first": 1})
+    assert top(await client.next_data("t")) == [("A", 1, 2.0)]
+
+    await update_participant(deps, tenant.id, outside, ParticipantFields(name="Y"))  # not shown
+    await update_participant(deps, tenant.id, a, ParticipantFields(name="Ada"))
+
+    assert top(await client.next_data("t")) == [("Ada", 1, 2.0)]
     await client.close()
