@@ -32,15 +32,22 @@ class Subscription:
         leaderboard: str = POINTS,
         participant_ids: list[strawberry.ID] | None = None,
     ) -> AsyncGenerator[RankChange, None]:
+        # Arguments are checked before the stream exists, so a bad one is a request error
+        # (an "error" message), not an event of a stream that then ends.
         ctx = info.context
         pids = None
         if participant_ids is not None:
             pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
         board = (await ctx.board(leaderboard)).ref
-        async with ctx.deps.live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
-            async for change in stream:
-                ctx.fresh()
-                yield RankChange.from_change(board.key, change)
+
+        async def changes() -> AsyncGenerator[RankChange, None]:
+            live = ctx.deps.live
+            async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
+                async for change in stream:
+                    ctx.fresh()
+                    yield RankChange.from_change(board.key, change)
+
+        return changes()
 
     @strawberry.subscription(
         description="The top `first` entries at once, then again whenever they change (at"
@@ -52,28 +59,39 @@ class Subscription:
         ctx = info.context
         check_first(first, ctx.deps.settings.live_max_top)
         board = (await ctx.board(leaderboard)).ref
-        async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
-            while True:
-                top = await box.get()
-                ctx.fresh()
-                yield [LeaderboardEntry.from_view(e) for e in top]
+
+        async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
+            async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
+                while True:
+                    top = await box.get()
+                    ctx.fresh()
+                    yield [LeaderboardEntry.from_view(e) for e in top]
+
+        return tops()
 
 
 _closing: set[asyncio.Task[None]] = set()
 
 
 def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
-    """Disconnect the client of a subscriber that stopped reading."""
+    """How to get rid of a subscriber that stopped reading: end its operation at once (it
+    may be blocked writing to a full socket, so it cannot notice by itself), which releases
+    everything it holds, then close the socket. A client that reads nothing cannot take the
+    close handshake either; uvicorn's pings (RANKED_WS_PING_INTERVAL) drop it."""
     socket = info.context.request
+    operation = asyncio.current_task()  # the task streaming this subscription's results
 
     async def close(socket: WebSocket) -> None:
         with contextlib.suppress(Exception):  # already closing or gone: nothing to do
             await socket.close(STUCK_CLOSE_CODE, "subscriber too slow")
 
     def disconnect() -> None:
-        if isinstance(socket, WebSocket):
-            task = asyncio.create_task(close(socket))
-            _closing.add(task)  # keep a reference until it is done
-            task.add_done_callback(_closing.discard)
+        if not isinstance(socket, WebSocket):
+            return  # not a websocket (schema.subscribe in a test): the next read fails
+        if operation is not None:
+            operation.cancel()
+        task = asyncio.create_task(close(socket))
+        _closing.add(task)  # keep a reference until it is done
+        task.add_done_callback(_closing.discard)
 
     return disconnect

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from app.deps import Deps
 from app.main import create_app
 from app.tenancy.service import TenantRef
+from tests.factories import points_board
 
 
 async def until(
@@ -69,3 +70,8 @@ async def numsub(redis: Redis, channel: str) -> int:
     """How many connections (of any process) are subscribed to ``channel``."""
     reply = await redis.pubsub_numsub(channel)
     return int(reply[0][1])
+
+
+async def channel_of(deps: Deps, tenant: TenantRef) -> str:
+    """The pub/sub channel of the tenant's points board."""
+    return deps.store.keys(await points_board(tenant.id)).changes

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
-from app.participants.service import delete_participant, update_participant
+from app.participants.service import add_participant, delete_participant, update_participant
 from app.participants.validation import ParticipantFields
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
-from tests.factories import participant, points_board
-from tests.live.conftest import numsub, until
+from tests.factories import participant
+from tests.live.conftest import channel_of, numsub, until
 from tests.live.wsclient import LegacyWsClient, WsClient
 
 RANK_CHANGED = """
@@ -44,10 +45,6 @@ def top(payload: dict[str, Any]) -> list[tuple[str, int, float]]:
 
 async def _numsub_at_least(redis: Redis, channel: str) -> bool:
     return await numsub(redis, channel) >= 1
-
-
-async def channel_of(deps: Deps, tenant: TenantRef) -> str:
-    return deps.store.keys(await points_board(tenant.id)).changes
 
 
 @pytest.mark.parametrize(
@@ -166,8 +163,8 @@ async def test_bad_subscriptions_get_a_coded_error_and_leave_nothing_behind(
     message = await client.receive()
 
     assert message["id"] == "bad"
-    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
-    assert [e["extensions"]["code"] for e in errors] == [code], message
+    assert message["type"] == "error", message  # a request error: no stream was started
+    assert [e["extensions"]["code"] for e in message["payload"]] == [code], message
     assert deps.live.feed_count() == 0
     assert deps.live.hub.listener_count() == 0
     await client.close()
@@ -187,3 +184,30 @@ async def test_leaderboard_top_pushes_when_a_shown_participant_is_renamed(
 
     assert top(await client.next_data("t")) == [("Ada", 1, 2.0)]
     await client.close()
+
+
+async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
+    ws_url: str, deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "live_buffer", 3)
+    bulky = {"notes": "x" * 15_000}  # ~450 KB per message below: socket buffers fill fast
+    ids = [
+        (await add_participant(deps, tenant.id, ParticipantFields(name=f"P{i}", metadata=bulky))).id
+        for i in range(60)
+    ]
+    fields = " ".join(f"a{i}: participant {{ metadata }}" for i in range(30))
+    # A client that buffers little: a small socket receive buffer, one queued message, and
+    # no compression (which would squeeze these repetitive messages to almost nothing).
+    raw = socket.create_connection(("127.0.0.1", int(ws_url.split(":")[2].split("/")[0])))
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    client = await WsClient.open(ws_url, sock=raw, max_queue=1, compression=None)
+    await client.subscribe("s", f"subscription {{ rankChanged {{ {fields} }} }}")
+    await until(lambda: deps.live.hub.listener_count() == 1, what="the subscription")
+
+    for pid in ids:  # the client reads none of this
+        await adjust_points(deps, tenant.id, pid, 1, None)
+
+    # The server gave up on it: no subscriber, no feed, nothing buffered for it.
+    await until(lambda: deps.live.feed_count() == 0, seconds=30, what="the stuck client to go")
+    assert deps.live.hub.listener_count() == 0
+    client.socket.transport.abort()

@@ -27,8 +27,9 @@ class WsClient:
         self.ignored: list[dict[str, Any]] = []  # keep-alives and pings seen meanwhile
 
     @classmethod
-    async def open(cls, url: str) -> WsClient:
-        socket = await connect(url, subprotocols=[cls.protocol], open_timeout=TIMEOUT)  # type: ignore[list-item]
+    async def open(cls, url: str, **options: Any) -> WsClient:
+        """Connect and initialise; ``options`` go to ``websockets``' ``connect``."""
+        socket = await connect(url, subprotocols=[cls.protocol], open_timeout=TIMEOUT, **options)  # type: ignore[list-item]
         client = cls(socket)
         await client.send({"type": "connection_init", "payload": {}})
         ack = await client.receive()
