@@ -10,6 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 DATABASE_NAME = "ranked_bench"
+# The live-subscription scenarios (bench/live.py): every change to anyone, changes to the
+# subscriber's own participant only ("my rank"), and the top 10.
+LIVE_SCENARIOS = ("rankChanged", "rankChanged:own", "leaderboardTop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +27,25 @@ class BenchConfig:
     warmup: float
     concurrency: int
     max_samples: int
+    live: LiveConfig
 
     @property
     def database_url(self) -> str:
         """The admin URL pointed at the benchmark's own database."""
         parts = urlsplit(self.postgres_admin_url)
         return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConfig:
+    """The live-subscription scenarios (``bench.live``)."""
+
+    scenarios: tuple[str, ...]
+    subscribers: int  # websocket connections, one subscription each
+    processes: int  # subscriber processes sharing them
+    seconds: float  # how long the driver changes scores
+    change_rate: float  # changes/s while rankChanged subscribers listen
+    top_rate: float  # changes/s (a target) while leaderboardTop subscribers listen
 
 
 def _number(name: str, default: float) -> float:
@@ -56,4 +72,22 @@ def load_config() -> BenchConfig:
         warmup=_number("BENCH_WARMUP", 2.0),
         concurrency=int(_number("BENCH_CONCURRENCY", 50)),
         max_samples=int(_number("BENCH_MAX_SAMPLES", 1_000_000)),
+        live=_live_config(),
+    )
+
+
+def _live_config() -> LiveConfig:
+    raw = os.environ.get("BENCH_LIVE_SCENARIOS", ",".join(LIVE_SCENARIOS))
+    scenarios = tuple(name.strip() for name in raw.split(",") if name.strip())
+    unknown = [name for name in scenarios if name not in LIVE_SCENARIOS]
+    if unknown:
+        known = ", ".join(LIVE_SCENARIOS)
+        raise SystemExit(f"BENCH_LIVE_SCENARIOS: unknown {', '.join(unknown)}; known: {known}")
+    return LiveConfig(
+        scenarios=scenarios,
+        subscribers=int(_number("BENCH_LIVE_SUBSCRIBERS", 1_000)),
+        processes=int(_number("BENCH_LIVE_PROCESSES", 2)),
+        seconds=_number("BENCH_LIVE_SECONDS", 10.0),
+        change_rate=_number("BENCH_LIVE_CHANGE_RATE", 100.0),
+        top_rate=_number("BENCH_LIVE_TOP_RATE", 1_000.0),
     )

@@ -107,3 +107,17 @@ def percent_between(before: CpuSample, after: CpuSample) -> dict[str, float]:
     if before.machine is not None and after.machine is not None:
         used[OTHER] = max(0.0, after.machine - before.machine - sum(used.values()))
     return {name: round(100.0 * seconds / wall, 1) for name, seconds in used.items()}
+
+
+def process_percents(before: CpuSample, after: CpuSample, group: str) -> dict[int, float]:
+    """Per process of ``group``: CPU time used between the samples, as % of one core. A
+    process at ~100% is saturated, whatever the group's sum says."""
+    wall = after.at - before.at
+    if wall <= 0 or not PROC.is_dir():
+        return {}
+    used = {}
+    for pid, end in after.seconds.get(group, {}).items():
+        start = before.seconds[group].get(pid)
+        if start is not None and end is not None:
+            used[pid] = round(100.0 * (end - start) / wall, 1)
+    return used

@@ -20,10 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bench import cpu
 
+T = TypeVar("T")
 Operation = Callable[[], Awaitable[str | None]]
 
 MAX_ERROR_KINDS = 20
@@ -100,12 +101,17 @@ def _top_kinds(errors: Counter[str]) -> dict[str, int]:
     return kinds
 
 
-def _percentile_ms(ordered: list[float], percent: float) -> float | None:
-    """Nearest-rank percentile of sorted seconds, in milliseconds."""
+def percentile(ordered: Sequence[float], percent: float) -> float | None:
+    """Nearest-rank percentile of sorted values (None: no values)."""
     if not ordered:
         return None
-    index = max(0, math.ceil(percent / 100 * len(ordered)) - 1)
-    return round(ordered[index] * 1000, 3)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def _percentile_ms(ordered: list[float], percent: float) -> float | None:
+    """Nearest-rank percentile of sorted seconds, in milliseconds."""
+    value = percentile(ordered, percent)
+    return None if value is None else round(value * 1000, 3)
 
 
 async def _issue(operation: Operation, recorder: Recorder) -> None:
@@ -141,7 +147,7 @@ async def drive(
     return recorder.measurement(name, await usage)
 
 
-def run_loop(main: Coroutine[Any, Any, Measurement]) -> Measurement:
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
     """Run ``main`` on uvloop when it is installed (a cheaper client leaves more CPU to the
     server on a small machine), else on asyncio's default loop."""
     try:

@@ -114,8 +114,8 @@ def _graphql_error(errors: Any) -> str:
     return f"{label}: {str(first.get('message', ''))[:120]}"
 
 
-def _verdict(response: httpx.Response, check: Check) -> str | None:
-    """None for a good response, else what was wrong with it."""
+def verdict(response: httpx.Response, check: Check) -> str | None:
+    """None for a good GraphQL response whose data passes ``check``, else what was wrong."""
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
     try:
@@ -138,7 +138,7 @@ def _operation(client: httpx.AsyncClient, body: Callable[[], bytes], check: Chec
             response = await client.post("/graphql", content=body(), headers=HEADERS)
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"[:200]
-        return _verdict(response, check)
+        return verdict(response, check)
 
     return post
 

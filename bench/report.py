@@ -14,6 +14,7 @@ from typing import Any
 
 from bench.config import ROOT, BenchConfig
 from bench.driver import Measurement
+from bench.live import LiveMeasurement
 from bench.service import ServerLog
 
 RATIOS = (
@@ -27,6 +28,8 @@ CPU_GROUPS = ("server", "postgres", "redis", "loadgen", "other")
 CLIENT_BOUND_PERCENT = 90.0
 # Processes outside the benchmark this busy disturb the numbers; the run says so.
 BUSY_MACHINE_PERCENT = 20.0
+# All cores this busy: server, stores and load processes competed for CPU.
+SATURATED_MACHINE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class Run:
     seeding: Seeding
     ranking_ready_seconds: float
     measurements: list[Measurement]
+    live: list[LiveMeasurement]
     server_log: ServerLog
     load_before: tuple[float, float, float]  # load averages when the run began
 
@@ -99,6 +103,15 @@ def to_json(run: Run) -> dict[str, Any]:
         "ranking_ready_seconds": round(run.ranking_ready_seconds, 2),
         "scenarios": [{**asdict(m), "client_bound": client_bound(m)} for m in run.measurements],
         "ratios": found,
+        "live": [
+            {
+                **asdict(m),
+                "errors": m.errors,
+                "client_bound": live_client_bound(m),
+                "machine_saturated": machine_saturated(m),
+            }
+            for m in run.live
+        ],
         "target": {
             "rule": TARGET[0],
             "ratio": target_ratio,
@@ -138,7 +151,7 @@ def client_bound(m: Measurement) -> bool:
     return m.cpu_percent.get("loadgen", 0.0) >= CLIENT_BOUND_PERCENT
 
 
-def busy_machine(m: Measurement) -> bool:
+def busy_machine(m: Measurement | LiveMeasurement) -> bool:
     return m.cpu_percent.get("other", 0.0) >= BUSY_MACHINE_PERCENT
 
 
@@ -156,6 +169,118 @@ def _scenario_rows(measurements: Sequence[Measurement]) -> list[list[str]]:
     ]
 
 
+def live_client_bound(m: LiveMeasurement) -> bool:
+    """A subscriber or driver process used a whole core: it may be what limits the rates."""
+    return m.busiest_loadgen_percent >= CLIENT_BOUND_PERCENT
+
+
+def machine_saturated(m: LiveMeasurement) -> bool:
+    busy = sum(m.cpu_percent.get(g, 0.0) for g in CPU_GROUPS)
+    return busy >= SATURATED_MACHINE * 100 * (os.cpu_count() or 1)
+
+
+def _live_rows(live: Sequence[LiveMeasurement]) -> list[list[str]]:
+    return [
+        [
+            f"live {m.name}" + (" *" if live_client_bound(m) else "")
+            + (" !" if machine_saturated(m) else ""),
+            _number(m.messages_per_second, 1),
+            _number(m.latency_p50_ms, 2),
+            _number(m.latency_p99_ms, 2),
+            f"{m.errors:,}",
+            *(_number(m.cpu_percent.get(g), 0) for g in CPU_GROUPS),
+        ]
+        for m in live
+    ]  # fmt: skip
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _per_subscriber(m: LiveMeasurement) -> float:
+    """Messages per subscriber per second: leaderboardTop's pushes within the driving
+    window; rankChanged's messages over driving and drain."""
+    if m.pushes_per_subscriber_per_second is not None:
+        return m.pushes_per_subscriber_per_second
+    return m.messages / m.subscribers / (m.driving_seconds + m.drain_seconds)
+
+
+def _push_cost_us(m: LiveMeasurement, http: Sequence[Measurement]) -> float | None:
+    """Server CPU per message without the mutations' own: their cost per change is taken
+    from the adjustPoints scenario of the same run (an estimate: that ran closed-loop)."""
+    adjust = next((h for h in http if h.name == "adjustPoints" and h.ops_per_second), None)
+    if adjust is None or not m.messages or "server" not in adjust.cpu_percent:
+        return None
+    per_change = adjust.cpu_percent["server"] / 100 / adjust.ops_per_second
+    return max(0.0, m.server_cpu_seconds - m.changes * per_change) / m.messages * 1e6
+
+
+def _live_tables(run: Run) -> list[str]:
+    deliveries = [
+        [
+            m.name, _number(m.achieved_rate, 1), _number(m.target_rate, 0),
+            _number(m.mutation_p99_ms, 1), f"{m.messages:,}", _number(_per_subscriber(m), 2),
+            _count(m.expected), _count(m.delivered), _count(m.coalesced), _count(m.lost),
+            _count(m.stale), f"{m.failed:,}",
+            f"{m.drain_seconds:.1f}" + ("" if m.drained else " (gave up)"),
+        ]
+        for m in run.live
+    ]  # fmt: skip
+    costs = [
+        [
+            m.name, _number(m.latency_p50_ms, 1), _number(m.latency_p99_ms, 1),
+            _number(m.from_request_p99_ms, 1), _number(m.server_cpu_seconds, 1),
+            _number(m.server_cpu_us_per_message, 0),
+            _number(_push_cost_us(m, run.measurements), 0),
+            *(_number(m.cpu_percent.get(g), 0) for g in ("server", "subscribers", "driver")),
+            _number(m.busiest_loadgen_percent, 0),
+        ]
+        for m in run.live
+    ]  # fmt: skip
+    return [
+        *format_table(
+            ["scenario", "changes/s", "target", "mutation p99 ms", "messages", "msg/sub/s",
+             "expected", "delivered", "coalesced", "lost", "stale", "failed", "drain s"],
+            deliveries,
+        ),
+        "",
+        *format_table(
+            ["scenario", "p50 ms", "p99 ms", "p99 from request", "server cpu s", "us/msg",
+             "us/msg w/o mutations", "server%", "subscribers%", "driver%", "busiest process%"],
+            costs,
+        ),
+    ]  # fmt: skip
+
+
+def _live(run: Run) -> list[str]:
+    cfg = run.config.live
+    m = run.live[0]
+    lines = [
+        f"live subscriptions: {cfg.subscribers:,} websocket subscribers (graphql-transport-ws)"
+        f" in {m.processes} processes, {cfg.seconds:g} s of adjustPoints changes each",
+        "",
+        *_live_tables(run),
+        "(changes/s: committed by the driver (target: wanted); expected/delivered/coalesced/lost:",
+        " changes due to / reaching subscribers, a message with merged = k delivering k, all of",
+        " them coalesced; msg/sub/s: leaderboardTop pushes in the driving window, rankChanged",
+        " messages over driving and drain; latencies: mutation response -> receipt, in ms;",
+        " server cpu s: over driving and drain; us/msg: that / messages; w/o mutations: less",
+        " the changes' cost per adjustPoints above (an estimate); busiest process: the busiest",
+        " subscriber or driver process; cpu % of one core while driving)",
+    ]
+    for m in run.live:
+        if m.unmatched:
+            lines.append(
+                f"{m.name}: {m.unmatched:,} more messages of changes whose adjustPoints failed"
+                " (timed out) but were committed all the same, or of late markers"
+            )
+        if m.pushes_per_subscriber_range is not None:
+            low, high = m.pushes_per_subscriber_range
+            lines.append(f"{m.name}: pushes per subscriber per second from {low:g} to {high:g}")
+    return lines
+
+
 def _error_lines(measurements: Sequence[Measurement]) -> list[str]:
     lines = []
     for m in measurements:
@@ -163,6 +288,20 @@ def _error_lines(measurements: Sequence[Measurement]) -> list[str]:
             lines.append(f"  {m.name}: {count:,} x {kind}")
         if m.errors_outside_window:
             lines.append(f"  {m.name}: {m.errors_outside_window:,} more errors in warm-up or tail")
+    return lines
+
+
+def _live_error_lines(live: Sequence[LiveMeasurement]) -> list[str]:
+    lines = []
+    for m in live:
+        if m.lost:
+            lines.append(f"  live {m.name}: {m.lost:,} changes never reached their subscribers")
+        if m.stale:
+            lines.append(f"  live {m.name}: {m.stale:,} subscribers did not get the final top")
+        for kind, count in m.failures.items():
+            lines.append(f"  live {m.name}: {count:,} subscriptions ended: {kind}")
+        for kind, count in m.driver_errors.items():
+            lines.append(f"  live {m.name}: {count:,} x adjustPoints {kind}")
     return lines
 
 
@@ -180,14 +319,27 @@ def _header(document: dict[str, Any], run: Run) -> list[str]:
 
 def _scenarios(run: Run) -> list[str]:
     headers = ["scenario", "ops/s", "p50 ms", "p99 ms", "errors", *(f"{g}%" for g in CPU_GROUPS)]
-    lines = format_table(headers, _scenario_rows(run.measurements))
+    rows = _scenario_rows(run.measurements) + _live_rows(run.live)
+    lines = format_table(headers, rows)
     lines.append("(cpu: % of one core during the window; ops/s and latencies count successes only)")
-    if any(client_bound(m) for m in run.measurements):
+    if run.live:
         lines.append(
-            f"* the load generator used >= {CLIENT_BOUND_PERCENT:.0f}% of a core:"
-            " the client may be what limits this rate"
+            "(live rows: ops/s = messages received by all subscribers together per second,"
+            " p50/p99 = from the change's HTTP response to receipt (negative: the message came"
+            " first); loadgen% = every load process)"
         )
-    disturbed = [m.name for m in run.measurements if busy_machine(m)]
+    if any(client_bound(m) for m in run.measurements) or any(map(live_client_bound, run.live)):
+        lines.append(
+            f"* the load generator (in live rows: one of its processes) used"
+            f" >= {CLIENT_BOUND_PERCENT:.0f}% of a core: the client may be what limits this rate"
+        )
+    if any(machine_saturated(m) for m in run.live):
+        lines.append(
+            f"! all cores were >= {SATURATED_MACHINE:.0%} busy: server, stores and load processes"
+            " competed for CPU"
+        )
+    everything: list[Measurement | LiveMeasurement] = [*run.measurements, *run.live]
+    disturbed = [m.name for m in everything if busy_machine(m)]
     if disturbed:
         lines += [
             f"warning: processes outside the benchmark (other%) used >= {BUSY_MACHINE_PERCENT:.0f}%"
@@ -216,7 +368,9 @@ def _summary(document: dict[str, Any], run: Run) -> list[str]:
 def render(document: dict[str, Any], run: Run) -> str:
     """The human-readable report of a run."""
     lines = [*_header(document, run), "", *_scenarios(run), "", *_summary(document, run)]
-    errors = _error_lines(run.measurements)
+    if run.live:
+        lines += ["", *_live(run)]
+    errors = _error_lines(run.measurements) + _live_error_lines(run.live)
     if errors:
         lines += ["", "errors:", *errors]
     if run.server_log.lines:

@@ -22,24 +22,55 @@ What one run does, and what it measures:
    participant (ids 1..N) with a unique idempotency key. Non-200 responses, GraphQL
    ``errors`` and wrongly shaped data are errors: counted, listed, and they make the run
    exit with status 1 (after the results are written).
-5. **Raw Redis baselines**, each in a fresh process too (``bench.redis_load``), after the
+5. **Live subscriptions** (``bench.live``), on the same server and data, after the HTTP
+   scenarios: ``BENCH_LIVE_SUBSCRIBERS`` websocket connections (graphql-transport-ws, one
+   subscription each) held by ``BENCH_LIVE_PROCESSES`` subscriber processes, while a driver
+   process makes paced ``adjustPoints`` changes over HTTP (50 connections) for
+   ``BENCH_LIVE_SECONDS``. Before the changes begin, every subscriber has had a first
+   message (the initial top, or a marker change), so the server registered it.
+
+   - ``rankChanged``: every subscriber follows every change, at ``BENCH_LIVE_CHANGE_RATE``
+     changes/s to random participants.
+   - ``rankChanged:own``: each subscriber follows its own participant only (the "my rank"
+     widget); the changes go to those participants, at the same rate.
+   - ``leaderboardTop``: ``leaderboardTop(first: 10)``, at ``BENCH_LIVE_TOP_RATE``
+     changes/s (a target) to the current top 50, so the top 10 keeps changing.
+
+   Measured: changes/s achieved against the target and the mutations' latency; for
+   rankChanged, per subscriber, the changes expected, delivered (a message with ``merged``
+   = k delivers k, counted as coalesced too) and lost (must be 0), and the delay from each
+   change's HTTP response (and request) to its receipt, p50/p99, on the shared wall clock;
+   for leaderboardTop, pushes per subscriber per second and whether every subscriber ended
+   on the final top; server CPU per message; CPU of every process (a load process near
+   100% of a core, or the machine's cores all busy, is flagged: on 2 cores the subscribers
+   compete with the server).
+6. **Raw Redis baselines**, each in a fresh process too (``bench.redis_load``), after the
    server has stopped: ``ZREVRANGE <board> 0 99 WITHSCORES`` on the seeded N-member sorted
    set, and single ``ZINCRBY`` calls on a scratch key, with the same tasks and windows.
-6. **Report.** A table of ops/s, p50, p99, errors and CPU use (server, PostgreSQL backends
-   of ``ranked_bench``, redis-server, load generator; % of one core), the ratios top100 /
-   trivial, top100 / raw ZREVRANGE and adjustPoints / raw ZINCRBY, the target check
-   "top100 >= 0.5 x trivial", and the same as JSON in ``bench/results/<UTC time>.json`` and
-   ``bench/results/latest.json``, with machine info and the git commit.
+7. **Report.** A table of ops/s, p50, p99, errors and CPU use (server, PostgreSQL backends
+   of ``ranked_bench``, redis-server, load generator; % of one core) with a row per live
+   scenario, the live scenarios' own tables, the ratios top100 / trivial, top100 / raw
+   ZREVRANGE and adjustPoints / raw ZINCRBY, the target check "top100 >= 0.5 x trivial",
+   and the same as JSON in ``bench/results/<UTC time>.json`` and
+   ``bench/results/latest.json``, with machine info and the git commit. Errors (including
+   lost changes, failed mutations and subscriptions that ended) make the run exit with
+   status 1 once the results are written.
 
-Clean-up: the server is stopped with SIGINT (SIGKILL after 20 s) and the prefix's Redis keys
-are deleted, also when a step fails. The ``ranked_bench`` database is **left in place** for
-inspection or a rerun against the same data (``DATABASE_URL=.../ranked_bench ranked ...``);
-the next ``make bench`` drops and recreates it.
+Clean-up: the server is stopped with SIGINT (SIGKILL after 20 s), every load process is
+asked to exit (and terminated, then killed, if it does not), and the prefix's Redis keys
+are deleted, also when a step fails or on Ctrl-C. The ``ranked_bench`` database is **left in
+place** for inspection or a rerun against the same data (``DATABASE_URL=.../ranked_bench
+ranked ...``); the next ``make bench`` drops and recreates it.
 
 Every knob is an environment variable: ``BENCH_PARTICIPANTS`` (1,000,000),
 ``BENCH_SECONDS`` (10), ``BENCH_WARMUP`` (2), ``BENCH_CONCURRENCY`` (50),
 ``BENCH_MAX_SAMPLES`` (1,000,000 operations per window at most), ``BENCH_POSTGRES_ADMIN_URL``,
-``BENCH_REDIS_URL`` (redis://127.0.0.1:6379/0), ``BENCH_REDIS_PREFIX`` (rankedbench).
+``BENCH_REDIS_URL`` (redis://127.0.0.1:6379/0), ``BENCH_REDIS_PREFIX`` (rankedbench);
+for the live scenarios ``BENCH_LIVE_SCENARIOS`` (rankChanged,rankChanged:own,leaderboardTop;
+empty: none), ``BENCH_LIVE_SUBSCRIBERS`` (1,000), ``BENCH_LIVE_PROCESSES`` (2),
+``BENCH_LIVE_SECONDS`` (10), ``BENCH_LIVE_CHANGE_RATE`` (100), ``BENCH_LIVE_TOP_RATE``
+(1,000). A quick try: ``BENCH_PARTICIPANTS=20000 BENCH_SECONDS=2 BENCH_LIVE_SUBSCRIBERS=100
+BENCH_LIVE_SECONDS=3 make bench``.
 
 The load generator shares this machine's cores with the server, PostgreSQL and Redis, as in
 the numbers of /work/shared/STACK-NOTES.md; the CPU columns show who used them.
@@ -58,9 +89,11 @@ from typing import TypeVar
 from redis.asyncio import Redis
 
 from bench.config import DATABASE_NAME, RESULTS_DIR, ROOT, BenchConfig, load_config
+from bench.console import say
 from bench.cpu import CpuWatch
 from bench.driver import Measurement
 from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, run_http
+from bench.live import LiveMeasurement, measure_live
 from bench.redis_load import RedisSpec, run_redis
 from bench.report import Run, Seeding, render, to_json, write_json
 from bench.service import Server, ServerLog, run_ranked, service_env, serving
@@ -80,10 +113,6 @@ T = TypeVar("T")
 
 MIGRATE_TIMEOUT = 120.0
 SCRATCH_KEY = "bench:zincr"
-
-
-def _say(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 async def _within(seconds: float, what: str, step: Awaitable[T]) -> T:
@@ -106,16 +135,16 @@ def _ready_timeout(participants: int) -> float:
 async def _seed(config: BenchConfig) -> Seeding:
     """Migrate and seed ``ranked_bench``; checks participants got ids 1..N."""
     env = service_env(config)
-    _say("migrating")
+    say("migrating")
     migrate = await _within(MIGRATE_TIMEOUT, "migrate", run_ranked(["migrate"], env))
     n = config.participants
-    _say(f"seeding {n:,} participants")
+    say(f"seeding {n:,} participants")
     args = ["seed", "--participants", str(n), "--seed", "1"]
     seed = await _within(_seed_timeout(n), "seeding", run_ranked(args, env))
     ids = await participant_ids(config.database_url)
     if (ids.count, ids.first, ids.last) != (n, 1, n):
         raise BenchError(f"expected participants 1..{n}, found {ids}")
-    _say(f"seeded in {seed.wall_seconds:.1f} s ({n / seed.wall_seconds:,.0f} participants/s)")
+    say(f"seeded in {seed.wall_seconds:.1f} s ({n / seed.wall_seconds:,.0f} participants/s)")
     return Seeding(
         n,
         migrate_seconds=round(migrate.wall_seconds, 3),
@@ -149,14 +178,14 @@ async def _in_fresh_process(target: Callable[[Spec], Measurement], spec: Spec) -
         except TimeoutError:
             raise BenchError(f"load process gave no result within {timeout:.0f} s") from None
     ok = f"{measurement.ops_per_second:,.1f} ops/s, p99 {measurement.p99_ms} ms"
-    _say(f"{measurement.name}: {ok}, {measurement.errors} errors")
+    say(f"{measurement.name}: {ok}, {measurement.errors} errors")
     return measurement
 
 
 async def _measure_http(config: BenchConfig, server: Server, watch: CpuWatch) -> list[Measurement]:
     results = []
     for scenario in SCENARIOS:
-        _say(f"scenario {scenario}")
+        say(f"scenario {scenario}")
         spec = HttpSpec(
             scenario, server.base_url, config.participants, config.concurrency,
             config.warmup, config.seconds, config.max_samples, watch,
@@ -170,7 +199,7 @@ async def _measure_redis(config: BenchConfig, scores_key: str, redis_pid: int) -
     scratch = f"{config.redis_prefix}:{SCRATCH_KEY}"
     results = []
     for baseline, key in (("raw ZREVRANGE", scores_key), ("raw ZINCRBY", scratch)):
-        _say(f"baseline {baseline}")
+        say(f"baseline {baseline}")
         spec = RedisSpec(
             baseline, config.redis_url, key, config.participants, config.concurrency,
             config.warmup, config.seconds, config.max_samples, watch,
@@ -181,24 +210,25 @@ async def _measure_redis(config: BenchConfig, scores_key: str, redis_pid: int) -
 
 async def _serve_and_measure(
     config: BenchConfig, redis: Redis, redis_pid: int, log: ServerLog
-) -> tuple[float, list[Measurement]]:
+) -> tuple[float, list[Measurement], list[LiveMeasurement]]:
     scores_key = await find_scores_key(redis, config.redis_prefix)
     try:
         async with serving(service_env(config), log) as server:
-            _say(f"server at {server.base_url}; waiting for the ranking to be ready")
+            say(f"server at {server.base_url}; waiting for the ranking to be ready")
             ready = await _within(
                 _ready_timeout(config.participants),
                 "the ranking's rebuild",
                 wait_until_ranked(redis, scores_key, config.participants),
             )
-            _say(f"ranking ready after {ready:.1f} s")
+            say(f"ranking ready after {ready:.1f} s")
             watch = CpuWatch({"server": (server.pid,), "redis": (redis_pid,)}, DATABASE_NAME)
             http = await _measure_http(config, server, watch)
+            live = await measure_live(config, server, watch)
     except BenchError:
         for line in log.tail:
-            _say(f"server: {line}")
+            say(f"server: {line}")
         raise
-    return ready, http + await _measure_redis(config, scores_key, redis_pid)
+    return ready, http + await _measure_redis(config, scores_key, redis_pid), live
 
 
 async def benchmark(config: BenchConfig) -> Run:
@@ -211,11 +241,11 @@ async def benchmark(config: BenchConfig) -> Run:
         await delete_prefix(redis, config.redis_prefix)
         seeding = await _seed(config)
         log = ServerLog()
-        ready, measurements = await _serve_and_measure(config, redis, redis_pid, log)
-        return Run(config, started, seeding, ready, measurements, log, load_before)
+        ready, measurements, live = await _serve_and_measure(config, redis, redis_pid, log)
+        return Run(config, started, seeding, ready, measurements, live, log, load_before)
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)
-        _say(f"deleted {deleted} Redis keys under {config.redis_prefix}:")
+        say(f"deleted {deleted} Redis keys under {config.redis_prefix}:")
         await redis.aclose()
 
 
@@ -231,6 +261,8 @@ def main() -> None:
     print(render(document, run))
     print(f"\nresults: {path.relative_to(ROOT)} (also {RESULTS_DIR.relative_to(ROOT)}/latest.json)")
     if any(m.errors or m.errors_outside_window for m in run.measurements):
+        raise SystemExit(1)
+    if any(m.errors for m in run.live):
         raise SystemExit(1)
 
 
