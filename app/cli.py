@@ -46,6 +46,7 @@ def serve(
         workers=workers,
         ws_ping_interval=settings.ws_ping_interval or None,
         ws_ping_timeout=settings.ws_ping_interval or None,
+        ws_per_message_deflate=settings.ws_per_message_deflate,
         log_level=settings.log_level,
     )
 

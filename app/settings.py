@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     ws_ping_interval: float = Field(
         default=20.0, description="Seconds between websocket pings (uvicorn); 0 turns them off."
     )
+    ws_per_message_deflate: bool = Field(
+        default=False,
+        description="Offer websocket compression; small live messages gain little for its CPU.",
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
     log_level: str = Field(default="info", description="Python logging level.")
 

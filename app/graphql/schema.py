@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from app.graphql.broadcast import BroadcastExecutor
 from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
@@ -66,7 +67,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if settings.result_cache_size > 0:
         extensions.append(lambda: ResultCache(results))
     return RankedSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=BroadcastExecutor,
     )
 
 

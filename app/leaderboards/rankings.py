@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from app.db import fetch
 from app.deps import Deps
+from app.errors import Unavailable
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, RankedRow, RankingNotReady, Window
@@ -100,6 +101,23 @@ async def scores_and_ranks(
 ) -> dict[int, tuple[float, int] | None]:
     """``(score, rank)`` per participant, None for those not on the board. One Redis call."""
     return await _when_ready(deps, board, lambda: deps.store.entries(board, participant_ids))
+
+
+async def rank_of_score(deps: Deps, board: BoardRef, participant_id: int, score: float) -> int:
+    """The rank the participant has with ``score``; falls back to the database while Redis
+    is away."""
+    try:
+        return await _when_ready(
+            deps, board, lambda: deps.store.rank_of(board, participant_id, score)
+        )
+    except Unavailable:
+        better = ">" if board.higher_is_better else "<"
+        rows = await fetch(
+            "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
+            f" AND period = $2 AND participant_id <> $3 AND score {better} $4",
+            [board.leaderboard_id, board.period, participant_id, score],
+        )
+        return int(rows[0]["rank"])
 
 
 async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[float, int] | None:

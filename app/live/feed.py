@@ -13,7 +13,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.errors import RankedError
 from app.leaderboards import rankings
@@ -32,6 +32,14 @@ Top = list[EntryView]
 
 
 @dataclass(eq=False)
+class TopUpdate:
+    """One push of a top N; the same object goes to every subscriber of that N."""
+
+    entries: Top
+    shared: dict[str, Any] = field(default_factory=dict)  # see ``Change.shared``
+
+
+@dataclass(eq=False)
 class ChangeSubscriber:
     box: PerParticipant
     participant_ids: frozenset[int] | None  # None: every participant
@@ -40,7 +48,7 @@ class ChangeSubscriber:
 @dataclass(eq=False)
 class TopSubscriber:
     first: int
-    box: Latest[Top]
+    box: Latest[TopUpdate]
     last: Top | None = None
     read: int = 0  # the sequence number of the read ``last`` came from
 
@@ -109,7 +117,7 @@ class BoardFeed:
         self._reads += 1
         read = self._reads
         top = (await rankings.page(self.deps, self.board, sub.first, None)).entries
-        self._offer_top(sub, top, read, force=True)
+        self._offer_top(sub, TopUpdate(top), read, force=True)
 
     # -- from the hub (synchronous, never blocking) --------------------------------------
 
@@ -220,12 +228,15 @@ class BoardFeed:
             except RankedError as exc:  # Redis away: the hub's resume brings a fresh top
                 log.warning("could not refresh the top of %s: %s", self.board.key, exc.message)
                 continue
+            updates: dict[int, TopUpdate] = {}
             for sub in list(self._tops):
-                self._offer_top(sub, top[: sub.first], read, force=force)
+                if sub.first not in updates:
+                    updates[sub.first] = TopUpdate(top[: sub.first])
+                self._offer_top(sub, updates[sub.first], read, force=force)
 
     @staticmethod
-    def _offer_top(sub: TopSubscriber, top: Top, read: int, *, force: bool) -> None:
-        if read < sub.read or (top == sub.last and not force):
+    def _offer_top(sub: TopSubscriber, update: TopUpdate, read: int, *, force: bool) -> None:
+        if read < sub.read or (update.entries == sub.last and not force):
             return
-        sub.last, sub.read = top, read
-        sub.box.offer(top)
+        sub.last, sub.read = update.entries, read
+        sub.box.offer(update)

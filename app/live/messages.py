@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef, participant_id
@@ -23,6 +24,10 @@ class Change:
     version: int
     merged: int = 1  # how many committed changes this one stands for (a slow reader's)
     participant: ParticipantView | None = None  # filled in by the feed; None once deleted
+    # Scratch space of this event, shared by every subscriber it is handed to (the GraphQL
+    # layer keeps the object and results it builds once for all of them). Not copied by
+    # ``replace``: a merged or re-filled change is a new event.
+    shared: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def touches_top(self, first: int) -> bool:
         """Whether the top ``first`` entries can differ because of this change."""

@@ -12,8 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from app.leaderboards.rankings import EntryView
-from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber
+from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber, TopUpdate
 from app.live.hub import PubSubHub
 from app.live.mailbox import Latest, PerParticipant
 from app.live.messages import Change
@@ -62,9 +61,9 @@ class LiveService:
     @asynccontextmanager
     async def top(
         self, deps: Deps, board: BoardRef, first: int, on_stuck: Callable[[], None]
-    ) -> AsyncIterator[Latest[list[EntryView]]]:
+    ) -> AsyncIterator[Latest[TopUpdate]]:
         """The top ``first`` entries now, then whenever they change (coalesced)."""
-        box: Latest[list[EntryView]] = Latest(self.settings.live_stuck_seconds, on_stuck)
+        box: Latest[TopUpdate] = Latest(self.settings.live_stuck_seconds, on_stuck)
         sub = TopSubscriber(first, box)
         feed = self._feed(deps, board)
         feed.add_top(sub)

@@ -13,7 +13,7 @@ from app.context import GraphQLInfo
 from app.graphql.pagination import check_first, parse_id
 from app.leaderboards.service import POINTS
 from app.leaderboards.types import LeaderboardEntry
-from app.live.types import RankChange
+from app.live.types import RankChange, TopEntries
 
 # A websocket close code for "too slow": 1013 is "try again later".
 STUCK_CLOSE_CODE = 1013
@@ -45,7 +45,7 @@ class Subscription:
             async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
                 async for change in stream:
                     ctx.fresh()
-                    yield RankChange.from_change(board.key, change)
+                    yield RankChange.of(board.key, change)
 
         return changes()
 
@@ -63,9 +63,9 @@ class Subscription:
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
             async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
                 while True:
-                    top = await box.get()
+                    update = await box.get()
                     ctx.fresh()
-                    yield [LeaderboardEntry.from_view(e) for e in top]
+                    yield TopEntries.of(update)
 
         return tops()
 

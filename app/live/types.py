@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
+from app.leaderboards.types import LeaderboardEntry
+from app.live.feed import TopUpdate
 from app.live.messages import Change
 from app.participants.types import Participant
+
+# Where a live event keeps the GraphQL object built for it, shared by all its subscribers.
+EVENT = "graphql"
 
 
 @strawberry.type(description="A committed change of one participant's score on a leaderboard.")
@@ -27,6 +34,16 @@ class RankChange:
         " subscriber fell behind and skipped ahead (old* are from the first, new* from the"
         " last of them)."
     )
+    # Results of executing this event, shared by subscribers (app.graphql.broadcast).
+    shared_results: strawberry.Private[dict[Any, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, leaderboard: str, c: Change) -> RankChange:
+        """The event's one RankChange, built by its first subscriber."""
+        event: RankChange | None = c.shared.get(EVENT)
+        if event is None:
+            event = c.shared[EVENT] = cls.from_change(leaderboard, c)
+        return event
 
     @classmethod
     def from_change(cls, leaderboard: str, c: Change) -> RankChange:
@@ -41,3 +58,20 @@ class RankChange:
             at=c.at,
             merged=c.merged,
         )
+
+
+class TopEntries(list[LeaderboardEntry]):
+    """A pushed top N: a list, plus results shared by its subscribers."""
+
+    def __init__(self, entries: list[LeaderboardEntry]) -> None:
+        super().__init__(entries)
+        self.shared_results: dict[Any, Any] = {}
+
+    @classmethod
+    def of(cls, update: TopUpdate) -> TopEntries:
+        """The update's one list, built by its first subscriber."""
+        event: TopEntries | None = update.shared.get(EVENT)
+        if event is None:
+            entries = [LeaderboardEntry.from_view(e) for e in update.entries]
+            event = update.shared[EVENT] = cls(entries)
+        return event

@@ -107,3 +107,14 @@ BUMP_VERSION = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
 return redis.call('INCR', KEYS[1])
 """
+
+# The rank a member has with a given score. KEYS: scores, ready. ARGV: member, stored score.
+# The member's own current entry is not counted (it may hold a newer score by now).
+# Returns -1 when the ranking is not ready.
+RANK_OF = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+local better = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[2])
+local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if current and tonumber(current) < tonumber(ARGV[2]) then better = better - 1 end
+return better + 1
+"""

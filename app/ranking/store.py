@@ -100,6 +100,7 @@ class RankingStore:
         self._window = redis.register_script(scripts.WINDOW)
         self._entries = redis.register_script(scripts.ENTRIES)
         self._bump = redis.register_script(scripts.BUMP_VERSION)
+        self._rank_of = redis.register_script(scripts.RANK_OF)
 
     def keys(self, board: BoardRef) -> BoardKeys:
         return board_keys(self.prefix, board)
@@ -131,6 +132,15 @@ class RankingStore:
             stored, rank = reply[2 * i], int(reply[2 * i + 1])
             result[pid] = (from_stored(board, stored), rank) if stored != "" else None
         return result
+
+    async def rank_of(self, board: BoardRef, pid: int, score: float) -> int:
+        """The rank ``pid`` has with ``score`` (as of its own change, say)."""
+        keys = self.keys(board)
+        args = [member(pid), repr(to_stored(board, score))]
+        rank = int(await self._call(self._rank_of, [keys.scores, keys.ready], args))
+        if rank < 0:
+            raise RankingNotReady(board)
+        return rank
 
     async def project(
         self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True

@@ -175,8 +175,10 @@ async def adjust_points(
 ) -> EntryView:
     """Add ``delta`` points (the +/- buttons) and return the participant's new entry.
 
-    A repeated ``idempotency_key`` applies once; the replay returns the current entry. While
-    Redis is away the change is still committed and the entry is computed by the database.
+    The entry is the one this change produced (its score, and its rank among the others
+    now), even when concurrent changes of the same participant land right after it. A
+    repeated ``idempotency_key`` applies once; the replay returns the current entry. While
+    Redis is away the change is still committed and the rank is computed by the database.
     """
     board = (await deps.definitions.board(tenant_id, POINTS)).ref
     recorded = await record_event(
@@ -191,10 +193,17 @@ async def adjust_points(
             action_type="adjust_points",
         ),
     )
-    try:
-        found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
-    except Unavailable:
-        found = await rankings.entry_from_database(board, participant_id)
+    mine = next((s for b, s in recorded.standings if b == board), None)
+    if mine is not None and mine.score is not None:  # the entry as of this change
+        found: tuple[float, int] | None = (
+            mine.score,
+            await rankings.rank_of_score(deps, board, participant_id, mine.score),
+        )
+    else:  # a replay: the entry as it is now
+        try:
+            found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
+        except Unavailable:
+            found = await rankings.entry_from_database(board, participant_id)
     person = recorded.participant
     if person is None:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
