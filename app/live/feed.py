@@ -103,6 +103,11 @@ class BoardFeed:
             self.on_empty(self)
 
     @property
+    def subscriber_count(self) -> int:
+        following = {s for subs in self._by_participant.values() for s in subs}
+        return len(self._everyone) + len(following) + len(self._tops)
+
+    @property
     def empty(self) -> bool:
         return not (self._everyone or self._by_participant or self._tops)
 

@@ -38,6 +38,10 @@ class LiveService:
     def feed_count(self) -> int:
         return len(self._feeds)
 
+    def subscriber_count(self) -> int:
+        """Live subscriptions in this process, over all boards."""
+        return sum(f.subscriber_count for f in self._feeds.values())
+
     @asynccontextmanager
     async def rank_changes(
         self,

@@ -11,7 +11,7 @@ from app.deps import Deps
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
 from tests.factories import participant
-from tests.live.conftest import until
+from tests.live.conftest import channel_of, until
 from tests.live.wsclient import WsClient
 
 SAME = "subscription { rankChanged { participantId newRank newScore participant { name } } }"
@@ -42,7 +42,11 @@ async def test_subscribers_with_the_same_query_share_one_execution_per_event(
     for client in clients[:3]:
         await client.subscribe("s", SAME)
     await clients[3].subscribe("s", OTHER)
-    await until(lambda: deps.live.hub.listener_count() == 1 and _subscribers(deps) == 4)
+    channel = await channel_of(deps, tenant)
+    await until(
+        lambda: deps.live.subscriber_count() == 4 and deps.live.hub.confirmed(channel),
+        what="four subscriptions",
+    )
 
     await adjust_points(deps, tenant.id, ada, 5, None)
 
@@ -72,7 +76,3 @@ async def test_top_subscribers_share_one_execution_per_push(
     assert executions == ["TopEntries"]
     for client in clients:
         await client.close()
-
-
-def _subscribers(deps: Deps) -> int:
-    return sum(len(f._everyone) for f in deps.live._feeds.values())

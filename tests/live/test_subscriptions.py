@@ -73,6 +73,8 @@ async def test_rank_changed_reports_additions_changes_and_deletions(
     assert change(deleted) == (str(ada), 2, None, 10.0, None)
     assert deleted["data"]["rankChanged"]["participant"] is None  # gone with its row
 
+    if client_class is LegacyWsClient:  # the legacy protocol's keep-alive
+        assert {"type": "ka"} in client.ignored
     await client.stop("1")
     await until(lambda: deps.live.feed_count() == 0, what="the feed to close")
     await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be unsubscribed")
