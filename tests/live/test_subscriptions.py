@@ -213,3 +213,20 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     await until(lambda: deps.live.feed_count() == 0, seconds=30, what="the stuck client to go")
     assert deps.live.hub.listener_count() == 0
     client.socket.transport.abort()
+
+
+async def test_many_subscribers_share_one_redis_subscription(
+    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+) -> None:
+    clients = [await WsClient.open(ws_url) for _ in range(10)]
+    for i, client in enumerate(clients):
+        await client.subscribe("a", RANK_CHANGED)
+        await client.subscribe("b", TOP, {"first": 1 + i})
+    channel = await channel_of(deps, tenant)
+    await until(lambda: deps.live.subscriber_count() == 20 and deps.live.hub.confirmed(channel))
+
+    assert await numsub(redis, channel) == 1  # one connection for 20 subscriptions
+    assert deps.live.feed_count() == 1
+    for client in clients:
+        await client.close()
+    await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be released")
