@@ -123,6 +123,8 @@ class PubSubHub:
             except (RedisError, OSError) as exc:
                 if self.connected or self.reconnects == 0:
                     log.warning("pub/sub connection lost (%s); reconnecting", exc)
+            except Exception:  # a bug must not end live updates for the whole process
+                log.exception("pub/sub connection failed; reconnecting")
             finally:
                 self._lost()
                 await _close(pubsub)
