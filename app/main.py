@@ -20,6 +20,7 @@ from app.connections import embedded_redis_url, redis_client
 from app.context import Context
 from app.db import database
 from app.deps import Deps, build_deps
+from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import coded
 from app.graphql.schema import build_schema
 from app.live.hub import hub_client
@@ -35,6 +36,14 @@ class RankedGraphQL(GraphQL[Context, None]):
     deps: Deps
     tenant: TenantRef
     debug: bool = False
+    payloads = SharedPayloads()
+
+    def encode_json(self, data: object) -> str | bytes:
+        """JSON, with the payload of a result shared by many subscribers encoded once."""
+        encoded = self.payloads.encode(
+            data, lambda payload: str(super(RankedGraphQL, self).encode_json(payload))
+        )
+        return super().encode_json(data) if encoded is None else encoded
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         """Last line of defence: no error leaves without ``extensions.code`` (an exception
@@ -80,6 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         max_subscriptions_per_connection=settings.live_max_subscriptions,
     )
     graphql.debug = settings.debug
+    graphql.payloads = SharedPayloads()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

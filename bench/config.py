@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 DATABASE_NAME = "ranked_bench"
 # The live-subscription scenarios (bench/live.py): every change to anyone, changes to the
-# subscriber's own participant only ("my rank"), and the top 10.
-LIVE_SCENARIOS = ("rankChanged", "rankChanged:own", "leaderboardTop")
+# subscriber's own participant only ("my rank"), and the top 10; ":split": the same with the
+# changes made on a second server, so they reach the subscribers' server through Redis.
+LIVE_SCENARIOS = (
+    "rankChanged",
+    "rankChanged:own",
+    "leaderboardTop",
+    "rankChanged:split",
+    "leaderboardTop:split",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,7 @@ class LiveConfig:
     seconds: float  # how long the driver changes scores
     change_rate: float  # changes/s while rankChanged subscribers listen
     top_rate: float  # changes/s (a target) while leaderboardTop subscribers listen
+    driver_concurrency: int  # adjustPoints calls in flight at most
 
 
 def _number(name: str, default: float) -> float:
@@ -90,4 +98,5 @@ def _live_config() -> LiveConfig:
         seconds=_number("BENCH_LIVE_SECONDS", 10.0),
         change_rate=_number("BENCH_LIVE_CHANGE_RATE", 100.0),
         top_rate=_number("BENCH_LIVE_TOP_RATE", 1_000.0),
+        driver_concurrency=int(_number("BENCH_LIVE_DRIVER_CONCURRENCY", 10)),
     )

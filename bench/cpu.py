@@ -2,9 +2,10 @@
 
 A :class:`CpuWatch` names groups of processes: fixed pids (the API server, redis-server) and
 the PostgreSQL backends serving one database, found by their process title
-(``postgres: ... <user> <database> <client> ...``). Backends are found once, when the
-window opens; after the warm-up the server's connection pool is in place, so this covers
-the backends doing the work. Percentages are of one core: 200% is both cores of this box.
+(``postgres: ... <user> <database> <client> ...``). Backends are found when the window
+opens and again at every later sample: one that appeared in between (a connection pool
+growing under load, e.g. the live scenarios' second server's) counts from its start.
+Percentages are of one core: 200% is both cores of this box.
 
 ``other`` is the whole machine's busy time (``/proc/stat``) less the watched groups: the
 processes that have nothing to do with the benchmark (a test run, a build), plus
@@ -77,9 +78,14 @@ def postgres_backends(database: str) -> tuple[int, ...]:
 
 
 def sample(watch: CpuWatch, earlier: CpuSample | None = None) -> CpuSample:
-    """Read every group's CPU time now; with ``earlier``, of the same pids as then."""
+    """Read every group's CPU time now; with ``earlier``, of the same pids as then, and of
+    PostgreSQL backends that appeared since."""
     if earlier is not None:
         groups = {name: tuple(times) for name, times in earlier.seconds.items()}
+        if watch.postgres_database:
+            known = set(groups.get("postgres", ()))
+            new = [p for p in postgres_backends(watch.postgres_database) if p not in known]
+            groups["postgres"] = (*groups.get("postgres", ()), *new)
     else:
         groups = {name: pids for name, pids in watch.pids.items()}
         if watch.postgres_database:
@@ -92,7 +98,8 @@ def sample(watch: CpuWatch, earlier: CpuSample | None = None) -> CpuSample:
 def percent_between(before: CpuSample, after: CpuSample) -> dict[str, float]:
     """Per group: CPU time used between the samples, as a percentage of one core.
 
-    A process that ended in between is left out of its group's sum.
+    A process that ended in between is left out of its group's sum; one that ``before``
+    does not list (a PostgreSQL backend that appeared since) counts from its start.
     """
     wall = after.at - before.at
     if wall <= 0 or not PROC.is_dir():
@@ -101,7 +108,7 @@ def percent_between(before: CpuSample, after: CpuSample) -> dict[str, float]:
     for name, times in after.seconds.items():
         used[name] = 0.0
         for pid, end in times.items():
-            start = before.seconds[name].get(pid)
+            start = before.seconds[name].get(pid, 0.0)  # not listed then: started since
             if start is not None and end is not None:
                 used[name] += end - start
     if before.machine is not None and after.machine is not None:

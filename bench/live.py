@@ -5,7 +5,12 @@ One scenario, start to finish (every wait bounded, every process stopped however
 
 1. Spawn the driver (``bench.live_driver``) and ``processes`` subscriber processes
    (``bench.live_subscribers``) sharing ``subscribers`` websocket connections, and open
-   them all: each sends ``connection_init`` and one ``subscribe``.
+   them all: each sends ``connection_init`` and one ``subscribe``. The subscribers connect
+   to the benchmark's server; the driver too, except in the ``:split`` scenarios: there it
+   sends every change (and reads the top) through a second ``ranked serve`` process (same
+   database, Redis and prefix), so changes reach the subscribers' server only through Redis
+   pub/sub, and writes and fan-out each have a process (a core) of their own. That second
+   server starts before the first ``:split`` scenario and stops after the last scenario.
 2. **Prime.** A subscription is registered on the server once it has had a message, so the
    run waits for every subscriber's first one: ``leaderboardTop`` pushes the top at once;
    for ``rankChanged`` the driver makes marker changes (+1) and again for any subscriber
@@ -13,10 +18,13 @@ One scenario, start to finish (every wait bounded, every process stopped however
 3. **Drive** for ``seconds`` at ``rate`` changes/s: ``rankChanged`` changes random
    participants (ids below N, N being the marker), ``rankChanged:own`` the subscribers' own
    participants, ``leaderboardTop`` the current top 50 (so the top 10 keeps changing).
-   CPU is sampled for this window: server, PostgreSQL backends, Redis, subscriber
-   processes, driver, and the rest of the machine.
+   CPU is sampled for this window: server, the second server (``writer``, ``:split``
+   only), PostgreSQL backends, Redis, subscriber processes, driver, and the rest of the
+   machine.
 4. **Finish.** The subscriber processes get what the driver committed (or the top once it
-   stopped) and wait, bounded, until every subscriber has all of it; then they count:
+   stopped) and wait until every subscriber has all of it, or nothing has arrived for
+   ``DRAIN_IDLE_SECONDS``, or ``drain_cap`` has passed (a lagging server may still be
+   delivering a large backlog long after the driver stopped); then they count:
    ``expected`` changes (per subscriber: all of them, or its own participant's),
    ``delivered`` (a message with ``merged`` = k delivers k changes; those are also counted
    as ``coalesced``), ``lost`` = expected - delivered, latency from the mutation's HTTP
@@ -27,6 +35,7 @@ One scenario, start to finish (every wait bounded, every process stopped however
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -51,13 +60,16 @@ from bench.live_subscribers import (
     Unprimed,
     run_subscribers,
 )
-from bench.service import Server
+from bench.service import Server, ServerLog, service_env, serving
 from bench.stores import BenchError
 
 TOP_TARGETS = 50  # leaderboardTop: changes go to the current top 50
 PRIME_ROUND_SECONDS = 2.0  # how long one priming round waits before sending markers again
 PRIME_SECONDS = 90.0  # priming gives up after this
 REPLY_MARGIN = 30.0  # added to every bounded wait for a child's reply
+DRAIN_IDLE_SECONDS = 10.0  # finishing gives up once nothing arrived for this long
+SERVER = "server"
+WRITER = "writer"  # CPU group of the second server
 SUBSCRIBERS = "subscribers"
 DRIVER = "driver"
 
@@ -96,8 +108,10 @@ class LiveMeasurement:
     driving_seconds: float
     cpu_percent: dict[str, float]  # while driving; loadgen = subscribers + driver + run
     busiest_loadgen_percent: float  # the busiest single load process, % of one core
-    server_cpu_seconds: float  # over driving and drain: mutations and pushes
+    server_cpu_seconds: float  # over driving and drain: mutations (unless split) and pushes
     server_cpu_us_per_message: float | None  # the same / messages
+    split: bool  # the changes went through a second server (the writer)
+    writer_cpu_seconds: float | None  # split only: the second server's, over driving and drain
 
     @property
     def errors(self) -> int:
@@ -113,31 +127,42 @@ class _Plan:
     kind: str  # "changes" or "top"
     own: tuple[int, ...]  # rankChanged:own: each subscriber's participant
     marker: int  # rankChanged: the participant marker changes go to
+    split: bool  # changes through the second server
 
 
 async def measure_live(
-    config: BenchConfig, server: Server, watch: cpu.CpuWatch
+    config: BenchConfig, server: Server, watch: cpu.CpuWatch, writer_log: ServerLog
 ) -> list[LiveMeasurement]:
-    """Every configured live scenario, one after the other, against ``server``."""
+    """Every configured live scenario, one after the other, with the subscribers on
+    ``server``. The first ``:split`` scenario starts the second server, which is stopped
+    however this ends; its output goes to ``writer_log``."""
     results = []
-    for name in config.live.scenarios:
-        say(f"live scenario {name}: {config.live.subscribers:,} subscribers")
-        result = await _scenario(_plan(name, config), config, server, watch)
-        say(
-            f"{name}: {result.achieved_rate:,.1f} changes/s, {result.messages:,} messages,"
-            f" {result.errors:,} errors"
-        )
-        results.append(result)
+    async with contextlib.AsyncExitStack() as stack:
+        writer: Server | None = None
+        for name in config.live.scenarios:
+            plan = _plan(name, config)
+            if plan.split and writer is None:
+                writer = await stack.enter_async_context(serving(service_env(config), writer_log))
+                say(f"second server (for the changes of :split scenarios) at {writer.base_url}")
+            say(f"live scenario {name}: {config.live.subscribers:,} subscribers")
+            result = await _scenario(plan, config, server, writer if plan.split else None, watch)
+            say(
+                f"{name}: {result.achieved_rate:,.1f} changes/s, {result.messages:,} messages,"
+                f" {result.errors:,} errors"
+            )
+            results.append(result)
     return results
 
 
 def _plan(name: str, config: BenchConfig) -> _Plan:
     n, count = config.participants, config.live.subscribers
+    subscription, _, variant = name.partition(":")
     own: tuple[int, ...] = ()
-    if name == "rankChanged:own":  # spread over the board: random ranks, one each
+    if variant == "own":  # spread over the board: random ranks, one each
         picks = random.Random(2).sample(range(1, n), min(count, n - 1))
         own = tuple(picks[i % len(picks)] for i in range(count))
-    return _Plan(name, "top" if name == "leaderboardTop" else "changes", own, marker=n)
+    kind = "top" if subscription == "leaderboardTop" else "changes"
+    return _Plan(name, kind, own, marker=n, split=variant == "split")
 
 
 def _specs(plan: _Plan, live: LiveConfig, url: str) -> list[SubscriberSpec]:
@@ -150,13 +175,16 @@ def _specs(plan: _Plan, live: LiveConfig, url: str) -> list[SubscriberSpec]:
 
 
 async def _scenario(
-    plan: _Plan, config: BenchConfig, server: Server, watch: cpu.CpuWatch
+    plan: _Plan, config: BenchConfig, server: Server, writer: Server | None, watch: cpu.CpuWatch
 ) -> LiveMeasurement:
+    """One scenario: subscribers on ``server``, changes through ``writer`` if given (else
+    through ``server`` too)."""
     live = config.live
     ws_url = "ws" + server.base_url.removeprefix("http") + "/graphql"
+    changes_url = (writer or server).base_url
     children: list[Child] = []
     try:
-        driver = Child(DRIVER, run_driver, DriverSpec(server.base_url, config.concurrency))
+        driver = Child(DRIVER, run_driver, DriverSpec(changes_url, config.live.driver_concurrency))
         children.append(driver)
         flocks = [
             Child(f"subscribers-{i}", run_subscribers, spec)
@@ -166,10 +194,10 @@ async def _scenario(
         await _open(flocks, live.subscribers)
         await _prime(plan, flocks, driver)
         targets = await _targets(plan, config, driver)
-        load = cpu.CpuWatch(
-            {**watch.pids, SUBSCRIBERS: tuple(c.pid for c in flocks), DRIVER: (driver.pid,)},
-            watch.postgres_database,
-        )
+        pids = {**watch.pids, SUBSCRIBERS: tuple(c.pid for c in flocks), DRIVER: (driver.pid,)}
+        if writer is not None:
+            pids[WRITER] = (writer.pid,)
+        load = cpu.CpuWatch(pids, watch.postgres_database)
         before = cpu.sample(load)
         rate = live.top_rate if plan.kind == "top" else live.change_rate
         drive = Drive(rate, live.seconds, targets, exclusive=plan.kind == "changes")
@@ -234,23 +262,32 @@ async def _targets(plan: _Plan, config: BenchConfig, driver: Child) -> Sequence[
 async def _finish(
     plan: _Plan, live: LiveConfig, flocks: list[Child], driver: Child, driven: Driven
 ) -> list[Summary]:
-    drain = max(10.0, 2 * live.seconds)
+    drain = drain_cap(live.seconds)
     finish: FinishChanges | FinishTop
     if plan.kind == "top":
         final = await driver.ask(ReadTop(TOP_FIRST), REPLY_MARGIN)
-        finish = FinishTop(final, (driven.started, driven.ended), drain)
+        finish = FinishTop(final, (driven.started, driven.ended), drain, DRAIN_IDLE_SECONDS)
     else:
         committed: dict[int, list[Committed]] = defaultdict(list)
         for pid, score, sent, responded in driven.committed:
             committed[pid].append((score, sent, responded))
         for changes in committed.values():
             changes.sort()  # scores only rise (live_driver.DELTAS): score order is commit order
-        finish = FinishChanges(dict(committed), driven.started, drain)
-    say(f"driven: {len(driven.committed):,} changes; waiting (<= {drain:.0f} s) for delivery")
+        finish = FinishChanges(dict(committed), driven.started, drain, DRAIN_IDLE_SECONDS)
+    say(
+        f"driven: {len(driven.committed):,} changes; waiting for delivery (<= {drain:.0f} s,"
+        f" or until nothing arrives for {DRAIN_IDLE_SECONDS:.0f} s)"
+    )
     replies: list[Summary] = await asyncio.gather(
         *(c.ask(finish, drain + REPLY_MARGIN) for c in flocks)
     )
     return replies
+
+
+def drain_cap(seconds: float) -> float:
+    """The longest finishing waits after ``seconds`` of changes: long enough for a server
+    whose fan-out fell far behind (it keeps delivering after the driver stopped)."""
+    return max(60.0, 30 * seconds)
 
 
 def _ms(ordered: Sequence[float], percent: float) -> float | None:
@@ -258,11 +295,15 @@ def _ms(ordered: Sequence[float], percent: float) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _cpu(
-    samples: tuple[cpu.CpuSample, cpu.CpuSample, cpu.CpuSample],
-) -> tuple[dict[str, float], float, float]:
-    """CPU % while driving (loadgen: every load process), the busiest load process's %,
-    and the server's CPU seconds over driving and drain."""
+@dataclass(frozen=True, slots=True)
+class _Cpu:
+    percent: dict[str, float]  # while driving (loadgen: every load process)
+    busiest: float  # the busiest load process's %
+    server_seconds: float  # over driving and drain
+    writer_seconds: float | None  # the second server's, the same way (split only)
+
+
+def _cpu(samples: tuple[cpu.CpuSample, cpu.CpuSample, cpu.CpuSample]) -> _Cpu:
     before, during, after = samples
     percent = cpu.percent_between(before, during)
     load = (SUBSCRIBERS, DRIVER, cpu.LOADGEN)
@@ -270,8 +311,10 @@ def _cpu(
     per_process = [
         p for g in (SUBSCRIBERS, DRIVER) for p in cpu.process_percents(before, during, g).values()
     ]
-    server = cpu.percent_between(before, after).get("server", 0.0) / 100 * (after.at - before.at)
-    return percent, max(per_process, default=0.0), server
+    whole = cpu.percent_between(before, after)
+    wall = after.at - before.at
+    writer = whole[WRITER] / 100 * wall if WRITER in whole else None
+    return _Cpu(percent, max(per_process, default=0.0), whole.get(SERVER, 0.0) / 100 * wall, writer)
 
 
 def _measurement(
@@ -294,7 +337,7 @@ def _measurement(
     changes = plan.kind == "changes"
     expected = sum(s.expected for s in summaries)
     delivered = sum(s.delivered for s in summaries)
-    percent, busiest, server_seconds = _cpu(samples)
+    used = _cpu(samples)
     return LiveMeasurement(
         name=plan.name,
         subscribers=live.subscribers,
@@ -326,8 +369,12 @@ def _measurement(
         drained=all(s.drained for s in summaries),
         drain_seconds=round(drain, 3),
         driving_seconds=round(driving, 3),
-        cpu_percent=percent,
-        busiest_loadgen_percent=busiest,
-        server_cpu_seconds=round(server_seconds, 3),
-        server_cpu_us_per_message=round(server_seconds / messages * 1e6, 1) if messages else None,
+        cpu_percent=used.percent,
+        busiest_loadgen_percent=used.busiest,
+        server_cpu_seconds=round(used.server_seconds, 3),
+        server_cpu_us_per_message=(
+            round(used.server_seconds / messages * 1e6, 1) if messages else None
+        ),
+        split=plan.split,
+        writer_cpu_seconds=None if used.writer_seconds is None else round(used.writer_seconds, 3),
     )

@@ -13,8 +13,9 @@ The benchmark drives a process through :mod:`bench.children` commands:
 * :class:`Prime`: wait (bounded) until every subscriber has had a first message (the
   initial top, or a marker change), which proves the server registered it; replies the
   participants of the subscribers still waiting, so the benchmark can send them markers.
-* :class:`FinishChanges` / :class:`FinishTop`: given what the driver committed, wait
-  (bounded) until every subscriber has it (or the final top), then reply a summary.
+* :class:`FinishChanges` / :class:`FinishTop`: given what the driver committed, wait until
+  every subscriber has it (or the final top), or until nothing has arrived for
+  ``idle_seconds``, or ``drain_seconds`` at most, then reply a summary.
 """
 
 from __future__ import annotations
@@ -94,14 +95,16 @@ class Unprimed:
 class FinishChanges:
     committed: dict[int, list[Committed]]  # per participant, in commit order
     since: float  # the driver's first send: earlier messages were the markers
-    drain_seconds: float
+    drain_seconds: float  # the longest wait
+    idle_seconds: float  # give up once nothing arrived for this long
 
 
 @dataclass(frozen=True, slots=True)
 class FinishTop:
     final: Top  # the top once the driver stopped
     window: tuple[float, float]  # the driver's first send and last response
-    drain_seconds: float
+    drain_seconds: float  # the longest wait
+    idle_seconds: float  # give up once nothing arrived for this long
 
 
 @dataclass(slots=True)
@@ -186,6 +189,7 @@ class Subscriber:
             merged = change["merged"]
             self.changes.append((now, int(change["participantId"]), change["newScore"], merged))
             self.merged_total += merged
+        self.flock.last_message_at = now
         if self.first_at is None:
             self.first_at = now
             self.flock.primed_one()
@@ -276,6 +280,7 @@ class Flock:
         self.primed = asyncio.Event()
         self.finishing: Finishing | None = None
         self.closing = False
+        self.last_message_at = 0.0  # time.time() of the latest receipt by any subscriber
 
     def primed_one(self) -> None:
         self.unprimed -= 1
@@ -325,15 +330,26 @@ class Flock:
     async def finish(self, command: FinishChanges | FinishTop) -> Summary:
         started = time.perf_counter()
         self.finishing = finishing = Finishing(self, command)
-        try:
-            await asyncio.wait_for(finishing.all_done.wait(), command.drain_seconds)
-            drained = True
-        except TimeoutError:
-            drained = False
+        drained = await self._drain(finishing.all_done, command.drain_seconds, command.idle_seconds)
         waited = time.perf_counter() - started
         if isinstance(command, FinishTop):
             return self._top_summary(command, drained, waited)
         return self._changes_summary(command, finishing, drained, waited)
+
+    async def _drain(self, done: asyncio.Event, seconds: float, idle: float) -> bool:
+        """Wait for ``done`` while messages keep coming (a server far behind may deliver
+        for long after the driver stopped): False once nothing arrived for ``idle``
+        seconds, or after ``seconds`` in all."""
+        begun = time.time()
+        deadline = begun + seconds
+        while not done.is_set():
+            now = time.time()
+            wake = min(deadline, max(self.last_message_at, begun) + idle)
+            if wake <= now:
+                return False
+            with contextlib.suppress(TimeoutError):  # the loop decides whether to go on
+                await asyncio.wait_for(done.wait(), wake - now)
+        return True
 
     def _base(self, drained: bool, waited: float, messages: int) -> Summary:
         return Summary(

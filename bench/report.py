@@ -23,7 +23,9 @@ RATIOS = (
     ("adjustPoints / raw ZINCRBY", "adjustPoints", "raw ZINCRBY"),
 )
 TARGET = ("top100 >= 0.5 x trivial", "top100 / trivial", 0.5)
-CPU_GROUPS = ("server", "postgres", "redis", "loadgen", "other")
+# "writer": the second server of the live :split scenarios (a column only when one ran).
+CPU_GROUPS = ("server", "writer", "postgres", "redis", "loadgen", "other")
+WRITER = "writer"
 # A load generator this busy may be what limits the rate; the row is flagged.
 CLIENT_BOUND_PERCENT = 90.0
 # Processes outside the benchmark this busy disturb the numbers; the run says so.
@@ -55,6 +57,7 @@ class Run:
     measurements: list[Measurement]
     live: list[LiveMeasurement]
     server_log: ServerLog
+    writer_log: ServerLog  # the live :split scenarios' second server
     load_before: tuple[float, float, float]  # load averages when the run began
 
 
@@ -118,6 +121,7 @@ def to_json(run: Run) -> dict[str, Any]:
             "met": target_ratio is not None and target_ratio >= TARGET[2],
         },
         "server_log": {"lines": run.server_log.lines, "tail": list(run.server_log.tail)},
+        "writer_log": {"lines": run.writer_log.lines, "tail": list(run.writer_log.tail)},
     }
 
 
@@ -155,7 +159,14 @@ def busy_machine(m: Measurement | LiveMeasurement) -> bool:
     return m.cpu_percent.get("other", 0.0) >= BUSY_MACHINE_PERCENT
 
 
-def _scenario_rows(measurements: Sequence[Measurement]) -> list[list[str]]:
+def _cpu_groups(run: Run) -> tuple[str, ...]:
+    """The CPU columns: the writer's only when a :split scenario ran."""
+    if any(m.split for m in run.live):
+        return CPU_GROUPS
+    return tuple(g for g in CPU_GROUPS if g != WRITER)
+
+
+def _scenario_rows(measurements: Sequence[Measurement], groups: Sequence[str]) -> list[list[str]]:
     return [
         [
             m.name + (" *" if client_bound(m) else ""),
@@ -163,7 +174,7 @@ def _scenario_rows(measurements: Sequence[Measurement]) -> list[list[str]]:
             _number(m.p50_ms, 2),
             _number(m.p99_ms, 2),
             f"{m.errors:,}",
-            *(_number(m.cpu_percent.get(g), 0) for g in CPU_GROUPS),
+            *(_number(m.cpu_percent.get(g), 0) for g in groups),
         ]
         for m in measurements
     ]
@@ -175,11 +186,12 @@ def live_client_bound(m: LiveMeasurement) -> bool:
 
 
 def machine_saturated(m: LiveMeasurement) -> bool:
+    """The machine's cores were all busy while driving (server, writer, stores, load)."""
     busy = sum(m.cpu_percent.get(g, 0.0) for g in CPU_GROUPS)
     return busy >= SATURATED_MACHINE * 100 * (os.cpu_count() or 1)
 
 
-def _live_rows(live: Sequence[LiveMeasurement]) -> list[list[str]]:
+def _live_rows(live: Sequence[LiveMeasurement], groups: Sequence[str]) -> list[list[str]]:
     return [
         [
             f"live {m.name}" + (" *" if live_client_bound(m) else "")
@@ -188,7 +200,7 @@ def _live_rows(live: Sequence[LiveMeasurement]) -> list[list[str]]:
             _number(m.latency_p50_ms, 2),
             _number(m.latency_p99_ms, 2),
             f"{m.errors:,}",
-            *(_number(m.cpu_percent.get(g), 0) for g in CPU_GROUPS),
+            *(_number(m.cpu_percent.get(g), 0) for g in groups),
         ]
         for m in live
     ]  # fmt: skip
@@ -208,7 +220,10 @@ def _per_subscriber(m: LiveMeasurement) -> float:
 
 def _push_cost_us(m: LiveMeasurement, http: Sequence[Measurement]) -> float | None:
     """Server CPU per message without the mutations' own: their cost per change is taken
-    from the adjustPoints scenario of the same run (an estimate: that ran closed-loop)."""
+    from the adjustPoints scenario of the same run (an estimate: that ran closed-loop). In
+    a :split scenario the subscribers' server made no changes: all of its CPU counts."""
+    if m.split:
+        return m.server_cpu_us_per_message
     adjust = next((h for h in http if h.name == "adjustPoints" and h.ops_per_second), None)
     if adjust is None or not m.messages or "server" not in adjust.cpu_percent:
         return None
@@ -227,13 +242,18 @@ def _live_tables(run: Run) -> list[str]:
         ]
         for m in run.live
     ]  # fmt: skip
+    split = any(m.split for m in run.live)
+    writer_headers = ["writer cpu s", "writer%"] if split else []
     costs = [
         [
             m.name, _number(m.latency_p50_ms, 1), _number(m.latency_p99_ms, 1),
             _number(m.from_request_p99_ms, 1), _number(m.server_cpu_seconds, 1),
             _number(m.server_cpu_us_per_message, 0),
             _number(_push_cost_us(m, run.measurements), 0),
-            *(_number(m.cpu_percent.get(g), 0) for g in ("server", "subscribers", "driver")),
+            _number(m.cpu_percent.get("server"), 0),
+            *([_number(m.writer_cpu_seconds, 1), _number(m.cpu_percent.get(WRITER), 0)]
+              if split else []),
+            *(_number(m.cpu_percent.get(g), 0) for g in ("subscribers", "driver")),
             _number(m.busiest_loadgen_percent, 0),
         ]
         for m in run.live
@@ -247,7 +267,8 @@ def _live_tables(run: Run) -> list[str]:
         "",
         *format_table(
             ["scenario", "p50 ms", "p99 ms", "p99 from request", "server cpu s", "us/msg",
-             "us/msg w/o mutations", "server%", "subscribers%", "driver%", "busiest process%"],
+             "us/msg w/o mutations", "server%", *writer_headers, "subscribers%", "driver%",
+             "busiest process%"],
             costs,
         ),
     ]  # fmt: skip
@@ -269,7 +290,16 @@ def _live(run: Run) -> list[str]:
         " the changes' cost per adjustPoints above (an estimate); busiest process: the busiest",
         " subscriber or driver process; cpu % of one core while driving)",
     ]
+    if any(m.split for m in run.live):
+        lines += [
+            "(:split rows: the changes went to a second server, the writer, and reached the",
+            " subscribers' server (server cpu s, us/msg, server%) through Redis pub/sub only;",
+            " writer cpu s: the second server's over driving and drain)",
+        ]
     for m in run.live:
+        if m.writer_cpu_seconds is not None and m.changes:
+            per_change = m.writer_cpu_seconds / m.changes * 1e6
+            lines.append(f"{m.name}: the writer used {per_change:,.0f} us of CPU per change")
         if m.unmatched:
             lines.append(
                 f"{m.name}: {m.unmatched:,} more messages of changes whose adjustPoints failed"
@@ -318,8 +348,9 @@ def _header(document: dict[str, Any], run: Run) -> list[str]:
 
 
 def _scenarios(run: Run) -> list[str]:
-    headers = ["scenario", "ops/s", "p50 ms", "p99 ms", "errors", *(f"{g}%" for g in CPU_GROUPS)]
-    rows = _scenario_rows(run.measurements) + _live_rows(run.live)
+    groups = _cpu_groups(run)
+    headers = ["scenario", "ops/s", "p50 ms", "p99 ms", "errors", *(f"{g}%" for g in groups)]
+    rows = _scenario_rows(run.measurements, groups) + _live_rows(run.live, groups)
     lines = format_table(headers, rows)
     lines.append("(cpu: % of one core during the window; ops/s and latencies count successes only)")
     if run.live:
@@ -328,6 +359,8 @@ def _scenarios(run: Run) -> list[str]:
             " p50/p99 = from the change's HTTP response to receipt (negative: the message came"
             " first); loadgen% = every load process)"
         )
+    if WRITER in groups:
+        lines.append("(writer%: the second server of the :split rows, which took their changes)")
     if any(client_bound(m) for m in run.measurements) or any(map(live_client_bound, run.live)):
         lines.append(
             f"* the load generator (in live rows: one of its processes) used"
@@ -373,7 +406,8 @@ def render(document: dict[str, Any], run: Run) -> str:
     errors = _error_lines(run.measurements) + _live_error_lines(run.live)
     if errors:
         lines += ["", "errors:", *errors]
-    if run.server_log.lines:
-        lines += ["", f"server log ({run.server_log.lines} lines; last ones):"]
-        lines += [f"  {line}" for line in run.server_log.tail]
+    for name, log in (("server", run.server_log), ("second server", run.writer_log)):
+        if log.lines:
+            lines += ["", f"{name} log ({log.lines} lines; last ones):"]
+            lines += [f"  {line}" for line in log.tail]
     return "\n".join(lines)

@@ -25,7 +25,8 @@ What one run does, and what it measures:
 5. **Live subscriptions** (``bench.live``), on the same server and data, after the HTTP
    scenarios: ``BENCH_LIVE_SUBSCRIBERS`` websocket connections (graphql-transport-ws, one
    subscription each) held by ``BENCH_LIVE_PROCESSES`` subscriber processes, while a driver
-   process makes paced ``adjustPoints`` changes over HTTP (50 connections) for
+   process makes paced ``adjustPoints`` changes over HTTP (at most
+   ``BENCH_LIVE_DRIVER_CONCURRENCY`` in flight) for
    ``BENCH_LIVE_SECONDS``. Before the changes begin, every subscriber has had a first
    message (the initial top, or a marker change), so the server registered it.
 
@@ -35,42 +36,58 @@ What one run does, and what it measures:
      widget); the changes go to those participants, at the same rate.
    - ``leaderboardTop``: ``leaderboardTop(first: 10)``, at ``BENCH_LIVE_TOP_RATE``
      changes/s (a target) to the current top 50, so the top 10 keeps changing.
+   - ``rankChanged:split`` and ``leaderboardTop:split``: the same, but the driver sends its
+     changes to a **second** ``ranked serve`` process (same database, Redis and
+     ``RANKED_REDIS_PREFIX``, another free loopback port) while the subscribers stay on the
+     first, so changes reach them through Redis pub/sub only and the writes no longer share
+     the event loop of the fan-out: a deployment that takes writes on some processes and
+     serves subscriptions on others. The second server starts (and waits for ``/health``)
+     before the first ``:split`` scenario and stops, like the first, however the run ends.
 
    Measured: changes/s achieved against the target and the mutations' latency; for
    rankChanged, per subscriber, the changes expected, delivered (a message with ``merged``
    = k delivers k, counted as coalesced too) and lost (must be 0), and the delay from each
    change's HTTP response (and request) to its receipt, p50/p99, on the shared wall clock;
    for leaderboardTop, pushes per subscriber per second and whether every subscriber ended
-   on the final top; server CPU per message; CPU of every process (a load process near
-   100% of a core, or the machine's cores all busy, is flagged: on 2 cores the subscribers
-   compete with the server).
+   on the final top; subscriptions that ended early (``failed``: a subscriber the server
+   cut as too slow counts here); server CPU per message; CPU of every process, the second
+   server's (``writer``) in columns of its own (a load process near 100% of a core, or the
+   machine's cores all busy, is flagged: on 2 cores the subscribers compete with the
+   server). After the driver stops, the run waits for delivery as long as messages keep
+   arriving (a server whose fan-out fell behind may take minutes to deliver its backlog),
+   giving up after 10 s without any, or after 30 x ``BENCH_LIVE_SECONDS`` (60 s at least).
 6. **Raw Redis baselines**, each in a fresh process too (``bench.redis_load``), after the
    server has stopped: ``ZREVRANGE <board> 0 99 WITHSCORES`` on the seeded N-member sorted
    set, and single ``ZINCRBY`` calls on a scratch key, with the same tasks and windows.
-7. **Report.** A table of ops/s, p50, p99, errors and CPU use (server, PostgreSQL backends
-   of ``ranked_bench``, redis-server, load generator; % of one core) with a row per live
-   scenario, the live scenarios' own tables, the ratios top100 / trivial, top100 / raw
-   ZREVRANGE and adjustPoints / raw ZINCRBY, the target check "top100 >= 0.5 x trivial",
-   and the same as JSON in ``bench/results/<UTC time>.json`` and
-   ``bench/results/latest.json``, with machine info and the git commit. Errors (including
-   lost changes, failed mutations and subscriptions that ended) make the run exit with
-   status 1 once the results are written.
+7. **Report.** A table of ops/s, p50, p99, errors and CPU use (server, the second server
+   when a ``:split`` scenario ran, PostgreSQL backends of ``ranked_bench``, redis-server,
+   load generator; % of one core) with a row per live scenario, the live scenarios' own
+   tables, the ratios top100 / trivial, top100 / raw ZREVRANGE and adjustPoints / raw
+   ZINCRBY, the target check "top100 >= 0.5 x trivial", and the same as JSON in
+   ``bench/results/<UTC time>.json`` and ``bench/results/latest.json``, with machine info
+   and the git commit. Errors (including lost changes, failed mutations and subscriptions
+   that ended) make the run exit with status 1 once the results are written.
 
-Clean-up: the server is stopped with SIGINT (SIGKILL after 20 s), every load process is
-asked to exit (and terminated, then killed, if it does not), and the prefix's Redis keys
-are deleted, also when a step fails or on Ctrl-C. The ``ranked_bench`` database is **left in
-place** for inspection or a rerun against the same data (``DATABASE_URL=.../ranked_bench
-ranked ...``); the next ``make bench`` drops and recreates it.
+Clean-up: the server (and the second one) is stopped with SIGINT (SIGKILL after 20 s), every
+load process is asked to exit (and terminated, then killed, if it does not), and the
+prefix's Redis keys are deleted, also when a step fails, on Ctrl-C, or on SIGTERM (which
+ends the run as Ctrl-C does; a job started in the background ignores SIGINT). The
+``ranked_bench`` database is **left in place** for inspection or a rerun against the same
+data (``DATABASE_URL=.../ranked_bench ranked ...``); the next ``make bench`` drops and
+recreates it.
 
 Every knob is an environment variable: ``BENCH_PARTICIPANTS`` (1,000,000),
 ``BENCH_SECONDS`` (10), ``BENCH_WARMUP`` (2), ``BENCH_CONCURRENCY`` (50),
 ``BENCH_MAX_SAMPLES`` (1,000,000 operations per window at most), ``BENCH_POSTGRES_ADMIN_URL``,
 ``BENCH_REDIS_URL`` (redis://127.0.0.1:6379/0), ``BENCH_REDIS_PREFIX`` (rankedbench);
-for the live scenarios ``BENCH_LIVE_SCENARIOS`` (rankChanged,rankChanged:own,leaderboardTop;
-empty: none), ``BENCH_LIVE_SUBSCRIBERS`` (1,000), ``BENCH_LIVE_PROCESSES`` (2),
-``BENCH_LIVE_SECONDS`` (10), ``BENCH_LIVE_CHANGE_RATE`` (100), ``BENCH_LIVE_TOP_RATE``
-(1,000). A quick try: ``BENCH_PARTICIPANTS=20000 BENCH_SECONDS=2 BENCH_LIVE_SUBSCRIBERS=100
-BENCH_LIVE_SECONDS=3 make bench``.
+for the live scenarios ``BENCH_LIVE_SCENARIOS`` (rankChanged,rankChanged:own,leaderboardTop,
+rankChanged:split,leaderboardTop:split, in that order; empty: none),
+``BENCH_LIVE_SUBSCRIBERS`` (1,000), ``BENCH_LIVE_PROCESSES`` (2), ``BENCH_LIVE_SECONDS``
+(10), ``BENCH_LIVE_CHANGE_RATE`` (100), ``BENCH_LIVE_TOP_RATE`` (1,000),
+``BENCH_LIVE_DRIVER_CONCURRENCY`` (10 changes in flight at most). A quick try:
+``BENCH_PARTICIPANTS=20000 BENCH_SECONDS=2 BENCH_LIVE_SUBSCRIBERS=100 BENCH_LIVE_SECONDS=3
+make bench``; the split configuration alone:
+``BENCH_LIVE_SCENARIOS=rankChanged:split,leaderboardTop:split``.
 
 The load generator shares this machine's cores with the server, PostgreSQL and Redis, as in
 the numbers of /work/shared/STACK-NOTES.md; the CPU columns show who used them.
@@ -81,6 +98,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -209,8 +227,11 @@ async def _measure_redis(config: BenchConfig, scores_key: str, redis_pid: int) -
 
 
 async def _serve_and_measure(
-    config: BenchConfig, redis: Redis, redis_pid: int, log: ServerLog
+    config: BenchConfig, redis: Redis, redis_pid: int, logs: tuple[ServerLog, ServerLog]
 ) -> tuple[float, list[Measurement], list[LiveMeasurement]]:
+    """Serve, measure the GraphQL scenarios and the live ones; ``logs``: the output of the
+    server and of the live scenarios' second server."""
+    log, writer_log = logs
     scores_key = await find_scores_key(redis, config.redis_prefix)
     try:
         async with serving(service_env(config), log) as server:
@@ -223,16 +244,26 @@ async def _serve_and_measure(
             say(f"ranking ready after {ready:.1f} s")
             watch = CpuWatch({"server": (server.pid,), "redis": (redis_pid,)}, DATABASE_NAME)
             http = await _measure_http(config, server, watch)
-            live = await measure_live(config, server, watch)
+            live = await measure_live(config, server, watch, writer_log)
     except BenchError:
-        for line in log.tail:
-            say(f"server: {line}")
+        for name, lines in (("server", log.tail), ("second server", writer_log.tail)):
+            for line in lines:
+                say(f"{name}: {line}")
         raise
     return ready, http + await _measure_redis(config, scores_key, redis_pid), live
 
 
+def _cancel_on_sigterm() -> None:
+    """SIGTERM cancels the run, so every clean-up (servers, load processes, Redis keys) runs
+    as on Ctrl-C; by default it would end this process at once and orphan the servers."""
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
 async def benchmark(config: BenchConfig) -> Run:
     """One complete run; Redis keys under the prefix are deleted however it ends."""
+    _cancel_on_sigterm()
     started, load_before = datetime.now(UTC), os.getloadavg()
     redis = redis_client(config.redis_url)
     try:
@@ -240,9 +271,9 @@ async def benchmark(config: BenchConfig) -> Run:
         await recreate_database(config.postgres_admin_url, DATABASE_NAME)
         await delete_prefix(redis, config.redis_prefix)
         seeding = await _seed(config)
-        log = ServerLog()
-        ready, measurements, live = await _serve_and_measure(config, redis, redis_pid, log)
-        return Run(config, started, seeding, ready, measurements, live, log, load_before)
+        logs = ServerLog(), ServerLog()
+        ready, measurements, live = await _serve_and_measure(config, redis, redis_pid, logs)
+        return Run(config, started, seeding, ready, measurements, live, *logs, load_before)
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)
         say(f"deleted {deleted} Redis keys under {config.redis_prefix}:")
@@ -256,6 +287,9 @@ def main() -> None:
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    except asyncio.CancelledError:  # SIGTERM
+        print("bench: stopped (SIGTERM)", file=sys.stderr)
+        raise SystemExit(128 + signal.SIGTERM) from None
     document = to_json(run)
     path = write_json(document, RESULTS_DIR, run.started)
     print(render(document, run))

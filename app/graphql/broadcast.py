@@ -14,7 +14,8 @@ never crosses tenants.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import ExecutionResult
@@ -52,3 +53,34 @@ async def _keep_when_done(
 def _keep(shared: Shared, key: tuple[int, str], operation: Any, result: Any) -> None:
     if isinstance(result, ExecutionResult) and not result.errors:
         shared[key] = (operation, result)
+
+
+class SharedPayloads:
+    """Encode a shared result's JSON once for all the subscribers it is sent to.
+
+    A websocket result message is ``{"id", "type": "next" | "data", "payload": {"data"}}``
+    with a fresh payload per subscriber but, when the result was shared (above), the same
+    ``data`` object. The JSON of that payload is kept, by the identity of ``data``, for the
+    most recent ``size`` results; only the operation id is encoded per subscriber.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()
+
+    def encode(self, message: object, encode: Callable[[object], str]) -> str | None:
+        """The message's JSON, or None when it is not a result message of this shape."""
+        if not (isinstance(message, dict) and message.get("type") in ("next", "data")):
+            return None
+        payload = message.get("payload")
+        if not (isinstance(payload, dict) and payload.keys() == {"data"}) or len(message) != 3:
+            return None
+        data = payload["data"]
+        found = self._encoded.get(id(data))
+        if found is None or found[0] is not data:
+            found = (data, encode(payload))
+            self._encoded[id(data)] = found
+            while len(self._encoded) > self.size:
+                self._encoded.popitem(last=False)
+        kind, op_id = json.dumps(message["type"]), json.dumps(message["id"])
+        return f'{{"type":{kind},"id":{op_id},"payload":{found[1]}}}'
