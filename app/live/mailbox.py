@@ -3,8 +3,9 @@
 The fan-out never waits for a subscriber: it ``offer``s and moves on. A subscriber that
 reads slower than changes arrive skips ahead instead of queueing: ``Latest`` keeps only
 the newest item, ``PerParticipant`` merges a participant's pending changes into one. A
-subscriber that is still behind after ``stuck_after`` seconds (or whose ``PerParticipant``
-box overflows) is failed: its next read raises, and ``on_stuck`` runs so the transport can
+subscriber whose ``PerParticipant`` box overflows is failed: its next read raises (the
+client gets the error and the stream ends). One that has read nothing for ``stuck_after``
+seconds while items wait is failed too, and ``on_stuck`` runs so the transport can
 disconnect a client that is not reading at all.
 """
 
@@ -30,6 +31,9 @@ class LiveInterrupted(Unavailable):
     """The process lost Redis for a moment; changes may have been missed."""
 
 
+BEHIND = "This subscriber fell too far behind; subscribe again."
+
+
 class _Box:
     def __init__(
         self,
@@ -43,6 +47,7 @@ class _Box:
         self._ready = asyncio.Event()
         self._failure: RankedError | None = None
         self._waiting_since: float | None = None  # oldest unread item
+        self._cut = False
 
     def fail(self, failure: RankedError) -> None:
         """End the subscription with ``failure`` at its next read."""
@@ -55,11 +60,13 @@ class _Box:
         return self._failure is not None
 
     def _arrived(self) -> None:
+        """An item was offered: start the stuck clock, or check it."""
         now = self.clock()
         if self._waiting_since is None:
             self._waiting_since = now
-        elif now - self._waiting_since > self.stuck_after and not self.failed:
-            self.fail(SubscriberTooSlow("This subscriber fell too far behind; subscribe again."))
+        elif now - self._waiting_since > self.stuck_after and not self._cut:
+            self._cut = True
+            self.fail(SubscriberTooSlow("This subscriber stopped reading; subscribe again."))
             self.on_stuck()
         self._ready.set()
 
@@ -114,13 +121,15 @@ class PerParticipant(_Box):
         self._pending: OrderedDict[int, Change] = OrderedDict()
 
     def offer(self, change: Change) -> None:
-        earlier = self._pending.get(change.participant_id)
-        self._pending[change.participant_id] = change if earlier is None else earlier.then(change)
-        if len(self._pending) > self.capacity:
-            self._pending.clear()
-            self.fail(SubscriberTooSlow("This subscriber fell too far behind; subscribe again."))
-            self.on_stuck()
-            return
+        if not self.failed:
+            earlier = self._pending.get(change.participant_id)
+            merged = change if earlier is None else earlier.then(change)
+            self._pending[change.participant_id] = merged
+            if len(self._pending) > self.capacity:
+                self._pending.clear()
+                self.fail(
+                    SubscriberTooSlow("This subscriber fell too far behind; subscribe again.")
+                )
         self._arrived()
 
     async def get(self) -> Change:

@@ -57,14 +57,26 @@ async def test_a_reader_that_keeps_up_sees_every_change() -> None:
     assert seen == [1, 2, 3, 4, 5]
 
 
-async def test_overflowing_the_capacity_ends_the_subscription_and_cuts_the_client() -> None:
+async def test_overflowing_the_capacity_ends_the_subscription() -> None:
     cut = Cut()
     box = PerParticipant(capacity=3, stuck_after=30, on_stuck=cut)
     for pid in range(1, 5):
         box.offer(change(pid, None, 0, None, 1))
 
-    with pytest.raises(SubscriberTooSlow):
+    with pytest.raises(SubscriberTooSlow, match="behind"):
         await box.get()
+    assert cut.calls == 0  # a reader gets the error; the connection stays
+
+
+async def test_an_overflowed_box_that_is_not_read_either_is_cut() -> None:
+    clock, cut = Clock(), Cut()
+    box = PerParticipant(capacity=3, stuck_after=5, on_stuck=cut, clock=clock)
+    for pid in range(1, 5):
+        box.offer(change(pid, None, 0, None, 1))
+    clock.now = 6
+    box.offer(change(9, None, 0, None, 1))
+    box.offer(change(10, None, 0, None, 1))
+
     assert cut.calls == 1
 
 

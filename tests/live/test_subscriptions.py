@@ -192,6 +192,7 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     ws_url: str, deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(deps.settings, "live_buffer", 3)
+    monkeypatch.setattr(deps.settings, "live_stuck_seconds", 0.2)
     bulky = {"notes": "x" * 15_000}  # ~450 KB per message below: socket buffers fill fast
     ids = [
         (await add_participant(deps, tenant.id, ParticipantFields(name=f"P{i}", metadata=bulky))).id
@@ -209,8 +210,13 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     for pid in ids:  # the client reads none of this
         await adjust_points(deps, tenant.id, pid, 1, None)
 
-    # The server gave up on it: no subscriber, no feed, nothing buffered for it.
-    await until(lambda: deps.live.feed_count() == 0, seconds=30, what="the stuck client to go")
+    # Changes keep coming; once it has read nothing for live_stuck_seconds while they wait,
+    # the server cuts it: no subscriber, no feed, nothing buffered for it.
+    async def cut() -> bool:
+        await adjust_points(deps, tenant.id, ids[0], 1, None)
+        return deps.live.feed_count() == 0
+
+    await until(cut, seconds=30, what="the stuck client to go")
     assert deps.live.hub.listener_count() == 0
     client.socket.transport.abort()
 
