@@ -36,14 +36,16 @@ class RankedGraphQL(GraphQL[Context, None]):
     deps: Deps
     tenant: TenantRef
     debug: bool = False
-    payloads = SharedPayloads()
+    payloads: SharedPayloads
 
     def encode_json(self, data: object) -> str | bytes:
         """JSON, with the payload of a result shared by many subscribers encoded once."""
-        encoded = self.payloads.encode(
-            data, lambda payload: str(super(RankedGraphQL, self).encode_json(payload))
-        )
+        encoded = self.payloads.encode(data, self._encode_text)
         return super().encode_json(data) if encoded is None else encoded
+
+    def _encode_text(self, data: object) -> str:
+        encoded = super().encode_json(data)
+        return encoded.decode() if isinstance(encoded, bytes) else encoded
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         """Last line of defence: no error leaves without ``extensions.code`` (an exception
