@@ -72,6 +72,10 @@ class BoardFeed:
     _top_last: float = 0.0
     _reads: int = 0
 
+    @property
+    def channel(self) -> str:
+        return self.deps.store.keys(self.board).changes
+
     # -- subscribers ---------------------------------------------------------------------
 
     def add_changes(self, sub: ChangeSubscriber) -> None:
@@ -232,6 +236,9 @@ class BoardFeed:
                 top = (await rankings.page(self.deps, self.board, self._max_first(), None)).entries
             except RankedError as exc:  # Redis away: the hub's resume brings a fresh top
                 log.warning("could not refresh the top of %s: %s", self.board.key, exc.message)
+                continue
+            except Exception:  # the next change tries again
+                log.exception("could not refresh the top of %s", self.board.key)
                 continue
             updates: dict[int, TopUpdate] = {}
             for sub in list(self._tops):

@@ -65,26 +65,31 @@ class PubSubHub:
 
     # -- listeners -----------------------------------------------------------------------
 
-    async def add(self, channel: str, listener: Listener) -> None:
-        """Register ``listener`` (again: a no-op); returns once Redis confirms the channel is
-        subscribed, so nothing published afterwards can be missed. Raises
-        :class:`Unavailable` when that takes longer than ``confirm_timeout`` (and
-        unregisters a listener this call registered)."""
+    def listen(self, channel: str, listener: Listener) -> None:
+        """Register ``listener`` (synchronous); the first listener of a channel has it
+        subscribed in the background. See :meth:`wait_confirmed`."""
         listeners = self._listeners.setdefault(channel, set())
-        added = listener not in listeners
         listeners.add(listener)
-        confirmed = self._confirmed.setdefault(channel, asyncio.Event())
-        self._wake.set()
+        if channel in self._confirmed:
+            return
+        confirmed = self._confirmed[channel] = asyncio.Event()
+        if self.connected and channel in self._sent and not self._pending.get(channel):
+            confirmed.set()  # left and rejoined before UNSUBSCRIBE went out: still subscribed
+        else:
+            self._wake.set()
+
+    async def wait_confirmed(self, channel: str) -> None:
+        """Return once Redis confirms ``channel`` is subscribed, so nothing published
+        afterwards can be missed; :class:`Unavailable` after ``confirm_timeout``."""
+        confirmed = self._confirmed.get(channel)
+        if confirmed is None:
+            raise RuntimeError(f"nobody listens to {channel}")
         try:
             await asyncio.wait_for(confirmed.wait(), self.confirm_timeout)
-        except BaseException as exc:
-            if added:
-                self.discard(channel, listener)
-            if isinstance(exc, TimeoutError):
-                raise Unavailable("Live updates are unavailable right now; retry.") from None
-            raise
+        except TimeoutError:
+            raise Unavailable("Live updates are unavailable right now; retry.") from None
 
-    def discard(self, channel: str, listener: Listener) -> None:
+    def unlisten(self, channel: str, listener: Listener) -> None:
         """Unregister ``listener`` (synchronous, so it is safe in any clean-up path); the
         channel is unsubscribed in the background once nobody local listens to it."""
         listeners = self._listeners.get(channel)
@@ -96,10 +101,6 @@ class PubSubHub:
             del self._confirmed[channel]
             self._resume.discard(channel)
             self._wake.set()
-
-    def channels(self) -> set[str]:
-        """Channels with local listeners."""
-        return set(self._listeners)
 
     def confirmed(self, channel: str) -> bool:
         """Whether ``channel`` has local listeners and Redis confirmed the subscription."""
@@ -159,11 +160,17 @@ class PubSubHub:
                 _safely(listener.interrupted)
 
     async def _send(self, pubsub: PubSub) -> None:
+        loop = asyncio.get_running_loop()
+        last_ping = loop.time()
         while True:
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.ping_interval)
-            except TimeoutError:
+            due = last_ping + self.ping_interval - loop.time()
+            if due <= 0:  # however busy the line is with (un)subscribing, keep it proven
                 await pubsub.execute_command("PING")
+                last_ping = loop.time()
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), due)
+            except TimeoutError:
                 continue
             self._wake.clear()
             wanted = set(self._listeners)
@@ -199,9 +206,10 @@ class PubSubHub:
             for listener in list(self._listeners.get(channel, ())):
                 _safely(listener.deliver, payload)
         elif kind == "subscribe":
-            left = self._pending.get(channel, 1) - 1
-            self._pending[channel] = left
-            if left <= 0 and channel in self._listeners:
+            left = self._pending.pop(channel, 1) - 1
+            if left > 0:
+                self._pending[channel] = left
+            elif channel in self._listeners:
                 self._confirmed[channel].set()
                 if channel in self._resume:
                     self._resume.discard(channel)

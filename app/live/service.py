@@ -57,7 +57,7 @@ class LiveService:
         feed = self._feed(deps, board)
         feed.add_changes(sub)
         try:
-            await self.hub.add(deps.store.keys(board).changes, feed)
+            await self.hub.wait_confirmed(feed.channel)
             yield Changes(box)
         finally:
             feed.remove(sub)
@@ -72,7 +72,7 @@ class LiveService:
         feed = self._feed(deps, board)
         feed.add_top(sub)
         try:
-            await self.hub.add(deps.store.keys(board).changes, feed)
+            await self.hub.wait_confirmed(feed.channel)
             await feed.push_top(sub)
             yield box
         finally:
@@ -89,12 +89,13 @@ class LiveService:
                 on_empty=self._forget,
             )
             self._feeds[board] = feed
+            self.hub.listen(feed.channel, feed)
         return feed
 
     def _forget(self, feed: BoardFeed) -> None:
         if self._feeds.get(feed.board) is feed:
             del self._feeds[feed.board]
-            self.hub.discard(feed.deps.store.keys(feed.board).changes, feed)
+            self.hub.unlisten(feed.channel, feed)
 
 
 class Changes:
