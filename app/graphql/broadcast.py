@@ -5,7 +5,8 @@ thousand dashboards follow one board, that is a thousand identical executions of
 event. Live streams yield the *same* event object to each of their subscribers (see
 ``app.live.subscriptions``), carrying a ``shared_results`` dict; this executor keeps the
 result there under (document, variables) and hands it to every later subscriber with the
-same query. Results with errors are never shared, and the dict dies with the event.
+same query; an execution still pending (resolvers that await) is shared too. Results with
+errors are never handed to later subscribers, and the dict dies with the event.
 
 Subscribers of one event are always of one board, hence one tenant, so a shared result
 never crosses tenants.
@@ -13,15 +14,17 @@ never crosses tenants.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from inspect import isawaitable
 from typing import Any
 
 from graphql import ExecutionResult
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-Shared = dict[tuple[int, str], tuple[Any, ExecutionResult]]
+Shared = dict[tuple[int, str], tuple[Any, "ExecutionResult | asyncio.Future[Any]"]]
 
 
 class BroadcastExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -34,25 +37,26 @@ class BroadcastExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (id(operation), variables)
         found = shared.get(key)
         if found is not None and found[0] is operation:
-            return found[1]
+            kept = found[1]
+            return asyncio.shield(kept) if isinstance(kept, asyncio.Future) else kept
         result = super().execute_operation(serially)
-        if isinstance(result, Awaitable):
-            return _keep_when_done(shared, key, operation, result)
-        _keep(shared, key, operation, result)
-        return result
+        if not isawaitable(result):
+            if isinstance(result, ExecutionResult) and not result.errors:
+                shared[key] = (operation, result)
+            return result
+        # Resolvers that await (a loader, say): every subscriber woken by this event
+        # arrives before the first finishes, so they share the pending execution. Each
+        # awaits it shielded: one subscriber leaving must not cancel it for the others.
+        pending = asyncio.ensure_future(result)
+        shared[key] = (operation, pending)
+        pending.add_done_callback(lambda done: _forget_failed(shared, key, done))
+        return asyncio.shield(pending)
 
 
-async def _keep_when_done(
-    shared: Shared, key: tuple[int, str], operation: Any, pending: Awaitable[Any]
-) -> Any:
-    result = await pending
-    _keep(shared, key, operation, result)
-    return result
-
-
-def _keep(shared: Shared, key: tuple[int, str], operation: Any, result: Any) -> None:
-    if isinstance(result, ExecutionResult) and not result.errors:
-        shared[key] = (operation, result)
+def _forget_failed(shared: Shared, key: tuple[int, str], done: asyncio.Future[Any]) -> None:
+    """A failed execution is not handed to subscribers that come later."""
+    if done.cancelled() or done.exception() is not None or done.result().errors:
+        shared.pop(key, None)
 
 
 class SharedPayloads:

@@ -16,6 +16,7 @@ from tests.live.wsclient import WsClient
 
 SAME = "subscription { rankChanged { participantId newRank newScore participant { name } } }"
 OTHER = "subscription { rankChanged { participantId newScore } }"
+ASYNC_FIELDS = "subscription { rankChanged { newScore participant { points rank } } }"
 TOP = "subscription { leaderboardTop(first: 2) { rank participant { name } } }"
 
 
@@ -55,6 +56,29 @@ async def test_subscribers_with_the_same_query_share_one_execution_per_event(
     assert payloads[0]["data"]["rankChanged"]["participant"] == {"name": "Ada"}
     assert payloads[3]["data"]["rankChanged"] == {"participantId": str(ada), "newScore": 5.0}
     assert executions == ["RankChange", "RankChange"]  # one per distinct query
+    for client in clients:
+        await client.close()
+
+
+async def test_a_selection_with_async_fields_is_shared_while_it_runs(
+    ws_url: str, deps: Deps, tenant: TenantRef, executions: list[str]
+) -> None:
+    ada = await participant(deps, tenant.id, "Ada")
+    clients = [await WsClient.open(ws_url) for _ in range(5)]
+    for client in clients:  # `points` and `rank` resolve through a loader: they await
+        await client.subscribe("s", ASYNC_FIELDS)
+    channel = await channel_of(deps, tenant)
+    await until(
+        lambda: deps.live.subscriber_count() == 5 and deps.live.hub.confirmed(channel),
+        what="five subscriptions",
+    )
+
+    await adjust_points(deps, tenant.id, ada, 3, None)
+
+    payloads = [await c.next_data("s") for c in clients]
+    assert all(p == payloads[0] for p in payloads)
+    assert payloads[0]["data"]["rankChanged"]["participant"] == {"points": 3.0, "rank": 1}
+    assert executions == ["RankChange"]
     for client in clients:
         await client.close()
 
