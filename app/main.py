@@ -21,7 +21,7 @@ from app.context import Context
 from app.db import database
 from app.deps import Deps, build_deps
 from app.graphql.broadcast import SharedPayloads
-from app.graphql.errors import coded
+from app.graphql.errors import code_protocol_error, coded
 from app.graphql.schema import build_schema
 from app.live.hub import hub_client
 from app.settings import Settings, get_settings
@@ -39,9 +39,12 @@ class RankedGraphQL(GraphQL[Context, None]):
     payloads: SharedPayloads
 
     def encode_json(self, data: object) -> str | bytes:
-        """JSON, with the payload of a result shared by many subscribers encoded once."""
+        """JSON, with the payload of a result shared by many subscribers encoded once, and
+        a code on the errors strawberry's websocket handlers send by themselves."""
         encoded = self.payloads.encode(data, self._encode_text)
-        return super().encode_json(data) if encoded is None else encoded
+        if encoded is not None:
+            return encoded
+        return super().encode_json(code_protocol_error(data))
 
     def _encode_text(self, data: object) -> str:
         encoded = super().encode_json(data)

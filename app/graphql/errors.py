@@ -70,3 +70,20 @@ class ErrorCodes(SchemaExtension):
         if result is not None and errors:
             # In place: for parse errors strawberry has already handed this list onwards.
             errors[:] = [coded(e, debug=self.debug) for e in errors]
+
+
+# Errors strawberry's websocket handlers send on their own, bypassing the extensions.
+PROTOCOL_ERROR_CODES = {"Subscription limit reached": "RATE_LIMITED"}
+
+
+def code_protocol_error(message: object) -> object:
+    """A websocket ``error`` message with ``extensions.code`` on every error in it."""
+    if not (isinstance(message, dict) and message.get("type") == "error"):
+        return message
+    payload = message.get("payload")
+    errors = payload if isinstance(payload, list) else [payload]
+    for error in errors:
+        if isinstance(error, dict) and not (error.get("extensions") or {}).get("code"):
+            code = PROTOCOL_ERROR_CODES.get(str(error.get("message")), "BAD_USER_INPUT")
+            error["extensions"] = {**(error.get("extensions") or {}), "code": code}
+    return message

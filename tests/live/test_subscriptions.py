@@ -236,3 +236,26 @@ async def test_many_subscribers_share_one_redis_subscription(
     for client in clients:
         await client.close()
     await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be released")
+
+
+@pytest.mark.parametrize(
+    "client_class", [WsClient, LegacyWsClient], ids=["transport-ws", "legacy-ws"]
+)
+async def test_subscriptions_beyond_the_per_connection_limit_are_rate_limited(
+    ws_url: str, deps: Deps, client_class: type[WsClient]
+) -> None:
+    client = await client_class.open(ws_url)
+    await client.subscribe("1", TOP, {"first": 1})
+    await client.next_data("1")
+    limit = deps.settings.live_max_subscriptions
+    for i in range(2, limit + 1):
+        await client.subscribe(str(i), TOP, {"first": 1})
+        await client.next_data(str(i))
+
+    await client.subscribe("over", TOP, {"first": 1})
+
+    message = await client.receive()
+    assert (message["id"], message["type"]) == ("over", "error")
+    errors = message["payload"] if isinstance(message["payload"], list) else [message["payload"]]
+    assert [e["extensions"]["code"] for e in errors] == ["RATE_LIMITED"]
+    await client.close()
