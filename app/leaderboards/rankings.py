@@ -111,26 +111,31 @@ async def rank_of_score(deps: Deps, board: BoardRef, participant_id: int, score:
             deps, board, lambda: deps.store.rank_of(board, participant_id, score)
         )
     except Unavailable:
-        better = ">" if board.higher_is_better else "<"
-        rows = await fetch(
-            "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
-            f" AND period = $2 AND participant_id <> $3 AND score {better} $4",
-            [board.leaderboard_id, board.period, participant_id, score],
-        )
-        return int(rows[0]["rank"])
+        return await _rank_in_database(board, participant_id, score)
 
 
 async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[float, int] | None:
     """``(score, rank)`` computed by the database: the fallback while Redis is away."""
-    better = ">" if board.higher_is_better else "<"
     rows = await fetch(
-        "SELECT s.score, (SELECT COUNT(*) FROM standings o"
-        " WHERE o.leaderboard_id = s.leaderboard_id AND o.period = s.period"
-        f" AND o.score {better} s.score) + 1 AS rank"
-        " FROM standings s WHERE s.leaderboard_id = $1 AND s.period = $2 AND s.participant_id = $3",
+        "SELECT score FROM standings WHERE leaderboard_id = $1 AND period = $2"
+        " AND participant_id = $3",
         [board.leaderboard_id, board.period, participant_id],
     )
-    return (float(rows[0]["score"]), int(rows[0]["rank"])) if rows else None
+    if not rows:
+        return None
+    score = float(rows[0]["score"])
+    return score, await _rank_in_database(board, participant_id, score)
+
+
+async def _rank_in_database(board: BoardRef, participant_id: int, score: float) -> int:
+    """1 + how many others have a better score (competition ranking)."""
+    better = ">" if board.higher_is_better else "<"
+    rows = await fetch(
+        "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
+        f" AND period = $2 AND participant_id <> $3 AND score {better} $4",
+        [board.leaderboard_id, board.period, participant_id, score],
+    )
+    return int(rows[0]["rank"])
 
 
 async def score_groups(board: BoardRef, first: int, below: float | None) -> list[ScoreGroupView]:

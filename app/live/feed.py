@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 Top = list[EntryView]
 
+TOP_RETRY_SECONDS = 1.0  # between attempts to read a top that could not be read
+
 
 @dataclass(eq=False)
 class TopUpdate:
@@ -185,12 +187,16 @@ class BoardFeed:
                 changes.append(message)
         if changes and (self._everyone or self._by_participant):
             await self._fan_out(changes)
-        if self._tops and (
-            reset
-            or any(c.touches_top(self._max_first()) for c in changes)
-            or any(e.participant.id in updated for s in self._tops for e in s.last or ())
-        ):
+        if self._tops and (reset or self._top_touched(changes, updated)):
             self._schedule_top(force=reset)
+
+    def _top_touched(self, changes: list[Change], updated: set[int]) -> bool:
+        first = self._max_first()
+        if any(c.touches_top(first) for c in changes):
+            return True
+        return bool(updated) and any(
+            e.participant.id in updated for s in self._tops for e in s.last or ()
+        )
 
     async def _fan_out(self, changes: list[Change]) -> None:
         wanted = [c for c in changes if self._everyone or c.participant_id in self._by_participant]
@@ -234,11 +240,11 @@ class BoardFeed:
             read = self._reads
             try:
                 top = (await rankings.page(self.deps, self.board, self._max_first(), None)).entries
-            except RankedError as exc:  # Redis away: the hub's resume brings a fresh top
-                log.warning("could not refresh the top of %s: %s", self.board.key, exc.message)
-                continue
-            except Exception:  # the next change tries again
-                log.exception("could not refresh the top of %s", self.board.key)
+            except Exception as exc:  # Redis or the database away: try again, never give up
+                if not isinstance(exc, RankedError):
+                    log.exception("could not refresh the top of %s", self.board.key)
+                self._top_due, self._top_forced = True, self._top_forced or force
+                await asyncio.sleep(TOP_RETRY_SECONDS)
                 continue
             updates: dict[int, TopUpdate] = {}
             for sub in list(self._tops):

@@ -127,9 +127,7 @@ class PerParticipant(_Box):
             self._pending[change.participant_id] = merged
             if len(self._pending) > self.capacity:
                 self._pending.clear()
-                self.fail(
-                    SubscriberTooSlow("This subscriber fell too far behind; subscribe again.")
-                )
+                self.fail(SubscriberTooSlow(BEHIND))
         self._arrived()
 
     async def get(self) -> Change:

@@ -7,6 +7,7 @@ ranking in Redis (with a tombstone, so a late concurrent write cannot bring it b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
@@ -176,11 +177,14 @@ async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:
     """Invalidate cached reads of the tenant and tell live tops the participant changed. If
     Redis is away, mark its boards for repair: the repair bumps the version once Redis is
     back, so no stale read outlives the outage."""
+    boards = await active_boards(tenant_id)
     try:
         await deps.store.touch(tenant_id)
-        for board in await active_boards(tenant_id):
-            await deps.store.announce_update(board, participant_id)
     except Unavailable:
         log.warning("could not bump the data version of tenant %s; marked for repair", tenant_id)
-        for board in await active_boards(tenant_id):
+        for board in boards:
             await mark_dirty(board)
+        return
+    for board in boards:  # a missed announcement only delays a renamed entry on dashboards
+        with contextlib.suppress(Unavailable):
+            await deps.store.announce_update(board, participant_id)

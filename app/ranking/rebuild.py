@@ -8,6 +8,7 @@ it finishes); a repair keeps serving and afterwards prunes members the database 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -38,7 +39,8 @@ async def rebuild_board(store: RankingStore, board: BoardRef, *, clean: bool, ba
             if not clean:
                 await _prune_missing(store, board, batch)
             await store.redis.set(keys.ready, started.isoformat())
-            await store.announce_reset(board)
+            with contextlib.suppress(Unavailable):  # the ranking is whole; dashboards re-read it
+                await store.announce_reset(board)  # at their next change
     except (RedisError, LockError) as exc:
         raise Unavailable("Redis is unavailable; the rebuild did not finish.") from exc
     await Leaderboard.filter(id=board.leaderboard_id, dirty_since__lte=started).update(

@@ -205,7 +205,8 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
     client = await WsClient.open(ws_url, sock=raw, max_queue=1, compression=None)
     await client.subscribe("s", f"subscription {{ rankChanged {{ {fields} }} }}")
-    await until(lambda: deps.live.hub.listener_count() == 1, what="the subscription")
+    channel = await channel_of(deps, tenant)
+    await until(lambda: deps.live.hub.confirmed(channel), what="the subscription")
 
     for pid in ids:  # the client reads none of this
         await adjust_points(deps, tenant.id, pid, 1, None)
