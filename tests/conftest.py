@@ -34,7 +34,8 @@ ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_DB = f"ranked_test_{os.getpid()}"
 TABLES = (
-    "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings"
+    "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings,"
+    " metric_aggregates, calendar_periods"
 )
 
 

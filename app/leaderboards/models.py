@@ -1,14 +1,15 @@
 """Leaderboard definitions and the metrics they are built from.
 
-The foundation ships one built-in definition per tenant, ``points``: the all-time sum of the
-built-in ``points`` metric. Generic definitions (windows, filters, rank modes) extend these
-tables rather than replace them.
+A metric says how its events aggregate over a period (sum, count, max, ...). A leaderboard
+ranks participants by the weighted sum of its metrics' aggregates within a time window, in a
+sort order and rank mode of its own. Every tenant has the built-in ``points`` board: the
+all-time sum of the ``points`` metric that ``adjustPoints`` feeds.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -19,10 +20,45 @@ if TYPE_CHECKING:
 
 class Aggregation(StrEnum):
     SUM = "SUM"
+    COUNT = "COUNT"
+    MAX = "MAX"
+    MIN = "MIN"
+    AVG = "AVG"
+    LAST = "LAST"  # the value of the event that occurred last
+
+
+class DataType(StrEnum):
+    NUMBER = "NUMBER"
+    INTEGER = "INTEGER"
+    DURATION = "DURATION"  # seconds
+    PERCENT = "PERCENT"
 
 
 class TimeWindow(StrEnum):
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"  # ISO weeks, Monday to Sunday
+    MONTHLY = "MONTHLY"
+    TERM = "TERM"  # the tenant's calendar periods of that kind
+    SEASON = "SEASON"
     ALL_TIME = "ALL_TIME"
+    CUSTOM = "CUSTOM"  # one period, starts_at .. ends_at
+
+
+class SortOrder(StrEnum):
+    DESC = "DESC"  # higher scores first
+    ASC = "ASC"
+
+
+class RankMode(StrEnum):
+    COMPETITION = "COMPETITION"  # 1, 2, 2, 4
+    DENSE = "DENSE"  # 1, 2, 2, 3
+    ORDINAL = "ORDINAL"  # 1, 2, 3, 4
+
+
+class Visibility(StrEnum):
+    PUBLIC = "PUBLIC"
+    TENANT = "TENANT"
+    PRIVATE = "PRIVATE"
 
 
 class Metric(Model):
@@ -34,6 +70,7 @@ class Metric(Model):
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     unit = fields.CharField(max_length=32, default="")
+    data_type = fields.CharEnumField(DataType, default=DataType.NUMBER)
     aggregation = fields.CharEnumField(Aggregation, default=Aggregation.SUM)
     higher_is_better = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -51,7 +88,18 @@ class Leaderboard(Model):
     key = fields.CharField(max_length=64)
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
+    category = fields.CharField(max_length=64, default="")
+    participant_type = fields.CharField(max_length=32, null=True)  # None: every type
     time_window = fields.CharEnumField(TimeWindow, default=TimeWindow.ALL_TIME)
+    starts_at = fields.DatetimeField(null=True)  # CUSTOM windows only
+    ends_at = fields.DatetimeField(null=True)
+    timezone = fields.CharField(max_length=64, default="UTC")  # IANA; periods roll over here
+    sort_order = fields.CharEnumField(SortOrder, default=SortOrder.DESC)
+    rank_mode = fields.CharEnumField(RankMode, default=RankMode.COMPETITION)
+    max_entries = fields.IntField(null=True)  # None: rank everyone
+    visibility = fields.CharEnumField(Visibility, default=Visibility.TENANT)
+    # Who may be ranked, decided when an event is recorded (see app.leaderboards.filters).
+    entry_filter: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     is_active = fields.BooleanField(default=True)
     # Set when a committed change could not reach Redis; the reconciler re-projects every
     # standing updated since then and clears it.
@@ -81,3 +129,22 @@ class LeaderboardMetric(Model):
     class Meta:
         table = "leaderboard_metrics"
         unique_together = (("leaderboard", "metric"),)
+
+
+class CalendarPeriod(Model):
+    """A named span of the tenant's calendar (an academic term, a season): the periods of
+    TERM and SEASON boards."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="calendar_periods", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(TimeWindow)  # TERM or SEASON
+    key = fields.CharField(max_length=16)
+    name = fields.CharField(max_length=200, default="")
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_periods"
+        unique_together = (("tenant", "kind", "key"),)

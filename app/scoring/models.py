@@ -63,3 +63,39 @@ class Standing(Model):
         table = "standings"
         unique_together = (("leaderboard", "period", "participant"),)
         indexes = (("leaderboard", "period", "score"), ("leaderboard", "period", "updated_at"))
+
+
+class MetricAggregate(Model):
+    """One metric's running aggregate for one participant on one board in one period.
+
+    Every aggregation is kept exactly, without rescanning events: SUM and AVG from ``total``
+    and ``count``, MAX and MIN from ``maximum`` and ``minimum``, LAST from the value of the
+    latest event (by ``occurred_at``, then event id, so a late-arriving older event does not
+    overwrite a newer one).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="metric_aggregates", on_delete=fields.RESTRICT
+    )
+    leaderboard: fields.ForeignKeyRelation[Leaderboard] = fields.ForeignKeyField(
+        "models.Leaderboard", related_name="aggregates", on_delete=fields.CASCADE
+    )
+    period = fields.CharField(max_length=16)
+    participant: fields.ForeignKeyRelation[Participant] = fields.ForeignKeyField(
+        "models.Participant", related_name="aggregates", on_delete=fields.CASCADE
+    )
+    metric: fields.ForeignKeyRelation[Metric] = fields.ForeignKeyField(
+        "models.Metric", related_name="aggregates", on_delete=fields.RESTRICT
+    )
+    count = fields.BigIntField(default=0)
+    total = fields.FloatField(default=0)
+    minimum = fields.FloatField()
+    maximum = fields.FloatField()
+    last_value = fields.FloatField()
+    last_at = fields.DatetimeField()
+    last_event_id = fields.BigIntField()
+
+    class Meta:
+        table = "metric_aggregates"
+        unique_together = (("leaderboard", "period", "participant", "metric"),)
