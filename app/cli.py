@@ -107,14 +107,14 @@ def rebuild(
     leaderboard: Annotated[str | None, typer.Option(help="Only this board key.")] = None,
 ) -> None:
     """Rebuild Redis rankings from the database (after a flush, a restore, or drift)."""
-    from app.leaderboards.service import active_boards
+    from app.leaderboards.service import current_boards
     from app.main import running
     from app.ranking.rebuild import rebuild_board
 
     async def main() -> None:
         settings = get_settings()
         async with running(settings) as (deps, _tenant):
-            for board in await active_boards():
+            for board in await current_boards():
                 if leaderboard is None or board.key == leaderboard:
                     count = await rebuild_board(
                         deps.store, board, clean=True, batch=settings.rebuild_batch

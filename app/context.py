@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from app.deps import Deps
 from app.leaderboards import rankings
-from app.leaderboards.service import POINTS, BoardInfo
+from app.leaderboards.service import POINTS, BoardInfo, board_in
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
 from app.tenancy.service import TenantRef
@@ -37,11 +37,14 @@ class Context:
         self._points = self._groups = None
         return self
 
-    async def board(self, key: str) -> BoardInfo:
-        """The tenant's active board ``key``, looked up once per request."""
-        if key not in self._boards:
-            self._boards[key] = await self.deps.definitions.board(self.tenant.id, key)
-        return self._boards[key]
+    async def board(self, key: str, period: str | None = None) -> BoardInfo:
+        """The tenant's active board ``key`` in ``period`` (default: the current one),
+        looked up once per request."""
+        name = f"{key}\x00{period or ''}"
+        if name not in self._boards:
+            definition = await self.deps.definitions.board(self.tenant.id, key)
+            self._boards[name] = board_in(definition, period)
+        return self._boards[name]
 
     @property
     def points(self) -> DataLoader[int, tuple[float, int] | None]:

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection allowed.")
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     max_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
+    max_batch: int = Field(default=10_000, description="Most events in one recordScores call.")
     max_abs_delta: float = Field(default=1e12, description="Largest |delta| of one score change.")
     max_abs_score: float = Field(
         default=1e15, description="Largest |score|; keeps every integer score exact in doubles."

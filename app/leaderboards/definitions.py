@@ -11,10 +11,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.db import connection
 from app.leaderboards import service
-from app.leaderboards.service import BoardInfo
-from app.ranking.keys import BoardRef
+from app.leaderboards.definition import BoardDefinition
 
 T = TypeVar("T")
 
@@ -24,10 +22,10 @@ class Definitions:
         self.ttl = ttl
         self._entries: dict[tuple[str, int, str], tuple[float, object]] = {}
 
-    async def board(self, tenant_id: int, key: str) -> BoardInfo:
+    async def board(self, tenant_id: int, key: str) -> BoardDefinition:
         """The tenant's active board ``key`` (NotFound otherwise)."""
         return await self._cached(
-            ("board", tenant_id, key), lambda: service.get_board(tenant_id, key)
+            ("board", tenant_id, key), lambda: service.get_definition(tenant_id, key)
         )
 
     async def metric_id(self, tenant_id: int, key: str) -> int:
@@ -36,11 +34,11 @@ class Definitions:
             ("metric", tenant_id, key), lambda: service.metric_id(tenant_id, key)
         )
 
-    async def boards_fed_by(self, tenant_id: int, metric_id: int) -> list[tuple[BoardRef, float]]:
-        """The active boards metric ``metric_id`` feeds, with its weight on each."""
+    async def boards_fed_by(self, tenant_id: int, metric_id: int) -> list[BoardDefinition]:
+        """The active boards metric ``metric_id`` feeds."""
         return await self._cached(
             ("feeds", tenant_id, str(metric_id)),
-            lambda: service.boards_fed_by(tenant_id, metric_id, connection()),
+            lambda: service.boards_fed_by(tenant_id, metric_id),
         )
 
     def forget(self) -> None:

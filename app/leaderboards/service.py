@@ -1,27 +1,39 @@
-"""Leaderboard definitions: the built-ins, look-up by key, and which boards a metric feeds."""
+"""Leaderboard look-ups: the built-ins, a board by key and period, which boards a metric
+feeds, and which rankings exist for maintenance."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from app.db import fetch
 from app.errors import NotFound
+from app.leaderboards.definition import BoardDefinition, load_definitions
 from app.leaderboards.models import Leaderboard, LeaderboardMetric, Metric, TimeWindow
+from app.leaderboards.periods import CUSTOM_KEY, Period
 from app.ranking.keys import BoardRef
 from app.text import storable
 
 POINTS = "points"
-ALL_TIME_PERIOD = "all"
 
 
 @dataclass(frozen=True, slots=True)
 class BoardInfo:
+    """A board in one period: what a read of a ranking needs."""
+
+    definition: BoardDefinition
+    period: Period
     ref: BoardRef
-    name: str
-    description: str
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def description(self) -> str:
+        return self.definition.description
 
 
 async def ensure_builtins(tenant_id: int) -> None:
@@ -44,49 +56,74 @@ async def ensure_builtins(tenant_id: int) -> None:
         pass
 
 
-def period_of(board: Leaderboard) -> str:
-    """The current period key of a board (all-time boards have one period, ``all``)."""
-    assert board.time_window == TimeWindow.ALL_TIME
-    return ALL_TIME_PERIOD
-
-
-def board_ref(board: Leaderboard) -> BoardRef:
-    return BoardRef(board.tenant_id, board.id, board.key, period_of(board))  # type: ignore[attr-defined]
-
-
-async def get_board(tenant_id: int, key: str) -> BoardInfo:
-    """The active leaderboard ``key`` of the tenant, or :class:`NotFound`."""
-    board = (
-        await Leaderboard.get_or_none(tenant_id=tenant_id, key=key, is_active=True)
-        if storable(key)
-        else None
-    )
-    if board is None:
+async def get_definition(tenant_id: int, key: str) -> BoardDefinition:
+    """The tenant's active board ``key``, or :class:`NotFound`."""
+    found = await load_definitions(tenant_id, key=key, is_active=True) if storable(key) else []
+    if not found:
         raise NotFound(f"No leaderboard with key {key!r}.")
-    return BoardInfo(board_ref(board), board.name, board.description)
+    return found[0]
 
 
-async def active_boards(tenant_id: int | None = None) -> list[BoardRef]:
-    """Every active board, of one tenant or (for maintenance) of all tenants."""
-    query = Leaderboard.filter(is_active=True)
-    if tenant_id is not None:
-        query = query.filter(tenant_id=tenant_id)
-    return [board_ref(b) for b in await query]
+def board_in(definition: BoardDefinition, period: str | None = None) -> BoardInfo:
+    """The board in period ``period`` (a key), or in the current one. A CUSTOM, TERM or
+    SEASON board between periods shows the next (or else the last) one, empty or not."""
+    if period is not None:
+        found = definition.period_named(period)
+    else:
+        found = definition.period_at(datetime.now(UTC)) or _nearest(definition)
+    return BoardInfo(definition, found, definition.ref(found.key))
 
 
-async def boards_fed_by(
-    tenant_id: int, metric_id: int, conn: BaseDBAsyncClient
-) -> list[tuple[BoardRef, float]]:
-    """The active boards that metric ``metric_id`` contributes to, with its weight."""
+def _nearest(definition: BoardDefinition) -> Period:
+    window, now = definition.window, datetime.now(UTC)
+    if window.kind == TimeWindow.CUSTOM:
+        return definition.period_named(CUSTOM_KEY)
+    if not window.calendar:
+        raise NotFound(
+            f"Leaderboard {definition.key!r} has no {window.kind.value.lower()} periods yet."
+        )
+    upcoming = [s for s in window.calendar if s.start > now]
+    span = upcoming[0] if upcoming else window.calendar[-1]
+    return Period(span.key, span.start, span.end)
+
+
+async def get_board(tenant_id: int, key: str, period: str | None = None) -> BoardInfo:
+    """The active board ``key`` in ``period`` (default: the current period)."""
+    return board_in(await get_definition(tenant_id, key), period)
+
+
+async def current_boards(tenant_id: int | None = None) -> list[BoardRef]:
+    """The current-period ranking of every active board, of one tenant or of all."""
+    return [board_in(d).ref for d in await load_definitions(tenant_id, is_active=True)]
+
+
+async def newcomer_boards(tenant_id: int) -> list[BoardRef]:
+    """Boards that rank a participant from its creation on, with zero: the points board."""
+    return [board_in(d).ref for d in await load_definitions(tenant_id, key=POINTS, is_active=True)]
+
+
+async def ranked_periods(leaderboard_id: int, since: datetime | None = None) -> list[str]:
+    """Periods of a board that have standings (changed ``since``, if given)."""
+    condition, values = "", [leaderboard_id]
+    if since is not None:
+        condition, values = " AND updated_at >= $2", [leaderboard_id, since]  # type: ignore[list-item]
     rows = await fetch(
-        "SELECT l.id, l.key, l.time_window, lm.weight FROM leaderboard_metrics lm"
-        " JOIN leaderboards l ON l.id = lm.leaderboard_id"
-        " WHERE lm.tenant_id = $1 AND lm.metric_id = $2 AND l.is_active",
-        [tenant_id, metric_id],
-        conn,
+        f"SELECT DISTINCT period FROM standings WHERE leaderboard_id = $1{condition}", values
+    )
+    return sorted(r["period"] for r in rows)
+
+
+async def rankings_of(tenant_id: int, participant_id: int) -> list[BoardRef]:
+    """Every ranking (board and period) that holds the participant."""
+    rows = await fetch(
+        "SELECT s.leaderboard_id, s.period, l.key, l.sort_order FROM standings s"
+        " JOIN leaderboards l ON l.id = s.leaderboard_id"
+        " WHERE s.tenant_id = $1 AND s.participant_id = $2",
+        [tenant_id, participant_id],
     )
     return [
-        (BoardRef(tenant_id, r["id"], r["key"], ALL_TIME_PERIOD), float(r["weight"])) for r in rows
+        BoardRef(tenant_id, r["leaderboard_id"], r["key"], r["period"], r["sort_order"] == "DESC")
+        for r in rows
     ]
 
 
@@ -95,3 +132,15 @@ async def metric_id(tenant_id: int, key: str) -> int:
     if metric is None:
         raise NotFound(f"No metric with key {key!r}.")
     return metric.id
+
+
+async def boards_fed_by(tenant_id: int, metric_id: int) -> list[BoardDefinition]:
+    """The active boards that metric ``metric_id`` contributes to."""
+    rows = await fetch(
+        "SELECT lm.leaderboard_id FROM leaderboard_metrics lm"
+        " JOIN leaderboards l ON l.id = lm.leaderboard_id"
+        " WHERE lm.tenant_id = $1 AND lm.metric_id = $2 AND l.is_active",
+        [tenant_id, metric_id],
+    )
+    ids = [r["leaderboard_id"] for r in rows]
+    return await load_definitions(tenant_id, id__in=ids) if ids else []

@@ -21,8 +21,12 @@ from tortoise.transactions import in_transaction
 from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import Unavailable
-from app.leaderboards.service import POINTS, active_boards, boards_fed_by, metric_id
+from app.leaderboards.definition import BoardDefinition
+from app.leaderboards.models import Aggregation
+from app.leaderboards.service import POINTS, boards_fed_by, metric_id
 from app.participants.factory import fake_people
+from app.participants.service import ParticipantView
+from app.ranking.keys import BoardRef
 from app.ranking.store import Standing
 
 PARTICIPANT_COLUMNS = (
@@ -30,8 +34,12 @@ PARTICIPANT_COLUMNS = (
     "created_at", "updated_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
-    "tenant_id", "participant_id", "metric_id", "value", "occurred_at", "source", "source_id",
+    "id", "tenant_id", "participant_id", "metric_id", "value", "occurred_at", "source", "source_id",
     "action_type", "context", "created_at",
+)  # fmt: skip
+AGGREGATE_COLUMNS = (
+    "tenant_id", "leaderboard_id", "period", "participant_id", "metric_id", "count", "total",
+    "minimum", "maximum", "last_value", "last_at", "last_event_id",
 )  # fmt: skip
 STANDING_COLUMNS = (
     "tenant_id", "leaderboard_id", "period", "participant_id", "score", "version", "updated_at",
@@ -50,54 +58,93 @@ async def seed_participants(
 ) -> int:
     """Insert ``count`` fake participants with 0..``max_points`` points each."""
     points_metric = await metric_id(tenant_id, POINTS)
-    boards = await active_boards(tenant_id)
+    fed = await boards_fed_by(tenant_id, points_metric)
     rnd = random.Random(seed)
     run = uuid.uuid4().hex[:12]
     people = fake_people(count, seed)
     done = 0
+    touched: set[BoardRef] = set()
     while done < count:
         size = min(batch, count - done)
         chunk = [next(people) for _ in range(size)]
         points = [rnd.randint(0, max_points) for _ in range(size)]
         now = datetime.now(UTC)
         async with in_transaction() as conn:
-            ids = await _reserve_ids(conn, size)
+            ids = await _reserve_ids(conn, "participants", size)
             await _insert(
                 conn, "participants", PARTICIPANT_COLUMNS,
                 [(i, tenant_id, p.name, p.age, p.address, "individual", "{}", now, now)
                  for i, p in zip(ids, chunk, strict=True)],
             )  # fmt: skip
+            scored = [(i, float(v)) for i, v in zip(ids, points, strict=True) if v]
+            event_ids = await _reserve_ids(conn, "score_events", len(scored))
             await _insert(
                 conn, "score_events", EVENT_COLUMNS,
-                [(tenant_id, i, points_metric, float(v), now, "seed", f"{run}:{i}", "seed", "{}",
-                  now) for i, v in zip(ids, points, strict=True) if v],
+                [(e, tenant_id, i, points_metric, v, now, "seed", f"{run}:{i}", "seed", "{}", now)
+                 for e, (i, v) in zip(event_ids, scored, strict=True)],
             )  # fmt: skip
-            fed = dict(await boards_fed_by(tenant_id, points_metric, conn))
-            await _insert(
-                conn, "standings", STANDING_COLUMNS,
-                [(tenant_id, b.leaderboard_id, b.period, i, fed.get(b, 0.0) * v, 1, now)
-                 for b in boards for i, v in zip(ids, points, strict=True)],
-            )  # fmt: skip
-        for b in boards:
-            scores = (fed.get(b, 0.0) * v for v in points)
-            await deps.keeper.project(
-                b, [Standing(i, s, 1) for i, s in zip(ids, scores, strict=True)], publish=False
-            )
+            projections = []
+            for board in fed:
+                rows = _board_rows(tenant_id, board, points_metric, ids, scored, event_ids, now)
+                if rows is None:
+                    continue
+                aggregates, standings = rows
+                await _insert(conn, "metric_aggregates", AGGREGATE_COLUMNS, aggregates)
+                await _insert(conn, "standings", STANDING_COLUMNS, standings)
+                ref = board.ref(standings[0][2]) if standings else None
+                if ref is not None:
+                    projections.append((ref, [Standing(r[3], r[4], 1) for r in standings]))
+        for ref, standing_list in projections:
+            touched.add(ref)
+            await deps.keeper.project(ref, standing_list, publish=False)
         done += size
         progress(size)
-    for b in boards:  # live dashboards re-read the whole ranking once, not a million changes
+    for ref in touched:  # live dashboards re-read the whole ranking once, not a million changes
         with contextlib.suppress(Unavailable):
-            await deps.store.announce_reset(b)
+            await deps.store.announce_reset(ref)
     return done
 
 
-async def _reserve_ids(conn: BaseDBAsyncClient, size: int) -> list[int]:
+def _board_rows(
+    tenant_id: int,
+    board: BoardDefinition,
+    metric: int,
+    ids: list[int],
+    scored: list[tuple[int, float]],
+    event_ids: list[int],
+    now: datetime,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """Aggregate and standing rows of a seeded batch on one board (None: not ranked there).
+    Seeded participants are new ``individual`` participants without metadata, scored now."""
+    period = board.period_at(now)
+    newcomer = ParticipantView(0, None, "", None, "", "individual", {}, now, now)
+    weight = board.weight_of(metric)
+    if period is None or weight is None or not board.entry_filter.admits(newcomer, now):
+        return None
+    aggregates = [
+        (tenant_id, board.id, period.key, i, metric, 1, v, v, v, v, now, e)
+        for e, (i, v) in zip(event_ids, scored, strict=True)
+    ]
+    # One event each: every aggregation of it is its value, except a count, which is 1.
+    count = weight.aggregation == Aggregation.COUNT
+    scores = {i: weight.weight * (1.0 if count else v) + 0.0 for i, v in scored}
+    everyone = board.key == POINTS  # the points board ranks participants from creation on
+    standings = [
+        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), 1, now)
+        for i in (ids if everyone else [i for i, _ in scored])
+    ]
+    return aggregates, standings
+
+
+async def _reserve_ids(conn: BaseDBAsyncClient, table: str, size: int) -> list[int]:
+    if size == 0:
+        return []
     if is_sqlite(conn):
-        rows = await fetch("SELECT COALESCE(MAX(id), 0) AS top FROM participants", [], conn)
+        rows = await fetch(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}", [], conn)
         top = int(rows[0]["top"])
         return list(range(top + 1, top + size + 1))
     rows = await fetch(
-        "SELECT nextval(pg_get_serial_sequence('participants', 'id')) AS id"
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id"
         " FROM generate_series(1, $1)",
         [size],
         conn,

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from app.db import fetch
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
-from app.leaderboards.service import active_boards
+from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
 from app.ranking.rebuild import mark_dirty
@@ -85,9 +85,10 @@ def _raw_view(row: dict[str, Any]) -> ParticipantView:
 
 
 async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields) -> ParticipantView:
-    """Create a participant with zero points on every active board; ranked immediately."""
+    """Create a participant, ranked at once with zero points on the points board (other
+    boards rank participants from their first event)."""
     values = clean_fields(fields, creating=True)
-    boards = await active_boards(tenant_id)
+    boards = await newcomer_boards(tenant_id)
     now = datetime.now(UTC)
     try:
         async with in_transaction() as conn:
@@ -137,7 +138,7 @@ async def update_participant(
 
 async def delete_participant(deps: Deps, tenant_id: int, participant_id: int) -> None:
     """Delete a participant, its score events and standings, and remove it from rankings."""
-    boards = await active_boards(tenant_id)
+    boards = await rankings_of(tenant_id, participant_id)
     deleted = await Participant.filter(id=participant_id, tenant_id=tenant_id).delete()
     if not deleted:
         raise NotFound(f"No participant with id {participant_id}.")
@@ -177,7 +178,7 @@ async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:
     """Invalidate cached reads of the tenant and tell live tops the participant changed. If
     Redis is away, mark its boards for repair: the repair bumps the version once Redis is
     back, so no stale read outlives the outage."""
-    boards = await active_boards(tenant_id)
+    boards = await current_boards(tenant_id)
     try:
         await deps.store.touch(tenant_id)
     except Unavailable:

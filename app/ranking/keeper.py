@@ -11,15 +11,18 @@ import asyncio
 import functools
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from app.errors import Unavailable
-from app.leaderboards.models import Leaderboard
-from app.leaderboards.service import active_boards, board_ref
+from app.leaderboards.models import Leaderboard, SortOrder
+from app.leaderboards.service import current_boards, ranked_periods
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import mark_dirty, rebuild_board
 from app.ranking.store import RankingStore, Standing
 
 log = logging.getLogger(__name__)
+
+REPAIR_LOOKBACK = timedelta(hours=1)
 
 
 class RankingKeeper:
@@ -29,12 +32,16 @@ class RankingKeeper:
         self.interval = interval
         self._rebuilds: dict[BoardRef, asyncio.Task[int]] = {}
 
-    def rebuild(self, board: BoardRef, *, clean: bool) -> asyncio.Task[int]:
+    def rebuild(
+        self, board: BoardRef, *, clean: bool, clear_dirty: bool = True
+    ) -> asyncio.Task[int]:
         """Start rebuilding ``board`` unless this process already is; returns the task."""
         task = self._rebuilds.get(board)
         if task is None or task.done():
             task = asyncio.create_task(
-                rebuild_board(self.store, board, clean=clean, batch=self.batch)
+                rebuild_board(
+                    self.store, board, clean=clean, batch=self.batch, clear_dirty=clear_dirty
+                )
             )
             self._rebuilds[board] = task
             task.add_done_callback(functools.partial(self._forget, board))
@@ -78,17 +85,31 @@ class RankingKeeper:
             await mark_dirty(board)
 
     async def check(self) -> list[BoardRef]:
-        """One pass: rebuild boards that are missing, repair dirty ones. Returns those acted on."""
+        """One pass: rebuild current rankings that are missing, repair dirty boards (every
+        period changed since the board was marked). Returns the rankings acted on."""
         acted: list[BoardRef] = []
-        for board in await active_boards():
+        current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
+        for board in current.values():
             if not await self.store.is_ready(board):
                 acted.append(board)
                 await self.rebuild(board, clean=True)
         for row in await Leaderboard.filter(is_active=True, dirty_since__isnull=False):
-            board = board_ref(row)
-            if board not in acted:
-                acted.append(board)
-                await self.rebuild(board, clean=False)
+            marked = row.dirty_since
+            assert marked is not None
+            # A missed change was committed shortly before the board was marked.
+            periods = await ranked_periods(row.id, since=marked - REPAIR_LOOKBACK)
+            for period in periods:
+                board = current.get((row.id, period)) or BoardRef(
+                    row.tenant_id,  # type: ignore[attr-defined]
+                    row.id,
+                    row.key,
+                    period,
+                    row.sort_order == SortOrder.DESC,
+                )
+                if board not in acted:
+                    acted.append(board)
+                    await self.rebuild(board, clean=False, clear_dirty=False)
+            await Leaderboard.filter(id=row.id, dirty_since=marked).update(dirty_since=None)
         return acted
 
     async def run(self) -> None:

@@ -26,8 +26,12 @@ log = logging.getLogger(__name__)
 LOCK_SECONDS = 600
 
 
-async def rebuild_board(store: RankingStore, board: BoardRef, *, clean: bool, batch: int) -> int:
-    """Rebuild one board; returns how many participants it ranks. Serialised across processes."""
+async def rebuild_board(
+    store: RankingStore, board: BoardRef, *, clean: bool, batch: int, clear_dirty: bool = True
+) -> int:
+    """Rebuild one ranking; returns how many participants it ranks. Serialised across
+    processes. With ``clear_dirty`` the board's repair mark is cleared (when it predates
+    the rebuild); a caller repairing several periods clears it once all are done."""
     keys = store.keys(board)
     lock = store.redis.lock(keys.rebuild_lock, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
     try:
@@ -43,9 +47,10 @@ async def rebuild_board(store: RankingStore, board: BoardRef, *, clean: bool, ba
                 await store.announce_reset(board)  # at their next change
     except (RedisError, LockError) as exc:
         raise Unavailable("Redis is unavailable; the rebuild did not finish.") from exc
-    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__lte=started).update(
-        dirty_since=None
-    )
+    if clear_dirty:
+        await Leaderboard.filter(id=board.leaderboard_id, dirty_since__lte=started).update(
+            dirty_since=None
+        )
     log.info("rebuilt %s/%s/%s: %d participants", board.tenant_id, board.key, board.period, count)
     return count
 

@@ -1,173 +1,148 @@
-"""Recording score events and keeping standings derived from them.
+"""Score changes as the API offers them: +/- points, and score events of any metric.
 
-Every change of a score is an append-only event with an idempotency key ``(source,
-sourceId)``. The event and the standings it changes are written in one transaction; only
-after the commit are the new standings projected to Redis, in version order.
+Both go through :func:`app.scoring.ingest.record_batch`; this module validates and
+resolves the input (participant ids or external ids, metric keys) and shapes the results.
 """
 
 from __future__ import annotations
 
 import math
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
-
-from app.db import fetch
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound, Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS
 from app.participants.models import Participant
-from app.participants.service import ParticipantView, get_participants
-from app.ranking.keys import BoardRef
-from app.ranking.store import Cursor, Standing, to_stored
-from app.scoring.models import ScoreEvent
-from app.text import storable
+from app.participants.service import get_participants
+from app.ranking.store import Cursor, to_stored
+from app.scoring.ingest import EventInput, Recorded, record_batch
+from app.text import storable, storable_json
 
 MAX_SOURCE_ID = 200
+MAX_SOURCE = 64
+MAX_ACTION_TYPE = 64
 ADJUST_SOURCE = "adjustPoints"
+# How far in the future an occurredAt may lie (clock skew between the caller and us).
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
-UPSERT_STANDING = (
-    "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score, version,"
-    " updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)"
-    " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
-    " SET score = standings.score + excluded.score, version = standings.version + 1,"
-    " updated_at = excluded.updated_at"
-    " RETURNING score, version"
-)
+__all__ = ["EventInput", "Recorded", "ScoreInput", "ScoreResult", "adjust_points", "record_scores"]
 
 
 @dataclass(frozen=True, slots=True)
-class EventInput:
-    participant_id: int
-    metric_id: int
+class ScoreInput:
+    """One ``recordScore`` input, as the client sent it."""
+
+    metric: str
     value: float
     source: str
-    source_id: str | None
+    source_id: str
+    participant_id: int | None = None
+    external_id: str | None = None
+    occurred_at: datetime | None = None
     action_type: str = ""
     context: dict[str, Any] | None = None
-    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Recorded:
+class ScoreResult:
     event_id: int
+    participant_id: int
     duplicate: bool
-    standings: list[tuple[BoardRef, Standing]]
-    participant: ParticipantView | None = None  # as read when the event was appended
 
 
-def check_value(deps: Deps, value: float) -> None:
-    """Reject non-finite, zero and absurd score changes."""
+def check_value(deps: Deps, value: float, field: str, *, zero: bool) -> None:
+    """Reject non-finite and absurd values (and zero, where it would change nothing)."""
     if not math.isfinite(value):
-        raise BadUserInput("delta must be a finite number.", field="delta")
-    if value == 0:
-        raise BadUserInput("delta must not be zero.", field="delta")
+        raise BadUserInput(f"{field} must be a finite number.", field=field)
+    if value == 0 and not zero:
+        raise BadUserInput(f"{field} must not be zero.", field=field)
     if abs(value) > deps.settings.max_abs_delta:
         raise BadUserInput(
-            f"delta must be at most {deps.settings.max_abs_delta:g} in size.", field="delta"
+            f"{field} must be at most {deps.settings.max_abs_delta:g} in size.", field=field
         )
 
 
-async def record_event(deps: Deps, tenant_id: int, event: EventInput) -> Recorded:
-    """Append ``event`` once; a replay of its idempotency key changes nothing.
-
-    Raises :class:`NotFound` for an unknown participant, :class:`Conflict` when the key was
-    used for a different change, :class:`BadUserInput` when a score would leave the range.
-    """
-    check_value(deps, event.value)
-    if event.source_id is not None and not (
-        0 < len(event.source_id) <= MAX_SOURCE_ID and storable(event.source_id)
-    ):
-        raise BadUserInput(
-            f"idempotencyKey must be 1 to {MAX_SOURCE_ID} characters of valid text.",
-            field="idempotencyKey",
-        )
-    source_id = event.source_id or uuid.uuid4().hex
-    for _attempt in range(2):  # a concurrent first use of the same key wins; we then replay
-        if event.source_id is not None:  # a fresh random key cannot have been used
-            existing = await ScoreEvent.get_or_none(
-                tenant_id=tenant_id, source=event.source, source_id=source_id
-            )
-            if existing is not None:
-                return _replay(existing, event)
-        try:
-            recorded = await _append(deps, tenant_id, event, source_id)
-        except IntegrityError:
-            if not await Participant.exists(id=event.participant_id, tenant_id=tenant_id):
-                raise NotFound(f"No participant with id {event.participant_id}.") from None
-            continue
-        for board, standing in recorded.standings:
-            await deps.keeper.project(board, [standing])
-        return recorded
-    raise Conflict("The idempotency key is being used concurrently; retry.")
+def _check_text(value: str, field: str, longest: int, *, empty: bool = False) -> None:
+    if not (empty or value) or len(value) > longest or not storable(value):
+        raise BadUserInput(f"{field} must be 1 to {longest} characters of valid text.", field=field)
 
 
-def _replay(existing: ScoreEvent, event: EventInput) -> Recorded:
-    same = (
-        existing.participant_id == event.participant_id  # type: ignore[attr-defined]
-        and existing.metric_id == event.metric_id  # type: ignore[attr-defined]
-        and existing.value == event.value
-    )
-    if not same:
-        raise Conflict(
-            "This idempotency key was already used for a different change.",
-            field="idempotencyKey",
-        )
-    return Recorded(existing.id, True, [])
-
-
-async def _append(deps: Deps, tenant_id: int, event: EventInput, source_id: str) -> Recorded:
+async def record_scores(
+    deps: Deps, tenant_id: int, inputs: Sequence[ScoreInput]
+) -> list[ScoreResult]:
+    """Record a batch of score events, all or nothing; errors name the input's ``index``."""
+    cap = deps.settings.max_batch
+    if not 1 <= len(inputs) <= cap:
+        raise BadUserInput(f"Send 1 to {cap} events at a time.", field="inputs", max=cap)
     now = datetime.now(UTC)
-    async with in_transaction() as conn:
-        found = await get_participants(tenant_id, [event.participant_id], conn)
-        if event.participant_id not in found:
-            raise NotFound(f"No participant with id {event.participant_id}.")
-        row = await ScoreEvent.create(
-            using_db=conn,
-            tenant_id=tenant_id,
-            participant_id=event.participant_id,
-            metric_id=event.metric_id,
-            value=event.value,
-            occurred_at=event.occurred_at or now,
-            source=event.source,
-            source_id=source_id,
-            action_type=event.action_type,
-            context=event.context or {},
+    pids = await _participant_ids(tenant_id, inputs)
+    events: list[EventInput] = []
+    for index, item in enumerate(inputs):
+        try:
+            events.append(await _event(deps, tenant_id, item, pids, now))
+        except (BadUserInput, NotFound) as exc:
+            exc.extensions["index"] = index
+            raise
+    recorded = await record_batch(deps, tenant_id, events)
+    return [
+        ScoreResult(event_id, e.participant_id, duplicate)
+        for e, event_id, duplicate in zip(
+            events, recorded.event_ids, recorded.duplicate, strict=True
         )
-        standings = []
-        for board, weight in await deps.definitions.boards_fed_by(tenant_id, event.metric_id):
-            standing = await _add_to_standing(deps, board, event, weight * event.value, now, conn)
-            standings.append((board, standing))
-    return Recorded(row.id, False, standings, found[event.participant_id])
+    ]
 
 
-async def _add_to_standing(
-    deps: Deps,
-    board: BoardRef,
-    event: EventInput,
-    amount: float,
-    now: datetime,
-    conn: BaseDBAsyncClient,
-) -> Standing:
-    rows = await fetch(
-        UPSERT_STANDING,
-        [board.tenant_id, board.leaderboard_id, board.period, event.participant_id, amount, now],
-        conn,
+async def _participant_ids(tenant_id: int, inputs: Sequence[ScoreInput]) -> dict[str, int]:
+    """External id -> participant id, for the external ids the inputs use (one query)."""
+    wanted = {
+        i.external_id for i in inputs if i.external_id is not None and storable(i.external_id)
+    }
+    if not wanted:
+        return {}
+    rows = await Participant.filter(tenant_id=tenant_id, external_id__in=wanted).values(
+        "id", "external_id"
     )
-    score, version = float(rows[0]["score"]), int(rows[0]["version"])
-    if not abs(score) <= deps.settings.max_abs_score:
-        raise BadUserInput(
-            f"The score would leave the allowed range (±{deps.settings.max_abs_score:g}).",
-            field="delta",
-        )
-    return Standing(event.participant_id, score, version)
+    return {r["external_id"]: r["id"] for r in rows}
+
+
+async def _event(
+    deps: Deps, tenant_id: int, item: ScoreInput, by_external: dict[str, int], now: datetime
+) -> EventInput:
+    if (item.participant_id is None) == (item.external_id is None):
+        raise BadUserInput("Give either participantId or externalId.", field="participantId")
+    if item.external_id is not None:
+        pid = by_external.get(item.external_id)
+        if pid is None:
+            raise NotFound(f"No participant with externalId {item.external_id!r}.")
+    else:
+        pid = item.participant_id
+    check_value(deps, item.value, "value", zero=True)
+    _check_text(item.source, "source", MAX_SOURCE)
+    _check_text(item.source_id, "sourceId", MAX_SOURCE_ID)
+    _check_text(item.action_type, "actionType", MAX_ACTION_TYPE, empty=True)
+    if item.context is not None and not storable_json(item.context):
+        raise BadUserInput("context must be JSON of valid text.", field="context")
+    at = item.occurred_at
+    if at is not None:
+        if at.tzinfo is None:
+            raise BadUserInput("occurredAt needs a time zone offset.", field="occurredAt")
+        if at > now + FUTURE_TOLERANCE:
+            raise BadUserInput("occurredAt lies in the future.", field="occurredAt")
+    return EventInput(
+        participant_id=pid,  # type: ignore[arg-type]
+        metric_id=await deps.definitions.metric_id(tenant_id, item.metric),
+        value=item.value,
+        source=item.source,
+        source_id=item.source_id,
+        action_type=item.action_type,
+        context=item.context,
+        occurred_at=at.astimezone(UTC) if at is not None else None,
+    )
 
 
 async def adjust_points(
@@ -180,19 +155,25 @@ async def adjust_points(
     repeated ``idempotency_key`` applies once; the replay returns the current entry. While
     Redis is away the change is still committed and the rank is computed by the database.
     """
-    board = (await deps.definitions.board(tenant_id, POINTS)).ref
-    recorded = await record_event(
-        deps,
-        tenant_id,
-        EventInput(
-            participant_id=participant_id,
-            metric_id=await deps.definitions.metric_id(tenant_id, POINTS),
-            value=delta,
-            source=ADJUST_SOURCE,
-            source_id=idempotency_key,
-            action_type="adjust_points",
-        ),
+    check_value(deps, delta, "delta", zero=False)
+    if idempotency_key is not None:
+        _check_text(idempotency_key, "idempotencyKey", MAX_SOURCE_ID)
+    board = (await deps.definitions.board(tenant_id, POINTS)).ref("all")
+    event = EventInput(
+        participant_id=participant_id,
+        metric_id=await deps.definitions.metric_id(tenant_id, POINTS),
+        value=delta,
+        source=ADJUST_SOURCE,
+        source_id=idempotency_key,
+        action_type="adjust_points",
     )
+    try:
+        recorded = await record_batch(deps, tenant_id, [event])
+    except (BadUserInput, Conflict, NotFound) as exc:  # name the arguments the client knows
+        exc.extensions.pop("index", None)
+        if not isinstance(exc, NotFound):
+            exc.extensions["field"] = "delta" if isinstance(exc, BadUserInput) else "idempotencyKey"
+        raise
     mine = next((s for b, s in recorded.standings if b == board), None)
     if mine is not None and mine.score is not None:  # the entry as of this change
         found: tuple[float, int] | None = (
@@ -204,8 +185,8 @@ async def adjust_points(
             found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
         except Unavailable:
             found = await rankings.entry_from_database(board, participant_id)
-    person = recorded.participant
-    if person is None:  # a replay: read the participant now
+    person = recorded.people.get(participant_id)
+    if recorded.duplicate[0]:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
     if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")

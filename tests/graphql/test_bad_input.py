@@ -410,7 +410,7 @@ async def test_unexpected_error_in_a_query_is_internal_and_hides_the_details(
 async def test_unexpected_error_in_a_mutation_is_internal_and_changes_nothing(
     gql: GQL, people: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.scoring.service.record_event", explode)
+    monkeypatch.setattr("app.scoring.service.record_batch", explode)
 
     response = await rejected(gql, "INTERNAL", ADJUST, {"id": people[0], "delta": 1})
 

@@ -1,0 +1,174 @@
+"""Per-metric aggregates and the composite scores computed from them.
+
+A board's score for a participant in a period is ``sum(weight x aggregate)`` over the
+board's metrics. Aggregates are updated set-wise for a whole batch of events (one upsert per
+chunk, never one per event), and every aggregation stays exact without rescanning events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from app.db import fetch
+from app.leaderboards.definition import BoardDefinition, MetricWeight
+from app.leaderboards.models import Aggregation
+
+ROWS_PER_STATEMENT = 2_000  # keeps every statement under the drivers' parameter limits
+
+AGGREGATE_COLUMNS = (
+    "tenant_id, leaderboard_id, period, participant_id, metric_id, count, total, minimum,"
+    " maximum, last_value, last_at, last_event_id"
+)
+_NEWER = (
+    "(excluded.last_at > metric_aggregates.last_at OR (excluded.last_at ="
+    " metric_aggregates.last_at AND excluded.last_event_id > metric_aggregates.last_event_id))"
+)
+UPSERT_AGGREGATES_TAIL = (
+    " ON CONFLICT (leaderboard_id, period, participant_id, metric_id) DO UPDATE SET"
+    " count = metric_aggregates.count + excluded.count,"
+    " total = metric_aggregates.total + excluded.total,"
+    " minimum = CASE WHEN excluded.minimum < metric_aggregates.minimum"
+    "  THEN excluded.minimum ELSE metric_aggregates.minimum END,"
+    " maximum = CASE WHEN excluded.maximum > metric_aggregates.maximum"
+    "  THEN excluded.maximum ELSE metric_aggregates.maximum END,"
+    f" last_value = CASE WHEN {_NEWER} THEN excluded.last_value"
+    "  ELSE metric_aggregates.last_value END,"
+    f" last_at = CASE WHEN {_NEWER} THEN excluded.last_at ELSE metric_aggregates.last_at END,"
+    f" last_event_id = CASE WHEN {_NEWER} THEN excluded.last_event_id"
+    "  ELSE metric_aggregates.last_event_id END"
+    " RETURNING leaderboard_id, period, participant_id, metric_id, count, total, minimum,"
+    " maximum, last_value"
+)
+
+# (board id, period, participant id, metric id)
+AggregateKey = tuple[int, str, int, int]
+# (board id, period, participant id)
+StandingKey = tuple[int, str, int]
+
+
+@dataclass(slots=True)
+class Aggregate:
+    """Running aggregate of one metric; ``merge`` folds another one (or one event) in."""
+
+    count: int
+    total: float
+    minimum: float
+    maximum: float
+    last_value: float
+    last_at: datetime
+    last_event_id: int
+
+    @classmethod
+    def of_event(cls, value: float, at: datetime, event_id: int) -> Aggregate:
+        return cls(1, value, value, value, value, at, event_id)
+
+    def merge(self, other: Aggregate) -> None:
+        self.count += other.count
+        self.total += other.total
+        self.minimum = min(self.minimum, other.minimum)
+        self.maximum = max(self.maximum, other.maximum)
+        if (other.last_at, other.last_event_id) > (self.last_at, self.last_event_id):
+            self.last_value, self.last_at = other.last_value, other.last_at
+            self.last_event_id = other.last_event_id
+
+
+def aggregate_value(aggregation: Aggregation, row: Mapping[str, Any]) -> float:
+    """The value of an aggregate row under ``aggregation``."""
+    if aggregation == Aggregation.SUM:
+        return float(row["total"])
+    if aggregation == Aggregation.COUNT:
+        return float(row["count"])
+    if aggregation == Aggregation.MAX:
+        return float(row["maximum"])
+    if aggregation == Aggregation.MIN:
+        return float(row["minimum"])
+    if aggregation == Aggregation.AVG:
+        return float(row["total"]) / int(row["count"])
+    return float(row["last_value"])
+
+
+def composite(metrics: Sequence[MetricWeight], by_metric: dict[int, float]) -> float:
+    """``sum(weight x aggregate)``; metrics without events count 0."""
+    return sum(m.weight * by_metric.get(m.metric_id, 0.0) for m in metrics) + 0.0
+
+
+async def upsert_aggregates(
+    tenant_id: int, changes: dict[AggregateKey, Aggregate], conn: BaseDBAsyncClient
+) -> list[dict[str, Any]]:
+    """Fold ``changes`` into the stored aggregates; returns the new rows."""
+    out: list[dict[str, Any]] = []
+    items = list(changes.items())
+    for start in range(0, len(items), ROWS_PER_STATEMENT):
+        chunk = items[start : start + ROWS_PER_STATEMENT]
+        values: list[Any] = []
+        for (board_id, period, pid, metric_id), a in chunk:
+            values += [tenant_id, board_id, period, pid, metric_id, a.count, a.total, a.minimum,
+                       a.maximum, a.last_value, a.last_at, a.last_event_id]  # fmt: skip
+        out += await fetch(
+            f"INSERT INTO metric_aggregates ({AGGREGATE_COLUMNS}) VALUES {_rows(len(chunk), 12)}"
+            + UPSERT_AGGREGATES_TAIL,
+            values,
+            conn,
+        )
+    return out
+
+
+async def aggregates_of(
+    board_id: int, period: str, pids: Iterable[int], conn: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """Every metric's aggregate of these participants on one board in one period."""
+    ids = sorted(set(pids))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), ROWS_PER_STATEMENT):
+        chunk = ids[start : start + ROWS_PER_STATEMENT]
+        marks = ", ".join(f"${i + 3}" for i in range(len(chunk)))
+        rows += await fetch(
+            "SELECT participant_id, metric_id, count, total, minimum, maximum, last_value"
+            " FROM metric_aggregates WHERE leaderboard_id = $1 AND period = $2"
+            f" AND participant_id IN ({marks})",
+            [board_id, period, *chunk],
+            conn,
+        )
+    return rows
+
+
+async def composite_scores(
+    definition: BoardDefinition,
+    touched: dict[StandingKey, dict[int, dict[str, Any]]],
+    conn: BaseDBAsyncClient,
+) -> dict[StandingKey, float]:
+    """Scores of the touched standings of one board. ``touched`` holds the aggregate rows
+    the caller already has; the board's other metrics are read when it has more than one."""
+    if len(definition.metrics) > 1:
+        by_period: dict[str, list[int]] = {}
+        for _, period, pid in touched:
+            by_period.setdefault(period, []).append(pid)
+        for period, pids in by_period.items():
+            for row in await aggregates_of(definition.id, period, pids, conn):
+                key = (definition.id, period, int(row["participant_id"]))
+                touched[key].setdefault(int(row["metric_id"]), row)
+    weights = {m.metric_id: m for m in definition.metrics}
+    return {
+        key: composite(
+            definition.metrics,
+            {
+                metric_id: aggregate_value(weights[metric_id].aggregation, row)
+                for metric_id, row in rows.items()
+                if metric_id in weights
+            },
+        )
+        for key, rows in touched.items()
+    }
+
+
+def _rows(count: int, width: int, first: int = 1) -> str:
+    """``($1, $2, ...), (...)``: placeholders for ``count`` rows of ``width`` values."""
+    return ", ".join(
+        "(" + ", ".join(f"${first + r * width + c}" for c in range(width)) + ")"
+        for r in range(count)
+    )

@@ -1,0 +1,254 @@
+"""Recording score events: one event or a batch of up to ``max_batch``, all or nothing.
+
+Each event is appended once under its idempotency key ``(source, sourceId)``; a replay of a
+key with the same content is reported as a duplicate and changes nothing, a reuse with other
+content is a CONFLICT. In the same transaction, every active board the event's metric feeds
+gets the event folded into the participant's aggregate for the event's period (if the
+board's window and filter admit it), and the standing's composite score is recomputed. After
+the commit the new standings are projected to Redis in version order.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import groupby
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from app.db import fetch
+from app.deps import Deps
+from app.errors import BadUserInput, Conflict, NotFound
+from app.leaderboards.definition import BoardDefinition
+from app.participants.service import ParticipantView, get_participants
+from app.ranking.keys import BoardRef
+from app.ranking.store import Standing
+from app.scoring.aggregates import (
+    ROWS_PER_STATEMENT,
+    Aggregate,
+    AggregateKey,
+    StandingKey,
+    _rows,
+    composite_scores,
+    upsert_aggregates,
+)
+
+EVENT_COLUMNS = (
+    "tenant_id, participant_id, metric_id, value, occurred_at, source, source_id, action_type,"
+    " context, created_at"
+)
+UPSERT_STANDINGS_TAIL = (
+    " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
+    " SET score = excluded.score, version = standings.version + 1,"
+    " updated_at = excluded.updated_at"
+    " RETURNING leaderboard_id, period, participant_id, score, version"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    participant_id: int
+    metric_id: int
+    value: float
+    source: str
+    source_id: str | None  # None: a fresh random key (the change is never a replay)
+    action_type: str = ""
+    context: dict[str, Any] | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    event_ids: list[int]  # per input, in order (the first event's id for a duplicate)
+    duplicate: list[bool]
+    standings: list[tuple[BoardRef, Standing]]
+    people: dict[int, ParticipantView]  # as read when the events were appended
+
+
+async def record_batch(deps: Deps, tenant_id: int, events: Sequence[EventInput]) -> Recorded:
+    """Append ``events`` in one transaction and project the standings they change.
+
+    Raises :class:`NotFound` for an unknown participant, :class:`Conflict` when a key was
+    used for a different event, :class:`BadUserInput` when a score would leave the allowed
+    range; then nothing at all was recorded.
+    """
+    now = datetime.now(UTC)
+    keyed = [(e, e.source_id or uuid.uuid4().hex) for e in events]
+    async with in_transaction() as conn:
+        pids = sorted({e.participant_id for e in events})
+        people = await get_participants(tenant_id, pids, conn)
+        for index, e in enumerate(events):
+            if e.participant_id not in people:
+                raise NotFound(f"No participant with id {e.participant_id}.", index=index)
+        ids, duplicate = await _append(tenant_id, keyed, now, conn)
+        fresh = [(e, i) for (e, _), i, d in zip(keyed, ids, duplicate, strict=True) if not d]
+        standings = await _apply(deps, tenant_id, fresh, people, now, conn) if fresh else []
+    for board, group in groupby(standings, key=lambda bs: bs[0]):
+        await deps.keeper.project(board, [s for _, s in group])
+    return Recorded(ids, duplicate, standings, people)
+
+
+async def _append(
+    tenant_id: int,
+    keyed: list[tuple[EventInput, str]],
+    now: datetime,
+    conn: BaseDBAsyncClient,
+) -> tuple[list[int], list[bool]]:
+    """Insert the events whose keys are new; returns each input's event id and whether it
+    was a duplicate (of an earlier event, or of an earlier input of this batch)."""
+    first_of: dict[tuple[str, str], int] = {}  # key -> index of its first input
+    unique: list[int] = []
+    for index, (e, key) in enumerate(keyed):
+        if (e.source, key) not in first_of:
+            first_of[(e.source, key)] = index
+            unique.append(index)
+    inserted: dict[tuple[str, str], int] = {}
+    for start in range(0, len(unique), ROWS_PER_STATEMENT):
+        chunk = unique[start : start + ROWS_PER_STATEMENT]
+        values: list[Any] = []
+        for index in chunk:
+            e, key = keyed[index]
+            values += [tenant_id, e.participant_id, e.metric_id, e.value, e.occurred_at or now,
+                       e.source, key, e.action_type, _json(e.context), now]  # fmt: skip
+        rows = await fetch(
+            f"INSERT INTO score_events ({EVENT_COLUMNS}) VALUES {_rows(len(chunk), 10)}"
+            " ON CONFLICT (tenant_id, source, source_id) DO NOTHING"
+            " RETURNING id, source, source_id",
+            values,
+            conn,
+        )
+        inserted.update({(r["source"], r["source_id"]): int(r["id"]) for r in rows})
+    earlier = await _existing(tenant_id, [k for k in first_of if k not in inserted], conn)
+    ids: list[int] = []
+    duplicate: list[bool] = []
+    for index, (e, key) in enumerate(keyed):
+        k = (e.source, key)
+        if k in inserted and first_of[k] == index:
+            ids.append(inserted[k])
+            duplicate.append(False)
+            continue
+        if k in inserted:  # repeated within this batch
+            first = keyed[first_of[k]][0]
+            original = (inserted[k], first.participant_id, first.metric_id, first.value)
+        elif k in earlier:
+            original = earlier[k]
+        else:  # its first use was rolled back meanwhile
+            raise Conflict("sourceId is being used concurrently; retry.", index=index)
+        if original[1:] != (e.participant_id, e.metric_id, e.value):
+            raise Conflict(
+                f"sourceId {key!r} of source {e.source!r} was already used for a different event.",
+                field="sourceId",
+                index=index,
+            )
+        ids.append(original[0])
+        duplicate.append(True)
+    return ids, duplicate
+
+
+async def _existing(
+    tenant_id: int, keys: list[tuple[str, str]], conn: BaseDBAsyncClient
+) -> dict[tuple[str, str], tuple[int, int, int, float]]:
+    """``(id, participant, metric, value)`` of the stored events with these keys."""
+    found: dict[tuple[str, str], tuple[int, int, int, float]] = {}
+    for start in range(0, len(keys), ROWS_PER_STATEMENT):
+        chunk = keys[start : start + ROWS_PER_STATEMENT]
+        pairs = " OR ".join(
+            f"(source = ${2 * i + 2} AND source_id = ${2 * i + 3})" for i in range(len(chunk))
+        )
+        rows = await fetch(
+            "SELECT id, source, source_id, participant_id, metric_id, value FROM score_events"
+            f" WHERE tenant_id = $1 AND ({pairs})",
+            [tenant_id, *(v for pair in chunk for v in pair)],
+            conn,
+        )
+        for r in rows:
+            found[(r["source"], r["source_id"])] = (
+                int(r["id"]),
+                int(r["participant_id"]),
+                int(r["metric_id"]),
+                float(r["value"]),
+            )
+    return found
+
+
+def _json(value: dict[str, Any] | None) -> str:
+    return json.dumps(value or {}, separators=(",", ":"))
+
+
+async def _apply(
+    deps: Deps,
+    tenant_id: int,
+    fresh: list[tuple[EventInput, int]],
+    people: dict[int, ParticipantView],
+    now: datetime,
+    conn: BaseDBAsyncClient,
+) -> list[tuple[BoardRef, Standing]]:
+    """Fold new events into aggregates and recompute the standings they touch."""
+    changes: dict[AggregateKey, Aggregate] = {}
+    boards: dict[int, BoardDefinition] = {}
+    for e, event_id in fresh:
+        at = e.occurred_at or now
+        for board in await deps.definitions.boards_fed_by(tenant_id, e.metric_id):
+            period = board.period_at(at)
+            if period is None or not board.entry_filter.admits(people[e.participant_id], at):
+                continue
+            boards[board.id] = board
+            one = Aggregate.of_event(e.value, at, event_id)
+            key = (board.id, period.key, e.participant_id, e.metric_id)
+            if key in changes:
+                changes[key].merge(one)
+            else:
+                changes[key] = one
+    if not changes:
+        return []
+    touched: dict[int, dict[StandingKey, dict[int, dict[str, Any]]]] = {}
+    for row in await upsert_aggregates(tenant_id, changes, conn):
+        board_id, skey = int(row["leaderboard_id"]), _standing_key(row)
+        touched.setdefault(board_id, {}).setdefault(skey, {})[int(row["metric_id"])] = row
+    scores: dict[StandingKey, float] = {}
+    for board_id, rows in touched.items():
+        scores.update(await composite_scores(boards[board_id], rows, conn))
+    return await _upsert_standings(deps, tenant_id, boards, scores, now, conn)
+
+
+def _standing_key(row: dict[str, Any]) -> StandingKey:
+    return int(row["leaderboard_id"]), str(row["period"]), int(row["participant_id"])
+
+
+async def _upsert_standings(
+    deps: Deps,
+    tenant_id: int,
+    boards: dict[int, BoardDefinition],
+    scores: dict[StandingKey, float],
+    now: datetime,
+    conn: BaseDBAsyncClient,
+) -> list[tuple[BoardRef, Standing]]:
+    limit = deps.settings.max_abs_score
+    for score in scores.values():
+        if not abs(score) <= limit:
+            raise BadUserInput(f"A score would leave the allowed range (±{limit:g}).")
+    items = sorted(scores.items())
+    out: list[tuple[BoardRef, Standing]] = []
+    for start in range(0, len(items), ROWS_PER_STATEMENT):
+        chunk = items[start : start + ROWS_PER_STATEMENT]
+        values: list[Any] = []
+        for (board_id, period, pid), score in chunk:
+            values += [tenant_id, board_id, period, pid, score, 1, now]
+        rows = await fetch(
+            "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
+            f" version, updated_at) VALUES {_rows(len(chunk), 7)}" + UPSERT_STANDINGS_TAIL,
+            values,
+            conn,
+        )
+        for r in rows:
+            board = boards[int(r["leaderboard_id"])].ref(str(r["period"]))
+            out.append(
+                (board, Standing(int(r["participant_id"]), float(r["score"]), int(r["version"])))
+            )
+    out.sort(key=lambda bs: (bs[0].leaderboard_id, bs[0].period, bs[1].participant_id))
+    return out
