@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from app.deps import Deps
 from app.leaderboards import rankings
+from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.service import POINTS, BoardInfo, board_in
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
@@ -18,6 +19,8 @@ from app.tenancy.service import TenantRef
 # (board, score, first, after participant id) -> (participants, more follow)
 GroupKey = tuple[BoardRef, float, int, int | None]
 GroupPage = tuple[list[ParticipantView], bool]
+# (board key, period, participant id) -> the parts of its score
+PartsKey = tuple[str, str, int]
 
 
 @dataclass
@@ -29,12 +32,13 @@ class Context:
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None
     _groups: DataLoader[GroupKey, GroupPage] | None = None
+    _parts: DataLoader[PartsKey, list[PartView]] | None = None
 
     def fresh(self) -> Context:
         """Forget what was loaded: a websocket's context lives as long as the connection,
         and each pushed event must read current data."""
         self._boards.clear()
-        self._points = self._groups = None
+        self._points = self._groups = self._parts = None
         return self
 
     async def board(self, key: str, period: str | None = None) -> BoardInfo:
@@ -58,6 +62,25 @@ class Context:
 
             self._points = DataLoader(load_fn=load)
         return self._points
+
+    @property
+    def breakdowns(self) -> DataLoader[PartsKey, list[PartView]]:
+        """Score breakdowns of entries, one query per board and period of a request."""
+        if self._parts is None:
+
+            async def load(keys: list[PartsKey]) -> list[list[PartView]]:
+                by_board: dict[tuple[str, str], list[int]] = {}
+                for key, period, pid in keys:
+                    by_board.setdefault((key, period), []).append(pid)
+                found: dict[PartsKey, list[PartView]] = {}
+                for (key, period), pids in by_board.items():
+                    definition = await self.deps.definitions.board(self.tenant.id, key)
+                    for pid, parts in (await breakdowns(definition, period, pids)).items():
+                        found[(key, period, pid)] = parts
+                return [found[k] for k in keys]
+
+            self._parts = DataLoader(load_fn=load)
+        return self._parts
 
     @property
     def score_group_members(self) -> DataLoader[GroupKey, GroupPage]:

@@ -20,6 +20,7 @@ from app.graphql.broadcast import BroadcastExecutor
 from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
+from app.leaderboards.mutations import LeaderboardMutations
 from app.leaderboards.queries import LeaderboardQueries
 from app.live.subscriptions import Subscription
 from app.participants.mutations import ParticipantMutations
@@ -34,7 +35,7 @@ class Query(ParticipantQueries, LeaderboardQueries):
 
 
 @strawberry.type
-class Mutation(ParticipantMutations, ScoringMutations):
+class Mutation(ParticipantMutations, ScoringMutations, LeaderboardMutations):
     pass
 
 

@@ -110,6 +110,7 @@ class BoardDefinition:
     entry_filter: EntryFilter
     is_active: bool
     metrics: tuple[MetricWeight, ...]
+    revision: str  # changes whenever the definition or its weights change
 
     @property
     def higher_is_better(self) -> bool:
@@ -126,6 +127,13 @@ class BoardDefinition:
 
     def weight_of(self, metric_id: int) -> MetricWeight | None:
         return next((m for m in self.metrics if m.metric_id == metric_id), None)
+
+
+def revision_of(updated_at: datetime | str) -> str:
+    """A comparable token of a board row's ``updated_at`` (as the ORM or raw SQL reads it)."""
+    if isinstance(updated_at, str):
+        updated_at = datetime.fromisoformat(updated_at)
+    return updated_at.isoformat()
 
 
 async def load_definitions(tenant_id: int | None, **where: Any) -> list[BoardDefinition]:
@@ -193,4 +201,5 @@ def _definition(
         entry_filter=EntryFilter.from_row(b.participant_type, b.entry_filter or {}),
         is_active=b.is_active,
         metrics=metrics,
+        revision=revision_of(b.updated_at),
     )

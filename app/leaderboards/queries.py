@@ -6,16 +6,33 @@ import strawberry
 
 from app.context import GraphQLInfo
 from app.graphql.pagination import check_first
-from app.leaderboards import rankings
-from app.leaderboards.service import POINTS
+from app.leaderboards import rankings, service
+from app.leaderboards.definition_types import Metric
+from app.leaderboards.service import POINTS, board_in
 from app.leaderboards.types import Leaderboard, ScoreGroup
 
 
 @strawberry.type
 class LeaderboardQueries:
-    @strawberry.field(description="An active leaderboard by key (NOT_FOUND when there is none).")
-    async def leaderboard(self, info: GraphQLInfo, key: str = POINTS) -> Leaderboard:
-        return Leaderboard.from_info(await info.context.board(key))
+    @strawberry.field(
+        description="An active leaderboard by key (NOT_FOUND when there is none), in its"
+        " current period or in `period` (a key such as 2025-W44)."
+    )
+    async def leaderboard(
+        self, info: GraphQLInfo, key: str = POINTS, period: str | None = None
+    ) -> Leaderboard:
+        return Leaderboard.from_info(await info.context.board(key, period))
+
+    @strawberry.field(description="Leaderboards by key, in their current periods.")
+    async def leaderboards(
+        self, info: GraphQLInfo, category: str | None = None, active: bool | None = True
+    ) -> list[Leaderboard]:
+        found = await service.list_boards(info.context.tenant.id, category, active)
+        return [Leaderboard.from_info(board_in(d)) for d in found]
+
+    @strawberry.field(description="Every metric, by key.")
+    async def metrics(self, info: GraphQLInfo) -> list[Metric]:
+        return [Metric.from_row(m) for m in await service.list_metrics(info.context.tenant.id)]
 
     @strawberry.field(
         description="Participants grouped by score, best score first, with their average age."

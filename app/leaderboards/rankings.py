@@ -7,13 +7,14 @@ the database in one query per read (never one per entry).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from app.db import fetch
 from app.deps import Deps
 from app.errors import Unavailable
+from app.leaderboards.models import RankMode
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, RankedRow, RankingNotReady, Window
@@ -29,6 +30,7 @@ class EntryView:
     score: float
     participant: ParticipantView
     cursor: Cursor
+    position: int | None = None  # 0-based place in the ordering (ties by participant id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,13 @@ async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]
     people = await get_participants(tenant_id, [r.participant_id for r in rows])
     # A participant deleted between the two reads is skipped rather than shown half-known.
     return [
-        EntryView(r.rank, r.score, people[r.participant_id], Cursor(r.stored, r.participant_id))
+        EntryView(
+            r.rank,
+            r.score,
+            people[r.participant_id],
+            Cursor(r.stored, r.participant_id),
+            r.position,
+        )
         for r in rows
         if r.participant_id in people
     ]
@@ -189,3 +197,92 @@ async def participants_with_scores(
         score: ([people[i] for i in ids[:first] if i in people], len(ids) > first)
         for score, ids in by_score.items()
     }
+
+
+# -- rank modes, caps, percentiles, distribution ------------------------------------------
+
+
+async def ranked_as(mode: RankMode, board: BoardRef, entries: list[EntryView]) -> list[EntryView]:
+    """Entries (consecutive, as read) with ranks in ``mode``; they arrive in COMPETITION."""
+    if mode == RankMode.COMPETITION or not entries:
+        return entries
+    if mode == RankMode.ORDINAL:
+        return [replace(e, rank=(e.position or 0) + 1) for e in entries]
+    first = entries[0]
+    rank = 1 if first.rank == 1 else await _distinct_scores_better(board, first.score) + 1
+    out: list[EntryView] = []
+    for previous, entry in zip([None, *entries], entries, strict=False):
+        if previous is not None and entry.score != previous.score:
+            rank += 1
+        out.append(replace(entry, rank=rank))
+    return out
+
+
+async def _distinct_scores_better(board: BoardRef, score: float) -> int:
+    better = ">" if board.higher_is_better else "<"
+    rows = await fetch(
+        "SELECT COUNT(DISTINCT score) AS n FROM standings WHERE leaderboard_id = $1"
+        f" AND period = $2 AND score {better} $3",
+        [board.leaderboard_id, board.period, score],
+    )
+    return int(rows[0]["n"])
+
+
+def capped(page: EntriesPage, max_entries: int | None) -> EntriesPage:
+    """The page within the board's ``maxEntries`` (the ranking itself holds everyone)."""
+    if max_entries is None:
+        return page
+    entries = [e for e in page.entries if e.position is None or e.position < max_entries]
+    last = entries[-1].position if entries else None
+    return EntriesPage(
+        entries,
+        min(page.total, max_entries),
+        has_next=page.has_next and last is not None and last + 1 < max_entries,
+        has_previous=page.has_previous,
+    )
+
+
+def within_cap(entries: list[EntryView], max_entries: int | None) -> list[EntryView]:
+    if max_entries is None:
+        return entries
+    return [e for e in entries if e.position is None or e.position < max_entries]
+
+
+def percentile(rank: int, total: int) -> float:
+    """Share of the ranked participants (in %) this rank is ahead of or level with."""
+    if total <= 0:
+        return 0.0
+    return round(100.0 * (total - rank + 1) / total, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class BucketView:
+    low: float  # inclusive
+    high: float  # exclusive, except in the last bucket
+    count: int
+
+
+async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
+    """How many participants fall in each of ``buckets`` equal score ranges (min to max)."""
+    rows = await fetch(
+        "SELECT MIN(score) AS low, MAX(score) AS high, COUNT(*) AS n FROM standings"
+        " WHERE leaderboard_id = $1 AND period = $2",
+        [board.leaderboard_id, board.period],
+    )
+    if not rows or not rows[0]["n"]:
+        return []
+    low, high = float(rows[0]["low"]), float(rows[0]["high"])
+    width = (high - low) / buckets if high > low else 1.0
+    counts = await fetch(
+        "SELECT CASE WHEN score >= $1 THEN $2 ELSE CAST((score - $3) / $4 AS INTEGER) END AS b,"
+        " COUNT(*) AS n FROM standings WHERE leaderboard_id = $5 AND period = $6 GROUP BY 1",
+        [high, buckets - 1, low, width, board.leaderboard_id, board.period],
+    )
+    by_bucket = {min(int(r["b"]), buckets - 1): int(r["n"]) for r in counts}
+    if high == low:
+        return [BucketView(low, high, by_bucket.get(buckets - 1, 0) + by_bucket.get(0, 0))]
+    return [
+        BucketView(low + i * width, low + (i + 1) * width if i < buckets - 1 else high,
+                   by_bucket.get(i, 0))
+        for i in range(buckets)
+    ]  # fmt: skip

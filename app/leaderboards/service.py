@@ -144,3 +144,19 @@ async def boards_fed_by(tenant_id: int, metric_id: int) -> list[BoardDefinition]
     )
     ids = [r["leaderboard_id"] for r in rows]
     return await load_definitions(tenant_id, id__in=ids) if ids else []
+
+
+async def list_boards(
+    tenant_id: int, category: str | None, active: bool | None
+) -> list[BoardDefinition]:
+    """The tenant's boards by key, optionally of one category and activity."""
+    where: dict[str, object] = {}
+    if category is not None:
+        where["category"] = category
+    if active is not None:
+        where["is_active"] = active
+    return sorted(await load_definitions(tenant_id, **where), key=lambda d: d.key)
+
+
+async def list_metrics(tenant_id: int) -> list[Metric]:
+    return await Metric.filter(tenant_id=tenant_id).order_by("key")

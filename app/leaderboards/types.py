@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import strawberry
 
 from app.context import GraphQLInfo
@@ -9,31 +12,91 @@ from app.errors import BadUserInput
 from app.graphql.cursors import id_cursor, parse_id_cursor, parse_rank_cursor, rank_cursor
 from app.graphql.pagination import Connection, Edge, PageInfo, check_first, parse_id
 from app.leaderboards import rankings
+from app.leaderboards.breakdown import PartView
+from app.leaderboards.definition_types import (
+    Aggregation,
+    LeaderboardFilter,
+    LeaderboardMetric,
+    RankMode,
+    SortOrder,
+    TimeWindow,
+    Visibility,
+)
 from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import BoardInfo
 from app.participants.types import Participant
 from app.ranking.keys import BoardRef
 
 DEFAULT_PAGE = 10
+MAX_BUCKETS = 100
+
+
+@strawberry.type(description="One metric's part in a composite score.")
+class ScorePart:
+    metric: str = strawberry.field(description="The metric's key.")
+    name: str
+    unit: str
+    aggregation: Aggregation  # type: ignore[valid-type]
+    value: float = strawberry.field(description="The metric's aggregate over the period.")
+    weight: float
+    weighted: float = strawberry.field(description="weight x value.")
+    events: int
+
+    @classmethod
+    def from_view(cls, p: PartView) -> ScorePart:
+        m = p.metric
+        return cls(
+            metric=m.key, name=m.name, unit=m.unit, aggregation=m.aggregation, value=p.value,
+            weight=m.weight, weighted=p.weighted, events=p.events,
+        )  # fmt: skip
 
 
 @strawberry.type(description="One participant's place on a leaderboard.")
 class LeaderboardEntry:
-    rank: int = strawberry.field(description="1-based; equal scores share a rank (1, 2, 2, 4).")
+    rank: int = strawberry.field(
+        description="1-based, in the board's rank mode (COMPETITION: 1, 2, 2, 4)."
+    )
     score: float
     participant: Participant
+    percentile: float | None = strawberry.field(
+        default=None,
+        description="Share of the ranked participants (in %) this entry is ahead of or level"
+        " with: 100 for the first.",
+    )
+    board: strawberry.Private[BoardInfo | None] = None
 
     @classmethod
-    def from_view(cls, v: EntryView) -> LeaderboardEntry:
-        return cls(rank=v.rank, score=v.score, participant=Participant.from_view(v.participant))
+    def from_view(
+        cls, v: EntryView, board: BoardInfo | None = None, total: int | None = None
+    ) -> LeaderboardEntry:
+        return cls(
+            rank=v.rank,
+            score=v.score,
+            participant=Participant.from_view(v.participant),
+            percentile=rankings.percentile(v.rank, total) if total is not None else None,
+            board=board,
+        )
+
+    @strawberry.field(description="Each metric's aggregate and weighted part of the score.")
+    async def breakdown(self, info: GraphQLInfo) -> list[ScorePart] | None:
+        if self.board is None:
+            return None
+        key = (self.board.definition.key, self.board.ref.period, int(self.participant.id))
+        return [ScorePart.from_view(p) for p in await info.context.breakdowns.load(key)]
 
 
 EntryConnection = Connection[LeaderboardEntry]
 
 
-def entry_connection(page: rankings.EntriesPage) -> Connection[LeaderboardEntry]:
+def entry_connection(
+    page: rankings.EntriesPage, board: BoardInfo | None = None
+) -> Connection[LeaderboardEntry]:
     edges = [
-        Edge(cursor=rank_cursor(e.cursor), node=LeaderboardEntry.from_view(e)) for e in page.entries
+        Edge(
+            cursor=rank_cursor(e.cursor),
+            node=LeaderboardEntry.from_view(e, board, page.total if board else None),
+        )
+        for e in page.entries
     ]
     return Connection(
         edges=edges,
@@ -76,27 +139,100 @@ class ScoreGroup:
         )
 
 
-@strawberry.type(description="A ranking of participants by score.")
+@strawberry.type(description="When the current period of a leaderboard closes.")
+class Reset:
+    utc: datetime
+    local: str = strawberry.field(description="The same instant in the board's time zone (ISO).")
+    timezone: str
+
+
+@strawberry.type(description="How many participants have a score in [low, high).")
+class Bucket:
+    low: float
+    high: float = strawberry.field(description="Exclusive, except in the last bucket.")
+    count: int
+
+
+@strawberry.type(description="A ranking of participants by score, in one period.")
 class Leaderboard:
     key: str
     name: str
     description: str
-    period: str
+    period: str = strawberry.field(description="e.g. 2025-11-04, 2025-W44, 2025-11, all.")
     info: strawberry.Private[BoardInfo]
 
     @classmethod
     def from_info(cls, info: BoardInfo) -> Leaderboard:
         return cls(
-            key=info.ref.key,
+            key=info.definition.key,
             name=info.name,
             description=info.description,
             period=info.ref.period,
             info=info,
         )
 
-    @strawberry.field(description="How many participants are ranked.")
+    @strawberry.field
+    def category(self) -> str:
+        return self.info.definition.category
+
+    @strawberry.field
+    def time_window(self) -> TimeWindow:  # type: ignore[valid-type]
+        return self.info.definition.window.kind
+
+    @strawberry.field(description="IANA time zone in which periods roll over.")
+    def timezone(self) -> str:
+        return self.info.definition.window.timezone
+
+    @strawberry.field(description="Start of this period (null: all time).")
+    def period_start(self) -> datetime | None:
+        return self.info.period.start
+
+    @strawberry.field(description="End of this period, exclusive (null: never).")
+    def period_end(self) -> datetime | None:
+        return self.info.period.end
+
+    @strawberry.field(description="When the current period closes (null: it never does).")
+    def next_reset(self) -> Reset | None:
+        definition = self.info.definition
+        current = definition.period_at(datetime.now(UTC))
+        if current is None or current.end is None:
+            return None
+        local = current.end.astimezone(definition.window.zone)
+        return Reset(utc=current.end, local=local.isoformat(), timezone=definition.window.timezone)
+
+    @strawberry.field
+    def sort_order(self) -> SortOrder:  # type: ignore[valid-type]
+        return self.info.definition.sort_order
+
+    @strawberry.field
+    def rank_mode(self) -> RankMode:  # type: ignore[valid-type]
+        return self.info.definition.rank_mode
+
+    @strawberry.field(description="Only the first maxEntries are listed (null: everyone).")
+    def max_entries(self) -> int | None:
+        return self.info.definition.max_entries
+
+    @strawberry.field
+    def visibility(self) -> Visibility:  # type: ignore[valid-type]
+        return self.info.definition.visibility
+
+    @strawberry.field
+    def is_active(self) -> bool:
+        return self.info.definition.is_active
+
+    @strawberry.field
+    def filter(self) -> LeaderboardFilter:
+        return LeaderboardFilter.from_view(self.info.definition.entry_filter)
+
+    @strawberry.field(description="The metrics and weights of the score, in display order.")
+    def metrics(self) -> list[LeaderboardMetric]:
+        return [LeaderboardMetric.from_view(m) for m in self.info.definition.metrics]
+
+    @strawberry.field(description="How many participants are listed.")
     async def size(self, info: GraphQLInfo) -> int:
-        return await rankings.size(info.context.deps, self.info.ref)
+        total = await rankings.size(info.context.deps, self.info.ref)
+        cap = self.info.definition.max_entries
+        return total if cap is None else min(total, cap)
 
     @strawberry.field(description="Best first; ties in order of participant id.")
     async def entries(
@@ -104,16 +240,19 @@ class Leaderboard:
     ) -> Connection[LeaderboardEntry]:
         deps = info.context.deps
         check_first(first, deps.settings.max_page_size)
-        page = await rankings.page(deps, self.info.ref, first, parse_rank_cursor(after))
-        return entry_connection(page)
+        board, definition = self.info.ref, self.info.definition
+        page = await rankings.page(deps, board, first, parse_rank_cursor(after))
+        page = rankings.capped(page, definition.max_entries)
+        entries = await rankings.ranked_as(definition.rank_mode, board, page.entries)
+        return entry_connection(replace(page, entries=entries), self.info)
 
     @strawberry.field(description="The participant's entry; null if not ranked here.")
     async def entry(
         self, info: GraphQLInfo, participant_id: strawberry.ID
     ) -> LeaderboardEntry | None:
         pid = parse_id(participant_id, name="participantId")
-        window = await rankings.around(info.context.deps, self.info.ref, pid, 0)
-        return LeaderboardEntry.from_view(window[0]) if window else None
+        found = await self._around(info, pid, 0)
+        return found[0] if found else None
 
     @strawberry.field(description="The participant's entry with `radius` entries above and below.")
     async def around(
@@ -124,7 +263,21 @@ class Leaderboard:
         if not 0 <= radius <= deps.settings.max_radius:
             cap = deps.settings.max_radius
             raise BadUserInput(f"radius must be between 0 and {cap}.", field="radius", max=cap)
-        return [
-            LeaderboardEntry.from_view(e)
-            for e in await rankings.around(deps, self.info.ref, pid, radius)
-        ]
+        return await self._around(info, pid, radius)
+
+    async def _around(self, info: GraphQLInfo, pid: int, radius: int) -> list[LeaderboardEntry]:
+        deps, board, definition = info.context.deps, self.info.ref, self.info.definition
+        window = await rankings.around(deps, board, pid, radius)
+        window = rankings.within_cap(window, definition.max_entries)
+        if not any(e.participant.id == pid for e in window):
+            return []
+        entries = await rankings.ranked_as(definition.rank_mode, board, window)
+        total = await self.size(info)
+        return [LeaderboardEntry.from_view(e, self.info, total) for e in entries]
+
+    @strawberry.field(description="Participants per score range, for histograms.")
+    async def distribution(self, info: GraphQLInfo, buckets: int = 10) -> list[Bucket]:
+        if not 1 <= buckets <= MAX_BUCKETS:
+            raise BadUserInput(f"buckets must be 1 to {MAX_BUCKETS}.", field="buckets")
+        found = await rankings.distribution(self.info.ref, buckets)
+        return [Bucket(low=b.low, high=b.high, count=b.count) for b in found]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -21,10 +21,10 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.db import fetch
+from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
-from app.leaderboards.definition import BoardDefinition
+from app.leaderboards.definition import BoardDefinition, revision_of
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing
@@ -38,6 +38,7 @@ from app.scoring.aggregates import (
     upsert_aggregates,
 )
 
+LOCK_SPACE = 7201  # advisory locks of metrics: (LOCK_SPACE, metric id)
 EVENT_COLUMNS = (
     "tenant_id, participant_id, metric_id, value, occurred_at, source, source_id, action_type,"
     " context, created_at"
@@ -180,6 +181,9 @@ def _json(value: dict[str, Any] | None) -> str:
     return json.dumps(value or {}, separators=(",", ":"))
 
 
+BoardsFor = Callable[[int], Awaitable[list[BoardDefinition]]]
+
+
 async def _apply(
     deps: Deps,
     tenant_id: int,
@@ -188,12 +192,37 @@ async def _apply(
     now: datetime,
     conn: BaseDBAsyncClient,
 ) -> list[tuple[BoardRef, Standing]]:
-    """Fold new events into aggregates and recompute the standings they touch."""
+    """Fold new events into the aggregates of every board their metrics feed, and
+    recompute the standings they touch."""
+    metric_ids = sorted({e.metric_id for e, _ in fresh})
+    await lock_metrics(metric_ids, conn, exclusive=False)
+    feeds = {m: await deps.definitions.boards_fed_by(tenant_id, m) for m in metric_ids}
+    if await _stale(metric_ids, feeds, conn):  # redefined meanwhile (in another process)
+        deps.definitions.forget()
+        feeds = {m: await deps.definitions.boards_fed_by(tenant_id, m) for m in metric_ids}
+
+    async def boards_for(metric_id: int) -> list[BoardDefinition]:
+        return feeds.get(metric_id, [])
+
+    return await fold_events(deps, tenant_id, fresh, people, boards_for, now, conn)
+
+
+async def fold_events(
+    deps: Deps,
+    tenant_id: int,
+    events: list[tuple[EventInput, int]],
+    people: dict[int, ParticipantView],
+    boards_for: BoardsFor,
+    now: datetime,
+    conn: BaseDBAsyncClient,
+) -> list[tuple[BoardRef, Standing]]:
+    """Fold events (with their ids) into the aggregates of the boards ``boards_for`` names
+    for their metric, and upsert the standings they touch; returns those standings."""
     changes: dict[AggregateKey, Aggregate] = {}
     boards: dict[int, BoardDefinition] = {}
-    for e, event_id in fresh:
+    for e, event_id in events:
         at = e.occurred_at or now
-        for board in await deps.definitions.boards_fed_by(tenant_id, e.metric_id):
+        for board in await boards_for(e.metric_id):
             period = board.period_at(at)
             if period is None or not board.entry_filter.admits(people[e.participant_id], at):
                 continue
@@ -214,6 +243,39 @@ async def _apply(
     for board_id, rows in touched.items():
         scores.update(await composite_scores(boards[board_id], rows, conn))
     return await _upsert_standings(deps, tenant_id, boards, scores, now, conn)
+
+
+async def lock_metrics(ids: list[int], conn: BaseDBAsyncClient, *, exclusive: bool) -> None:
+    """Serialise re-scoring boards from a metric's events (exclusive) against recording
+    events of it (shared), so a recomputation or a new board never misses or double-counts
+    an event. PostgreSQL only: SQLite has one writer at a time anyway."""
+    if is_sqlite(conn) or not ids:
+        return
+    kind = "" if exclusive else "_shared"
+    marks = ", ".join(f"(${i + 1}::int)" for i in range(len(ids)))
+    await fetch(
+        f"SELECT pg_advisory_xact_lock{kind}({LOCK_SPACE}, id)"
+        f" FROM (SELECT id FROM (VALUES {marks}) v(id) ORDER BY id) ids",
+        sorted(ids),
+        conn,
+    )
+
+
+async def _stale(
+    metric_ids: list[int], feeds: dict[int, list[BoardDefinition]], conn: BaseDBAsyncClient
+) -> bool:
+    """Whether the boards the metrics feed differ from the cached ``feeds``."""
+    marks = ", ".join(f"${i + 1}" for i in range(len(metric_ids)))
+    rows = await fetch(
+        "SELECT lm.metric_id, l.id, l.updated_at FROM leaderboard_metrics lm"
+        " JOIN leaderboards l ON l.id = lm.leaderboard_id"
+        f" WHERE lm.metric_id IN ({marks}) AND l.is_active",
+        metric_ids,
+        conn,
+    )
+    current = {(int(r["metric_id"]), int(r["id"]), revision_of(r["updated_at"])) for r in rows}
+    cached = {(m, b.id, b.revision) for m, bs in feeds.items() for b in bs}
+    return current != cached
 
 
 def _standing_key(row: dict[str, Any]) -> StandingKey:

@@ -1,0 +1,410 @@
+"""Defining metrics and leaderboards (the admin side).
+
+Every change is validated first (BAD_USER_INPUT, nothing changed). A change that alters how
+a board scores (weights, window, time zone, filter, a metric's aggregation) re-scores it from
+the event log in the same step, so its ranking always equals what its definition says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.deps import Deps
+from app.errors import BadUserInput, Conflict, NotFound, Unavailable
+from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
+from app.leaderboards.models import (
+    Aggregation,
+    CalendarPeriod,
+    DataType,
+    Leaderboard,
+    LeaderboardMetric,
+    Metric,
+    RankMode,
+    SortOrder,
+    TimeWindow,
+    Visibility,
+)
+from app.leaderboards.periods import MAX_KEY_LENGTH, zone
+from app.leaderboards.service import POINTS
+from app.scoring.models import ScoreEvent
+from app.scoring.recompute import rescore
+from app.text import storable, storable_json
+
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+MAX_METRICS = 20
+MAX_WITHIN_DAYS = 36_500
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFields:
+    key: str
+    name: str
+    description: str = ""
+    unit: str = ""
+    data_type: DataType = DataType.NUMBER
+    aggregation: Aggregation = Aggregation.SUM
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WeightFields:
+    metric: str  # key
+    weight: float = 1.0
+    display_priority: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardFields:
+    """A leaderboard definition as given; ``None`` leaves a field as it is on update."""
+
+    name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    participant_type: str | None = None
+    time_window: TimeWindow | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    timezone: str | None = None
+    sort_order: SortOrder | None = None
+    rank_mode: RankMode | None = None
+    max_entries: int | None = None
+    visibility: Visibility | None = None
+    entry_filter: EntryFilter | None = None
+    metrics: tuple[WeightFields, ...] | None = None
+
+
+# Fields whose change alters scores: the board is re-scored from events.
+SCORING = ("participant_type", "time_window", "starts_at", "ends_at", "timezone", "entry_filter")
+
+
+def check_key(key: str, what: str) -> None:
+    if not KEY.match(key):
+        raise BadUserInput(
+            f"{what} key must be 1 to 64 letters, digits, '_', '.' or '-', starting with a"
+            " letter or digit.",
+            field="key",
+        )
+
+
+def _check_text(value: str | None, name: str, longest: int, *, empty: bool = True) -> None:
+    if value is None:
+        return
+    if (not value and not empty) or len(value) > longest or not storable(value):
+        raise BadUserInput(f"{name} must be up to {longest} characters of valid text.", field=name)
+
+
+async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metric:
+    """Create metric ``key``, or change it. Changing its aggregation re-scores every board
+    that uses it."""
+    check_key(given.key, "A metric")
+    _check_text(given.name, "name", 200, empty=False)
+    _check_text(given.description, "description", 10_000)
+    _check_text(given.unit, "unit", 32)
+    values = {f.name: getattr(given, f.name) for f in fields(given) if f.name != "key"}
+    metric = await Metric.get_or_none(tenant_id=tenant_id, key=given.key)
+    if metric is None:
+        try:
+            return await Metric.create(tenant_id=tenant_id, key=given.key, **values)
+        except IntegrityError:
+            raise Conflict(f"Metric {given.key!r} was just created by another request.") from None
+    if given.key == POINTS and given.aggregation != Aggregation.SUM:
+        raise BadUserInput("The built-in points metric always sums.", field="aggregation")
+    rescoring = metric.aggregation != given.aggregation
+    await Metric.filter(id=metric.id).update(**values)
+    if rescoring:
+        for board in await _boards_using(tenant_id, metric.id):
+            await _rescore(deps, tenant_id, board.key)
+    await _changed(deps, tenant_id)
+    return await Metric.get(id=metric.id)
+
+
+async def delete_metric(deps: Deps, tenant_id: int, key: str) -> None:
+    """Delete an unused metric: one that no leaderboard uses and no event records."""
+    metric = await Metric.get_or_none(tenant_id=tenant_id, key=key) if storable(key) else None
+    if metric is None:
+        raise NotFound(f"No metric with key {key!r}.")
+    users = await LeaderboardMetric.filter(metric_id=metric.id).values_list(
+        "leaderboard__key", flat=True
+    )
+    if users:
+        raise Conflict(
+            f"Metric {key!r} is used by leaderboards {', '.join(sorted(map(str, users)))}.",
+            field="key",
+        )
+    if await ScoreEvent.exists(metric_id=metric.id):
+        raise Conflict(f"Metric {key!r} has recorded events; they stay in the audit log.")
+    await metric.delete()
+    await _changed(deps, tenant_id)
+
+
+async def define_leaderboard(
+    deps: Deps, tenant_id: int, key: str, given: BoardFields
+) -> BoardDefinition:
+    """Create leaderboard ``key`` and score it from the events already recorded."""
+    check_key(key, "A leaderboard")
+    if given.name is None or given.metrics is None:
+        raise BadUserInput("A new leaderboard needs a name and metrics.", field="metrics")
+    if await Leaderboard.exists(tenant_id=tenant_id, key=key):
+        raise Conflict(f"A leaderboard with key {key!r} exists; use updateLeaderboard.")
+    metrics = await _weights(tenant_id, given.metrics)
+    window = given.time_window or TimeWindow.ALL_TIME
+    sort = given.sort_order or _default_order(metrics)
+    row_values = _validated(given, window, given.starts_at, given.ends_at, given.max_entries)
+    try:
+        async with in_transaction() as conn:
+            board = await Leaderboard.create(
+                using_db=conn,
+                tenant_id=tenant_id,
+                key=key,
+                **row_values,
+                time_window=window,
+                sort_order=sort,
+            )
+            await _replace_weights(tenant_id, board.id, metrics, given.metrics, conn)
+    except IntegrityError:
+        raise Conflict(f"A leaderboard with key {key!r} exists; use updateLeaderboard.") from None
+    return await _rescore(deps, tenant_id, key)
+
+
+async def update_leaderboard(
+    deps: Deps, tenant_id: int, key: str, given: BoardFields
+) -> BoardDefinition:
+    """Change the given fields; re-scores the board when scoring changed."""
+    board = await _board_row(tenant_id, key)
+    metrics = await _weights(tenant_id, given.metrics) if given.metrics is not None else None
+    window = given.time_window or TimeWindow(board.time_window)
+    custom = window == TimeWindow.CUSTOM
+    starts = given.starts_at or (board.starts_at if custom else None)
+    ends = given.ends_at or (board.ends_at if custom else None)
+    max_entries = given.max_entries if given.max_entries is not None else board.max_entries
+    row_values = _validated(given, window, starts, ends, max_entries, partial=True)
+    if given.time_window is not None:
+        row_values.update(time_window=window, starts_at=starts, ends_at=ends)
+    if given.sort_order is not None:
+        row_values["sort_order"] = given.sort_order
+    if board.key == POINTS and (given.time_window or given.metrics or given.entry_filter):
+        raise BadUserInput("The built-in points board keeps its window, metric and filter.")
+    rescoring = metrics is not None or any(
+        getattr(given, name) is not None for name in SCORING
+    ) or "sort_order" in row_values  # fmt: skip
+    async with in_transaction() as conn:
+        await (
+            Leaderboard.filter(id=board.id)
+            .using_db(conn)
+            .update(**row_values, updated_at=datetime.now(UTC))
+        )
+        if metrics is not None and given.metrics is not None:
+            await _replace_weights(tenant_id, board.id, metrics, given.metrics, conn)
+    if rescoring:
+        return await _rescore(deps, tenant_id, key)
+    await _changed(deps, tenant_id)
+    return (await load_definitions(tenant_id, id=board.id))[0]
+
+
+async def set_weights(
+    deps: Deps, tenant_id: int, key: str, weights: Sequence[WeightFields]
+) -> BoardDefinition:
+    """Replace the board's metrics and weights at once, and re-score it."""
+    return await update_leaderboard(deps, tenant_id, key, BoardFields(metrics=tuple(weights)))
+
+
+async def deactivate_leaderboard(deps: Deps, tenant_id: int, key: str) -> None:
+    """Hide the board from reads and stop feeding it (its standings and events stay)."""
+    if key == POINTS:
+        raise BadUserInput("The built-in points board cannot be deactivated.", field="key")
+    board = await _board_row(tenant_id, key)
+    await Leaderboard.filter(id=board.id).update(is_active=False, updated_at=datetime.now(UTC))
+    await _changed(deps, tenant_id)
+
+
+async def define_calendar_period(
+    deps: Deps, tenant_id: int, kind: TimeWindow, key: str, name: str, starts: datetime,
+    ends: datetime,
+) -> CalendarPeriod:  # fmt: skip
+    """Add or move a term or season; boards of that kind are re-scored."""
+    if kind not in (TimeWindow.TERM, TimeWindow.SEASON):
+        raise BadUserInput("Calendar periods are TERM or SEASON.", field="kind")
+    if not KEY.match(key) or len(key) > MAX_KEY_LENGTH:
+        raise BadUserInput(f"A period key is 1 to {MAX_KEY_LENGTH} letters or digits.", field="key")
+    _check_text(name, "name", 200)
+    _check_span(starts, ends)
+    overlapping = await CalendarPeriod.filter(
+        tenant_id=tenant_id, kind=kind, starts_at__lt=ends, ends_at__gt=starts
+    ).exclude(key=key)
+    if overlapping:
+        raise Conflict(f"It overlaps {kind.value.lower()} {overlapping[0].key!r}.")
+    await CalendarPeriod.update_or_create(
+        tenant_id=tenant_id, kind=kind, key=key,
+        defaults={"name": name, "starts_at": starts, "ends_at": ends},
+    )  # fmt: skip
+    for board in await load_definitions(tenant_id, time_window=kind, is_active=True):
+        await _rescore(deps, tenant_id, board.key)
+    await _changed(deps, tenant_id)
+    return await CalendarPeriod.get(tenant_id=tenant_id, kind=kind, key=key)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+async def _changed(deps: Deps, tenant_id: int) -> None:
+    """Forget cached definitions here, and cached query results everywhere."""
+    deps.definitions.forget()
+    with contextlib.suppress(Unavailable):  # results are cached only while Redis answers
+        await deps.store.touch(tenant_id)
+
+
+async def _rescore(deps: Deps, tenant_id: int, key: str) -> BoardDefinition:
+    deps.definitions.forget()
+    definition = (await load_definitions(tenant_id, key=key))[0]
+    await rescore(deps, definition)
+    await _changed(deps, tenant_id)
+    return definition
+
+
+async def _board_row(tenant_id: int, key: str) -> Leaderboard:
+    board = (
+        await Leaderboard.get_or_none(tenant_id=tenant_id, key=key, is_active=True)
+        if storable(key)
+        else None
+    )
+    if board is None:
+        raise NotFound(f"No leaderboard with key {key!r}.")
+    return board
+
+
+async def _boards_using(tenant_id: int, metric_id: int) -> list[BoardDefinition]:
+    ids = await LeaderboardMetric.filter(tenant_id=tenant_id, metric_id=metric_id).values_list(
+        "leaderboard_id", flat=True
+    )
+    return await load_definitions(tenant_id, id__in=list(ids), is_active=True) if ids else []
+
+
+async def _weights(tenant_id: int, given: Sequence[WeightFields]) -> dict[str, Metric]:
+    """The metrics named by ``given``, checked: known, distinct, finite weights."""
+    if not 1 <= len(given) <= MAX_METRICS:
+        raise BadUserInput(f"A leaderboard has 1 to {MAX_METRICS} metrics.", field="metrics")
+    keys = [w.metric for w in given]
+    if len(set(keys)) != len(keys):
+        raise BadUserInput("Each metric may appear once.", field="metrics")
+    for w in given:
+        if not math.isfinite(w.weight) or w.weight == 0:
+            raise BadUserInput("Weights must be finite and not zero.", field="weight")
+    found = {
+        m.key: m
+        for m in await Metric.filter(tenant_id=tenant_id, key__in=[k for k in keys if storable(k)])
+    }
+    unknown = [k for k in keys if k not in found]
+    if unknown:
+        raise BadUserInput(f"Unknown metric {unknown[0]!r}.", field="metric")
+    return found
+
+
+async def _replace_weights(
+    tenant_id: int,
+    board_id: int,
+    metrics: dict[str, Metric],
+    given: Sequence[WeightFields],
+    conn: Any,
+) -> None:
+    await LeaderboardMetric.filter(leaderboard_id=board_id).using_db(conn).delete()
+    await LeaderboardMetric.bulk_create(
+        [
+            LeaderboardMetric(
+                tenant_id=tenant_id,
+                leaderboard_id=board_id,
+                metric_id=metrics[w.metric].id,
+                weight=w.weight,
+                display_priority=w.display_priority,
+            )
+            for w in given
+        ],
+        using_db=conn,
+    )
+
+
+def _default_order(metrics: dict[str, Metric]) -> SortOrder:
+    """Ascending when every metric is lower-is-better (a response time board, say)."""
+    return (
+        SortOrder.ASC if not any(m.higher_is_better for m in metrics.values()) else SortOrder.DESC
+    )
+
+
+def _validated(
+    given: BoardFields,
+    window: TimeWindow,
+    starts: datetime | None,
+    ends: datetime | None,
+    max_entries: int | None,
+    *,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """The row values of ``given`` (only those given, when ``partial``), validated."""
+    _check_text(given.name, "name", 200, empty=False)
+    _check_text(given.description, "description", 10_000)
+    _check_text(given.category, "category", 64)
+    _check_text(given.participant_type, "participantType", 32)
+    if given.timezone is not None:
+        zone(given.timezone)
+    if window == TimeWindow.CUSTOM:
+        if starts is None or ends is None:
+            raise BadUserInput("A CUSTOM window needs startsAt and endsAt.", field="startsAt")
+        _check_span(starts, ends)
+    elif given.starts_at is not None or given.ends_at is not None:
+        raise BadUserInput("startsAt and endsAt are for CUSTOM windows.", field="startsAt")
+    if max_entries is not None and max_entries < 1:
+        raise BadUserInput("maxEntries must be positive.", field="maxEntries")
+    if given.entry_filter is not None:
+        _check_filter(given.entry_filter)
+    values: dict[str, Any] = {
+        "name": given.name,
+        "description": given.description,
+        "category": given.category,
+        "participant_type": given.participant_type,
+        "timezone": given.timezone,
+        "rank_mode": given.rank_mode,
+        "max_entries": given.max_entries,
+        "visibility": given.visibility,
+        "entry_filter": given.entry_filter.to_json() if given.entry_filter else None,
+        "starts_at": starts if window == TimeWindow.CUSTOM else None,
+        "ends_at": ends if window == TimeWindow.CUSTOM else None,
+    }
+    if given.entry_filter is not None:  # the type lives in its own column
+        values["participant_type"] = given.entry_filter.participant_type
+    if partial:  # the window's own fields are set by the caller
+        skip = ("starts_at", "ends_at")
+        return {k: v for k, v in values.items() if v is not None and k not in skip}
+    defaults = {"description": "", "category": "", "timezone": "UTC", "entry_filter": {},
+                "rank_mode": RankMode.COMPETITION, "visibility": Visibility.TENANT}  # fmt: skip
+    return {k: (defaults.get(k) if v is None else v) for k, v in values.items()}
+
+
+def _check_span(starts: datetime, ends: datetime) -> None:
+    if starts.tzinfo is None or ends.tzinfo is None:
+        raise BadUserInput("startsAt and endsAt need a time zone offset.", field="startsAt")
+    if ends <= starts:
+        raise BadUserInput("endsAt must come after startsAt.", field="endsAt")
+
+
+def _check_filter(f: EntryFilter) -> None:
+    _check_text(f.participant_type, "participantType", 32)
+    for instant in (f.registered_after, f.registered_before):
+        if instant is not None and instant.tzinfo is None:
+            raise BadUserInput("Filter instants need a time zone offset.", field="filter")
+    days = f.registered_within_days
+    if days is not None and not 0 < days <= MAX_WITHIN_DAYS:
+        raise BadUserInput(
+            f"registeredWithinDays must be 1 to {MAX_WITHIN_DAYS}.", field="registeredWithinDays"
+        )
+    if not storable_json(f.metadata) or any(
+        isinstance(v, dict | list) for v in f.metadata.values()
+    ):
+        raise BadUserInput("Metadata filters compare keys with plain values.", field="metadata")

@@ -1,0 +1,192 @@
+"""Deriving a board again from the event log: re-scoring after a definition changed, and
+verifying that the live ranking equals what the events say.
+
+Re-scoring runs in one transaction that holds the board's metrics exclusively (events of
+them wait), so no event is missed or counted twice. Standings keep growing versions, so a
+late projection from before the re-scoring can never overwrite a newer score in Redis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from app.db import fetch
+from app.deps import Deps
+from app.leaderboards.definition import BoardDefinition
+from app.leaderboards.service import POINTS, ranked_periods
+from app.participants.service import ParticipantView, get_participants
+from app.ranking.keys import BoardRef
+from app.ranking.rebuild import rebuild_board
+from app.scoring.aggregates import Aggregate, aggregate_value, composite
+from app.scoring.ingest import EventInput, fold_events, lock_metrics
+
+EVENT_BATCH = 10_000
+TOLERANCE = 1e-9  # relative: sums of doubles in another order may differ in the last bits
+
+
+async def rescore(deps: Deps, definition: BoardDefinition) -> int:
+    """Recompute every aggregate and standing of the board from events; returns how many
+    standings it has. Then every period's ranking in Redis is brought up to date."""
+    before = await ranked_periods(definition.id)
+    async with in_transaction() as conn:
+        await lock_metrics([m.metric_id for m in definition.metrics], conn, exclusive=True)
+        await fetch(
+            "DELETE FROM metric_aggregates WHERE leaderboard_id = $1", [definition.id], conn
+        )
+        await fetch(
+            "UPDATE standings SET score = 0 WHERE leaderboard_id = $1", [definition.id], conn
+        )
+        touched: set[tuple[str, int]] = set()
+
+        async def boards_for(metric_id: int) -> list[BoardDefinition]:
+            return [definition] if definition.weight_of(metric_id) else []
+
+        now = datetime.now(UTC)
+        async for events, people in _events(definition, conn):
+            written = await fold_events(
+                deps, definition.tenant_id, events, people, boards_for, now, conn
+            )
+            touched.update((board.period, s.participant_id) for board, s in written)
+        await _drop_untouched(definition, now, conn)
+    after = await ranked_periods(definition.id)
+    for period in before + [p for p in after if p not in before]:
+        await rebuild_board(
+            deps.store,
+            definition.ref(period),
+            clean=period not in after,
+            batch=deps.settings.rebuild_batch,
+        )
+    return len(touched)
+
+
+async def _drop_untouched(
+    definition: BoardDefinition, now: datetime, conn: BaseDBAsyncClient
+) -> None:
+    """Standings no event supports any more (not rewritten at ``now``) go, except on the
+    points board, which ranks every participant: there they stay, at 0, with a new version."""
+    if definition.key == POINTS:
+        await fetch(
+            "UPDATE standings SET version = version + 1, updated_at = $1"
+            " WHERE leaderboard_id = $2 AND updated_at <> $3",
+            [now, definition.id, now],
+            conn,
+        )
+    else:
+        await fetch(
+            "DELETE FROM standings WHERE leaderboard_id = $1 AND updated_at <> $2",
+            [definition.id, now],
+            conn,
+        )
+
+
+async def _events(
+    definition: BoardDefinition, conn: BaseDBAsyncClient | None = None
+) -> AsyncIterator[tuple[list[tuple[EventInput, int]], dict[int, ParticipantView]]]:
+    """The events of the board's metrics in id order, in batches, with their participants."""
+    ids = [m.metric_id for m in definition.metrics]
+    if not ids:
+        return
+    marks = ", ".join(f"${i + 3}" for i in range(len(ids)))
+    after = 0
+    while True:
+        rows = await fetch(
+            "SELECT id, participant_id, metric_id, value, occurred_at FROM score_events"
+            f" WHERE tenant_id = $1 AND id > $2 AND metric_id IN ({marks})"
+            f" ORDER BY id LIMIT {EVENT_BATCH}",
+            [definition.tenant_id, after, *ids],
+            conn,
+        )
+        if not rows:
+            return
+        after = int(rows[-1]["id"])
+        people = await get_participants(
+            definition.tenant_id, sorted({int(r["participant_id"]) for r in rows}), conn
+        )
+        yield [(_event(r), int(r["id"])) for r in rows], people
+
+
+def _event(row: dict[str, Any]) -> EventInput:
+    at = row["occurred_at"]
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return EventInput(
+        participant_id=int(row["participant_id"]),
+        metric_id=int(row["metric_id"]),
+        value=float(row["value"]),
+        source="",
+        source_id="",
+        occurred_at=at.astimezone(UTC),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    position: int  # 1-based
+    expected: tuple[int, float] | None  # (participant id, score)
+    live: tuple[int, float] | None
+
+
+async def expected_scores(definition: BoardDefinition, period: str) -> dict[int, float]:
+    """Every participant's score in ``period`` recomputed from the events alone."""
+    aggregates: dict[tuple[int, int], Aggregate] = {}
+    async for events, people in _events(definition):
+        for event, event_id in events:
+            at = event.occurred_at or datetime.now(UTC)
+            found = definition.period_at(at)
+            person = people.get(event.participant_id)
+            if found is None or found.key != period or person is None:
+                continue
+            if not definition.entry_filter.admits(person, at):
+                continue
+            one = Aggregate.of_event(event.value, at, event_id)
+            key = (event.participant_id, event.metric_id)
+            if key in aggregates:
+                aggregates[key].merge(one)
+            else:
+                aggregates[key] = one
+    weights = {m.metric_id: m for m in definition.metrics}
+    values: dict[int, dict[int, float]] = {}
+    for (pid, metric_id), agg in aggregates.items():
+        row = {"count": agg.count, "total": agg.total, "minimum": agg.minimum,
+               "maximum": agg.maximum, "last_value": agg.last_value}  # fmt: skip
+        values.setdefault(pid, {})[metric_id] = aggregate_value(weights[metric_id].aggregation, row)
+    scores = {pid: composite(definition.metrics, v) for pid, v in values.items()}
+    if definition.key == POINTS:  # every participant is on it, with 0 until scored
+        rows = await fetch(
+            "SELECT id FROM participants WHERE tenant_id = $1", [definition.tenant_id]
+        )
+        for r in rows:
+            scores.setdefault(int(r["id"]), 0.0)
+    return scores
+
+
+async def verify(
+    deps: Deps, definition: BoardDefinition, period: str, top: int
+) -> list[Difference]:
+    """Compare the live top ``top`` with the top recomputed from events; [] when equal."""
+    board: BoardRef = definition.ref(period)
+    scores = await expected_scores(definition, period)
+    sign = -1.0 if definition.higher_is_better else 1.0
+    expected = sorted(scores.items(), key=lambda item: (sign * item[1], item[0]))[:top]
+    window = await deps.store.window_from(board, 0, top)
+    live = [(r.participant_id, r.score) for r in window.rows]
+    differences = []
+    for i in range(max(len(expected), len(live))):
+        e = expected[i] if i < len(expected) else None
+        got = live[i] if i < len(live) else None
+        if not _same(e, got):
+            differences.append(Difference(i + 1, e, got))
+    return differences
+
+
+def _same(a: tuple[int, float] | None, b: tuple[int, float] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=TOLERANCE, abs_tol=TOLERANCE)
