@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from app.db import fetch
+from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import Unavailable
 from app.leaderboards.models import RankMode
@@ -88,6 +88,12 @@ async def page(deps: Deps, board: BoardRef, first: int, after: Cursor | None) ->
         has_next=window.start + len(window.rows) < window.total,
         has_previous=window.start > 0,
     )
+
+
+async def top_rows(deps: Deps, board: BoardRef, first: int) -> list[RankedRow]:
+    """The first ``first`` rows of the live ranking, without participant details."""
+    window = await _when_ready(deps, board, lambda: deps.store.window_from(board, 0, first))
+    return window.rows
 
 
 async def size(deps: Deps, board: BoardRef) -> int:
@@ -273,8 +279,10 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
         return []
     low, high = float(rows[0]["low"]), float(rows[0]["high"])
     width = (high - low) / buckets if high > low else 1.0
+    # Truncation, not rounding (PostgreSQL rounds when casting to an integer).
+    bucket = "CAST((score - $3) / $4 AS INTEGER)" if is_sqlite() else "FLOOR((score - $3) / $4)"
     counts = await fetch(
-        "SELECT CASE WHEN score >= $1 THEN $2 ELSE CAST((score - $3) / $4 AS INTEGER) END AS b,"
+        f"SELECT CASE WHEN score >= $1 THEN $2 ELSE {bucket} END AS b,"
         " COUNT(*) AS n FROM standings WHERE leaderboard_id = $5 AND period = $6 GROUP BY 1",
         [high, buckets - 1, low, width, board.leaderboard_id, board.period],
     )

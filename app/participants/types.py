@@ -56,6 +56,9 @@ class AddParticipantInput:
     address: str = ""
     external_id: str | None = None
     metadata: JSON | None = None
+    participant_type: str = strawberry.field(
+        default="individual", description="e.g. individual, expert, class."
+    )
 
     def to_fields(self) -> ParticipantFields:
         return ParticipantFields(
@@ -64,6 +67,7 @@ class AddParticipantInput:
             address=self.address,
             external_id=self.external_id,
             metadata=self.metadata,
+            participant_type=self.participant_type,
         )
 
 
@@ -74,6 +78,7 @@ class UpdateParticipantInput:
     address: str | None = strawberry.UNSET
     external_id: str | None = strawberry.UNSET
     metadata: JSON | None = strawberry.UNSET
+    participant_type: str | None = strawberry.UNSET
 
     def to_fields(self) -> ParticipantFields:
         def given(value: object) -> object:
@@ -85,4 +90,5 @@ class UpdateParticipantInput:
             address=given(self.address),
             external_id=given(self.external_id),
             metadata=given(self.metadata),
+            participant_type=given(self.participant_type),
         )

@@ -12,6 +12,7 @@ from app.text import storable, storable_json
 MAX_NAME = 200
 MAX_ADDRESS = 500
 MAX_EXTERNAL_ID = 200
+MAX_TYPE = 32
 MIN_AGE, MAX_AGE = 0, 150
 MAX_METADATA_BYTES = 16_384
 
@@ -27,6 +28,7 @@ class ParticipantFields:
     address: Any = UNSET
     external_id: Any = UNSET
     metadata: Any = UNSET
+    participant_type: Any = UNSET
 
 
 def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]:
@@ -47,6 +49,10 @@ def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]
         )
     if fields.metadata is not UNSET:
         values["metadata"] = _metadata(fields.metadata)
+    if fields.participant_type is not UNSET and fields.participant_type is not None:
+        values["participant_type"] = _bounded(
+            "participantType", fields.participant_type, MAX_TYPE, empty=False
+        )
     return values
 
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from app.db import fetch
 from app.deps import Deps
+from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
 from app.leaderboards.service import POINTS, ranked_periods
 from app.participants.service import ParticipantView, get_participants
@@ -175,8 +176,7 @@ async def verify(
     scores = await expected_scores(definition, period)
     sign = -1.0 if definition.higher_is_better else 1.0
     expected = sorted(scores.items(), key=lambda item: (sign * item[1], item[0]))[:top]
-    window = await deps.store.window_from(board, 0, top)
-    live = [(r.participant_id, r.score) for r in window.rows]
+    live = [(r.participant_id, r.score) for r in await rankings.top_rows(deps, board, top)]
     differences = []
     for i in range(max(len(expected), len(live))):
         e = expected[i] if i < len(expected) else None
