@@ -1,4 +1,4 @@
-"""The ``ranked`` command line: serve, migrate, seed, rebuild, export-schema."""
+"""The ``ranked`` command line: serve, migrate, seed, rebuild, verify, export-schema."""
 
 from __future__ import annotations
 
@@ -105,23 +105,69 @@ def seed(
 @cli.command()
 def rebuild(
     leaderboard: Annotated[str | None, typer.Option(help="Only this board key.")] = None,
+    from_events: Annotated[
+        bool, typer.Option(help="First recompute aggregates and standings from the events.")
+    ] = False,
 ) -> None:
-    """Rebuild Redis rankings from the database (after a flush, a restore, or drift)."""
-    from app.leaderboards.service import current_boards
+    """Rebuild Redis rankings (current periods) from the database (after a flush, a
+    restore, or drift); with --from-events, re-derive the database's scores first."""
+    from app.leaderboards.definition import load_definitions
+    from app.leaderboards.service import board_in
     from app.main import running
     from app.ranking.rebuild import rebuild_board
+    from app.scoring.recompute import rescore
 
     async def main() -> None:
         settings = get_settings()
         async with running(settings) as (deps, _tenant):
-            for board in await current_boards():
-                if leaderboard is None or board.key == leaderboard:
-                    count = await rebuild_board(
-                        deps.store, board, clean=True, batch=settings.rebuild_batch
-                    )
-                    typer.echo(f"tenant {board.tenant_id} {board.key}/{board.period}: {count}")
+            for definition in await load_definitions(None, is_active=True):
+                if leaderboard is not None and definition.key != leaderboard:
+                    continue
+                if from_events:
+                    await rescore(deps, definition)
+                board = board_in(definition).ref
+                count = await rebuild_board(
+                    deps.store, board, clean=True, batch=settings.rebuild_batch
+                )
+                typer.echo(f"tenant {board.tenant_id} {board.key}/{board.period}: {count}")
 
     _run(main)
+
+
+@cli.command()
+def verify(
+    leaderboard: Annotated[str, typer.Option(help="The board key.")],
+    tenant: Annotated[
+        str | None, typer.Option(help="Tenant slug (default: RANKED_DEFAULT_TENANT).")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period key (default: the current one).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many entries to compare.", min=1)] = 100,
+) -> None:
+    """Compare the live top N with scores recomputed from the events; exit 1 on any
+    difference (listed), 0 when they agree."""
+    from app.leaderboards.service import board_in, get_definition
+    from app.main import running
+    from app.scoring.recompute import verify as compare
+    from app.tenancy.models import Tenant
+
+    async def main() -> int:
+        settings = get_settings()
+        async with running(settings) as (deps, default):
+            owner = await Tenant.get_or_none(slug=tenant) if tenant else default
+            if owner is None:
+                typer.echo(f"no tenant {tenant!r}", err=True)
+                return 2
+            definition = await get_definition(owner.id, leaderboard)
+            key = board_in(definition, period).ref.period
+            differences = await compare(deps, definition, key, top)
+            for d in differences:
+                typer.echo(f"#{d.position}: expected {d.expected}, live {d.live}")
+            typer.echo(f"{leaderboard}/{key}: {len(differences)} difference(s) in the top {top}")
+            return 1 if differences else 0
+
+    raise typer.Exit(_run(main))
 
 
 @cli.command("export-schema")
