@@ -35,6 +35,8 @@ class BenchConfig:
     concurrency: int
     max_samples: int
     live: LiveConfig
+    ingest_batch: int = 1_000  # events per recordScores call
+    ingest_concurrency: int = 4  # recordScores calls in flight
 
     @property
     def database_url(self) -> str:
@@ -80,6 +82,8 @@ def load_config() -> BenchConfig:
         warmup=_number("BENCH_WARMUP", 2.0),
         concurrency=int(_number("BENCH_CONCURRENCY", 50)),
         max_samples=int(_number("BENCH_MAX_SAMPLES", 1_000_000)),
+        ingest_batch=int(_number("BENCH_INGEST_BATCH", 1_000)),
+        ingest_concurrency=int(_number("BENCH_INGEST_CONCURRENCY", 4)),
         live=_live_config(),
     )
 

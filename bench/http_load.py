@@ -34,7 +34,14 @@ ADJUST = (
     "mutation Adjust($id: ID!, $d: Float!, $k: String) "
     "{ adjustPoints(participantId: $id, delta: $d, idempotencyKey: $k) { rank score } }"
 )
-SCENARIOS = ("trivial", "top100", "adjustPoints")
+RECORD = (
+    "mutation Record($inputs: [ScoreInput!]!) "
+    "{ recordScores(inputs: $inputs) { recorded duplicates } }"
+)
+COMPOSITE = "composite"  # the board recordScores feeds: three weighted metrics
+COMPOSITE_METRICS = (("answers", "SUM", 1.0), ("rating", "AVG", 20.0), ("logins", "COUNT", 0.5))
+COMPOSITE_TOP100 = TOP100.replace('key: "points"', f'key: "{COMPOSITE}"')
+SCENARIOS = ("trivial", "top100", "adjustPoints", "recordScores", "top100:composite")
 HEADERS = {"content-type": "application/json", "accept": "application/json"}
 DELTAS = [*range(-10, 0), *range(1, 11)]
 REQUEST_TIMEOUT = 10.0
@@ -55,6 +62,7 @@ class HttpSpec:
     max_samples: int
     watch: CpuWatch = field(default_factory=CpuWatch)
     seed: int = 1
+    batch: int = 1_000  # events per recordScores call
 
 
 def _fixed(query: str) -> Callable[[], bytes]:
@@ -76,6 +84,32 @@ def _adjustments(participants: int, seed: int) -> Callable[[], bytes]:
         return json.dumps({"query": ADJUST, "variables": variables}).encode()
 
     return body
+
+
+def _batches(participants: int, batch: int, seed: int) -> Callable[[], bytes]:
+    """Bodies of recordScores: ``batch`` events of random participants and metrics."""
+    rnd = random.Random(seed)
+    run = uuid.uuid4().hex[:12]
+    numbers = itertools.count()
+    metrics = [m for m, _, _ in COMPOSITE_METRICS]
+
+    def body() -> bytes:
+        inputs = [
+            {"participantId": str(rnd.randint(1, participants)), "metric": rnd.choice(metrics),
+             "value": float(rnd.randint(1, 5)), "source": "bench", "sourceId": f"{run}-{n}"}
+            for n in itertools.islice(numbers, batch)
+        ]  # fmt: skip
+        return json.dumps({"query": RECORD, "variables": {"inputs": inputs}}).encode()
+
+    return body
+
+
+def _check_recorded(expected: int) -> Check:
+    def check(data: Any) -> str | None:
+        recorded = data["recordScores"]["recorded"]
+        return None if recorded == expected else f"recordScores recorded {recorded}"
+
+    return check
 
 
 def _check_typename(data: Any) -> str | None:
@@ -102,6 +136,10 @@ def _scenario(spec: HttpSpec) -> tuple[Callable[[], bytes], Check]:
         return _fixed(TOP100), _check_top(min(100, spec.participants))
     if spec.scenario == "adjustPoints":
         return _adjustments(spec.participants, spec.seed), _check_entry
+    if spec.scenario == "recordScores":
+        return _batches(spec.participants, spec.batch, spec.seed), _check_recorded(spec.batch)
+    if spec.scenario == "top100:composite":  # filled by recordScores, which runs before
+        return _fixed(COMPOSITE_TOP100), _check_top(100)
     raise ValueError(f"unknown scenario {spec.scenario!r}; known: {', '.join(SCENARIOS)}")
 
 
@@ -141,6 +179,29 @@ def _operation(client: httpx.AsyncClient, body: Callable[[], bytes], check: Chec
         return verdict(response, check)
 
     return post
+
+
+async def define_composite(base_url: str) -> None:
+    """Define the three metrics and the composite board of the recordScores scenario."""
+    define_metric = "mutation($i: MetricInput!) { defineMetric(input: $i) { key } }"
+    define_board = (
+        "mutation($k: String!, $i: LeaderboardInput!) { defineLeaderboard(key: $k, input: $i)"
+        " { key } }"
+    )
+    weights = [{"metric": m, "weight": w} for m, _, w in COMPOSITE_METRICS]
+    requests = [
+        *(
+            (define_metric, {"i": {"key": m, "name": m, "aggregation": a}})
+            for m, a, _ in COMPOSITE_METRICS
+        ),
+        (define_board, {"k": COMPOSITE, "i": {"name": "Composite", "metrics": weights}}),
+    ]
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        for query, variables in requests:
+            response = await client.post("/graphql", json={"query": query, "variables": variables})
+            problem = verdict(response, lambda data: None)
+            if problem is not None:
+                raise RuntimeError(f"could not define the composite board: {problem}")
 
 
 async def _measure(spec: HttpSpec) -> Measurement:

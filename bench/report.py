@@ -353,6 +353,10 @@ def _scenarios(run: Run) -> list[str]:
     rows = _scenario_rows(run.measurements, groups) + _live_rows(run.live, groups)
     lines = format_table(headers, rows)
     lines.append("(cpu: % of one core during the window; ops/s and latencies count successes only)")
+    lines.append(
+        f"(recordScores: one op is one call of {run.config.ingest_batch:,} events into a board of"
+        " three weighted metrics; events/s = ops/s x that)"
+    )
     if run.live:
         lines.append(
             "(live rows: ops/s = messages received by all subscribers together per second,"

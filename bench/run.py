@@ -84,7 +84,9 @@ for the live scenarios ``BENCH_LIVE_SCENARIOS`` (rankChanged,rankChanged:own,lea
 rankChanged:split,leaderboardTop:split, in that order; empty: none),
 ``BENCH_LIVE_SUBSCRIBERS`` (1,000), ``BENCH_LIVE_PROCESSES`` (2), ``BENCH_LIVE_SECONDS``
 (10), ``BENCH_LIVE_CHANGE_RATE`` (100), ``BENCH_LIVE_TOP_RATE`` (1,000),
-``BENCH_LIVE_DRIVER_CONCURRENCY`` (10 changes in flight at most). A quick try:
+``BENCH_LIVE_DRIVER_CONCURRENCY`` (10 changes in flight at most); for ingestion
+``BENCH_INGEST_BATCH`` (1,000 events per recordScores call) and
+``BENCH_INGEST_CONCURRENCY`` (4 calls in flight). A quick try:
 ``BENCH_PARTICIPANTS=20000 BENCH_SECONDS=2 BENCH_LIVE_SUBSCRIBERS=100 BENCH_LIVE_SECONDS=3
 make bench``; the split configuration alone:
 ``BENCH_LIVE_SCENARIOS=rankChanged:split,leaderboardTop:split``.
@@ -110,7 +112,7 @@ from bench.config import DATABASE_NAME, RESULTS_DIR, ROOT, BenchConfig, load_con
 from bench.console import say
 from bench.cpu import CpuWatch
 from bench.driver import Measurement
-from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, run_http
+from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, define_composite, run_http
 from bench.live import LiveMeasurement, measure_live
 from bench.redis_load import RedisSpec, run_redis
 from bench.report import Run, Seeding, render, to_json, write_json
@@ -204,9 +206,13 @@ async def _measure_http(config: BenchConfig, server: Server, watch: CpuWatch) ->
     results = []
     for scenario in SCENARIOS:
         say(f"scenario {scenario}")
+        concurrency = config.concurrency
+        if scenario == "recordScores":
+            await define_composite(server.base_url)
+            concurrency = config.ingest_concurrency
         spec = HttpSpec(
-            scenario, server.base_url, config.participants, config.concurrency,
-            config.warmup, config.seconds, config.max_samples, watch,
+            scenario, server.base_url, config.participants, concurrency,
+            config.warmup, config.seconds, config.max_samples, watch, batch=config.ingest_batch,
         )  # fmt: skip
         results.append(await _in_fresh_process(run_http, spec))
     return results

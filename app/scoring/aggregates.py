@@ -102,7 +102,7 @@ async def upsert_aggregates(
 ) -> list[dict[str, Any]]:
     """Fold ``changes`` into the stored aggregates; returns the new rows."""
     out: list[dict[str, Any]] = []
-    items = list(changes.items())
+    items = sorted(changes.items())  # one lock order for every writer: no deadlocks
     for start in range(0, len(items), ROWS_PER_STATEMENT):
         chunk = items[start : start + ROWS_PER_STATEMENT]
         values: list[Any] = []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.base import get_object_definition
 
 from app.context import GraphQLInfo
 from app.errors import BadUserInput
@@ -40,6 +43,27 @@ class ScoreInput:
             participant_id=pid, external_id=self.external_id, occurred_at=self.occurred_at,
             action_type=self.action_type, context=context,
         )  # fmt: skip
+
+
+def _score_input(cls: type, value: Mapping[str, Any], _context: object) -> ScoreInput:
+    """Build a ScoreInput straight from graphql-core's coerced value (every field is a
+    scalar, already parsed). Strawberry's generic conversion resolves each field's type
+    annotation anew for every item: a third of a second for a batch of 1,000."""
+    built: ScoreInput = cls(
+        metric=value["metric"],
+        value=value["value"],
+        source=value["source"],
+        source_id=value["sourceId"],
+        participant_id=value.get("participantId"),
+        external_id=value.get("externalId"),
+        occurred_at=value.get("occurredAt"),
+        action_type=value.get("actionType", ""),
+        context=value.get("context"),
+    )
+    return built
+
+
+get_object_definition(ScoreInput, strict=True).from_input = _score_input  # strawberry's hook
 
 
 @strawberry.type(description="What became of one score event.")

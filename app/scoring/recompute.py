@@ -57,7 +57,9 @@ async def rescore(deps: Deps, definition: BoardDefinition) -> int:
             touched.update((board.period, s.participant_id) for board, s in written)
         await _drop_untouched(definition, now, conn)
     after = await ranked_periods(definition.id)
-    for period in before + [p for p in after if p not in before]:
+    current = definition.period_at(datetime.now(UTC))  # ready at once, even while empty
+    now_key = [current.key] if current is not None else []
+    for period in dict.fromkeys(before + after + now_key):
         await rebuild_board(
             deps.store,
             definition.ref(period),

@@ -359,3 +359,19 @@ async def test_terms_come_from_the_calendar(gql: GQL) -> None:
     assert await ranking(gql, "term", "T1") == [("A", 1, 2.0)]
     overlap = {"key": "T2", "s": "2025-12-01T00:00:00Z", "e": "2026-01-20T00:00:00Z"}
     assert error_code(await gql(term, overlap)) == "CONFLICT"
+
+
+async def test_events_keep_their_context_action_and_time(gql: GQL, tenant: TenantRef) -> None:
+    await metric(gql, "m")
+    a = await add(gql, "A")
+    item = {"participantId": a, "metric": "m", "value": 1.5, "source": "lms", "sourceId": "x1",
+            "actionType": "answer", "context": {"course": "C1"}, "occurredAt": T0.isoformat()}  # fmt: skip
+    data(await gql(RECORD, {"inputs": [item]}))
+    event = await ScoreEvent.get(tenant_id=tenant.id, source="lms", source_id="x1")
+    assert (event.value, event.action_type, event.context, event.occurred_at) == (
+        1.5, "answer", {"course": "C1"}, T0,
+    )  # fmt: skip
+    for bad in ({"occurredAt": "2025-11-04T12:00:00"}, {"value": 1e300}, {"sourceId": ""},
+                {"context": [1]}):  # fmt: skip
+        response = await gql(RECORD, {"inputs": [{**item, "sourceId": "x2", **bad}]})
+        assert error_code(response) == "BAD_USER_INPUT", bad
