@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
 import asyncpg
 from tortoise import Tortoise
 from tortoise.utils import get_schema_sql
@@ -53,5 +57,55 @@ async def test_migrations_on_an_empty_database_match_the_models(orm: str) -> Non
         finally:
             await conn.close()
         assert await describe(orm) == await describe(database_url(scratch))
+    finally:
+        await drop_database(scratch)
+
+
+def migration(name: str) -> ModuleType:
+    path = next((Path(__file__).parent.parent / "migrations" / "models").glob(f"{name}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_upgrading_keeps_every_points_history_in_the_new_aggregates() -> None:
+    scratch = "ranked_upgrade_1"
+    url = await recreate_database(scratch)
+    try:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(migration("0").POSTGRES)
+            await conn.execute(
+                """INSERT INTO tenants (slug, name, metadata, created_at)
+                   VALUES ('t', 'T', '{}', now());
+                INSERT INTO participants (name, address, participant_type, metadata, created_at,
+                    updated_at, tenant_id) VALUES ('A', '', 'individual', '{}', now(), now(), 1);
+                INSERT INTO metrics (key, name, description, unit, aggregation,
+                    higher_is_better, created_at, tenant_id)
+                    VALUES ('points', 'Points', '', '', 'SUM', true, now(), 1);
+                INSERT INTO leaderboards (key, name, description, time_window, is_active,
+                    created_at, updated_at, tenant_id)
+                    VALUES ('points', 'Points', '', 'ALL_TIME', true, now(), now(), 1);
+                INSERT INTO leaderboard_metrics (weight, display_priority, leaderboard_id,
+                    metric_id, tenant_id) VALUES (1, 0, 1, 1, 1);
+                INSERT INTO score_events (value, occurred_at, source, source_id, action_type,
+                    context, created_at, metric_id, participant_id, tenant_id) VALUES
+                    (5, '2025-01-02', 's', '1', '', '{}', now(), 1, 1, 1),
+                    (-2, '2025-01-03', 's', '2', '', '{}', now(), 1, 1, 1),
+                    (4, '2025-01-01', 's', '3', '', '{}', now(), 1, 1, 1);"""
+            )
+            await conn.execute(migration("1").POSTGRES)
+            row = await conn.fetchrow(
+                "SELECT period, count, total, minimum, maximum, last_value FROM metric_aggregates"
+            )
+        finally:
+            await conn.close()
+        assert dict(row) == {  # type: ignore[arg-type]
+            "period": "all", "count": 3, "total": 7.0, "minimum": -2.0, "maximum": 5.0,
+            "last_value": -2.0,
+        }  # fmt: skip
     finally:
         await drop_database(scratch)

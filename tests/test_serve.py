@@ -100,6 +100,7 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     )
     graphiql = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
     live_top = asyncio.run(top_after_a_change(url, first_id))
+    generic = generic_board_on_sqlite(url, first_id)
 
     assert top.json()["data"]["leaderboard"]["size"] == 30
     assert adjusted.json()["data"]["adjustPoints"]["rank"] == 1
@@ -108,11 +109,33 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert "graphiql" in graphiql.text.lower()
     assert "subscriptionUrl" in graphiql.text  # GraphiQL runs subscriptions over the socket
     assert len(redis_servers) == 1, "the API process should have started one embedded redis"
+    assert generic == [{"rank": 1, "score": 4.0, "breakdown": [{"value": 2.0}]}]
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 0
     psutil.wait_procs(redis_servers, timeout=10)
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in redis_servers)
+
+
+def generic_board_on_sqlite(url: str, pid: str) -> list[dict[str, object]]:
+    """A metric, a weekly board and a batch of events, on the embedded default's SQLite."""
+    steps = [
+        'mutation { defineMetric(input: {key: "m", name: "M", aggregation: AVG}) { key } }',
+        'mutation { defineLeaderboard(key: "w", input: {name: "W", timeWindow: WEEKLY,'
+        ' timezone: "Europe/Paris", metrics: [{metric: "m", weight: 2}]}) { key } }',
+        "mutation { recordScores(inputs: ["
+        f'{{participantId: "{pid}", metric: "m", value: 1, source: "t", sourceId: "1"}},'
+        f'{{participantId: "{pid}", metric: "m", value: 3, source: "t", sourceId: "2"}},'
+        f'{{participantId: "{pid}", metric: "m", value: 3, source: "t", sourceId: "2"}}'
+        "]) { recorded duplicates } }",
+        '{ leaderboard(key: "w") { entries { edges { node { rank score'
+        " breakdown { value } } } } } }",
+    ]
+    for query in steps:
+        response = httpx.post(f"{url}/graphql", json={"query": query}).json()
+        assert "errors" not in response, response
+    edges = response["data"]["leaderboard"]["entries"]["edges"]
+    return [e["node"] for e in edges]
 
 
 async def top_after_a_change(url: str, leader: str) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -35,8 +35,9 @@ from app.leaderboards.models import (
 )
 from app.leaderboards.periods import MAX_KEY_LENGTH, zone
 from app.leaderboards.service import POINTS
+from app.scoring.ingest import lock_metrics
 from app.scoring.models import ScoreEvent
-from app.scoring.recompute import rescore
+from app.scoring.recompute import refresh_rankings, rescore_rows
 from app.text import storable, storable_json
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -118,12 +119,13 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
             raise Conflict(f"Metric {given.key!r} was just created by another request.") from None
     if given.key == POINTS and given.aggregation != Aggregation.SUM:
         raise BadUserInput("The built-in points metric always sums.", field="aggregation")
-    rescoring = metric.aggregation != given.aggregation
-    await Metric.filter(id=metric.id).update(**values)
-    if rescoring:
-        for board in await _boards_using(tenant_id, metric.id):
-            await _rescore(deps, tenant_id, board.key)
-    await _changed(deps, tenant_id)
+    users = await _boards_using(tenant_id, metric.id)
+    rescoring = [b.key for b in users] if metric.aggregation != given.aggregation else []
+
+    async def write() -> None:
+        await Metric.filter(id=metric.id).update(**values)
+
+    await _rescoring(deps, tenant_id, rescoring, write, {metric.id})
     return await Metric.get(id=metric.id)
 
 
@@ -159,20 +161,19 @@ async def define_leaderboard(
     window = given.time_window or TimeWindow.ALL_TIME
     sort = given.sort_order or _default_order(metrics)
     row_values = _validated(given, window, given.starts_at, given.ends_at, given.max_entries)
+    weights = given.metrics
+
+    async def write() -> None:
+        board = await Leaderboard.create(
+            tenant_id=tenant_id, key=key, **row_values, time_window=window, sort_order=sort
+        )
+        await _replace_weights(tenant_id, board.id, metrics, weights)
+
     try:
-        async with in_transaction() as conn:
-            board = await Leaderboard.create(
-                using_db=conn,
-                tenant_id=tenant_id,
-                key=key,
-                **row_values,
-                time_window=window,
-                sort_order=sort,
-            )
-            await _replace_weights(tenant_id, board.id, metrics, given.metrics, conn)
+        found = await _rescoring(deps, tenant_id, [key], write, {m.id for m in metrics.values()})
     except IntegrityError:
         raise Conflict(f"A leaderboard with key {key!r} exists; use updateLeaderboard.") from None
-    return await _rescore(deps, tenant_id, key)
+    return found[0]
 
 
 async def update_leaderboard(
@@ -187,8 +188,10 @@ async def update_leaderboard(
     ends = given.ends_at or (board.ends_at if custom else None)
     max_entries = given.max_entries if given.max_entries is not None else board.max_entries
     row_values = _validated(given, window, starts, ends, max_entries, partial=True)
-    if given.time_window is not None:
+    if given.time_window is not None or given.starts_at or given.ends_at:
         row_values.update(time_window=window, starts_at=starts, ends_at=ends)
+    if given.entry_filter is not None:  # a filter replaces the whole filter, type included
+        row_values["participant_type"] = given.entry_filter.participant_type
     if given.sort_order is not None:
         row_values["sort_order"] = given.sort_order
     if board.key == POINTS and (given.time_window or given.metrics or given.entry_filter):
@@ -196,17 +199,16 @@ async def update_leaderboard(
     rescoring = metrics is not None or any(
         getattr(given, name) is not None for name in SCORING
     ) or "sort_order" in row_values  # fmt: skip
-    async with in_transaction() as conn:
-        await (
-            Leaderboard.filter(id=board.id)
-            .using_db(conn)
-            .update(**row_values, updated_at=datetime.now(UTC))
-        )
-        if metrics is not None and given.metrics is not None:
-            await _replace_weights(tenant_id, board.id, metrics, given.metrics, conn)
-    if rescoring:
-        return await _rescore(deps, tenant_id, key)
-    await _changed(deps, tenant_id)
+    weights = given.metrics
+    old = await LeaderboardMetric.filter(leaderboard_id=board.id).values("metric_id")
+    involved = {int(r["metric_id"]) for r in old} | {m.id for m in (metrics or {}).values()}
+
+    async def write() -> None:
+        await Leaderboard.filter(id=board.id).update(**row_values, updated_at=datetime.now(UTC))
+        if metrics is not None and weights is not None:
+            await _replace_weights(tenant_id, board.id, metrics, weights)
+
+    await _rescoring(deps, tenant_id, [key] if rescoring else [], write, involved)
     return (await load_definitions(tenant_id, id=board.id))[0]
 
 
@@ -237,18 +239,22 @@ async def define_calendar_period(
         raise BadUserInput(f"A period key is 1 to {MAX_KEY_LENGTH} letters or digits.", field="key")
     _check_text(name, "name", 200)
     _check_span(starts, ends)
+    starts, ends = starts.astimezone(UTC), ends.astimezone(UTC)
     overlapping = await CalendarPeriod.filter(
         tenant_id=tenant_id, kind=kind, starts_at__lt=ends, ends_at__gt=starts
     ).exclude(key=key)
     if overlapping:
         raise Conflict(f"It overlaps {kind.value.lower()} {overlapping[0].key!r}.")
-    await CalendarPeriod.update_or_create(
-        tenant_id=tenant_id, kind=kind, key=key,
-        defaults={"name": name, "starts_at": starts, "ends_at": ends},
-    )  # fmt: skip
-    for board in await load_definitions(tenant_id, time_window=kind, is_active=True):
-        await _rescore(deps, tenant_id, board.key)
-    await _changed(deps, tenant_id)
+    boards = await load_definitions(tenant_id, time_window=kind, is_active=True)
+
+    async def write() -> None:
+        await CalendarPeriod.update_or_create(
+            tenant_id=tenant_id, kind=kind, key=key,
+            defaults={"name": name, "starts_at": starts, "ends_at": ends},
+        )  # fmt: skip
+
+    metric_ids = {m.metric_id for b in boards for m in b.metrics}
+    await _rescoring(deps, tenant_id, [b.key for b in boards], write, metric_ids)
     return await CalendarPeriod.get(tenant_id=tenant_id, kind=kind, key=key)
 
 
@@ -262,12 +268,34 @@ async def _changed(deps: Deps, tenant_id: int) -> None:
         await deps.store.touch(tenant_id)
 
 
-async def _rescore(deps: Deps, tenant_id: int, key: str) -> BoardDefinition:
+async def _rescoring(
+    deps: Deps,
+    tenant_id: int,
+    keys: Sequence[str],
+    write: Callable[[], Awaitable[None]],
+    metric_ids: set[int],
+) -> list[BoardDefinition]:
+    """Apply ``write`` and re-score boards ``keys`` in one transaction, holding every metric
+    involved (before and after the change) so that no event is recorded meanwhile with the
+    old definition. The boards' ``updated_at`` moves, which tells every process that cached
+    their definitions to reload them. Redis follows after the commit."""
+    found: list[tuple[BoardDefinition, list[str]]] = []
+    async with in_transaction() as conn:
+        await lock_metrics(sorted(metric_ids), conn, exclusive=True)
+        await write()
+        if keys:
+            await Leaderboard.filter(tenant_id=tenant_id, key__in=list(keys)).update(
+                updated_at=datetime.now(UTC)
+            )
+        for key in keys:
+            definition = (await load_definitions(tenant_id, key=key))[0]
+            before, _ = await rescore_rows(deps, definition)
+            found.append((definition, before))
     deps.definitions.forget()
-    definition = (await load_definitions(tenant_id, key=key))[0]
-    await rescore(deps, definition)
+    for definition, before in found:
+        await refresh_rankings(deps, definition, before)
     await _changed(deps, tenant_id)
-    return definition
+    return [d for d, _ in found]
 
 
 async def _board_row(tenant_id: int, key: str) -> Leaderboard:
@@ -313,9 +341,9 @@ async def _replace_weights(
     board_id: int,
     metrics: dict[str, Metric],
     given: Sequence[WeightFields],
-    conn: Any,
 ) -> None:
-    await LeaderboardMetric.filter(leaderboard_id=board_id).using_db(conn).delete()
+    """In the caller's transaction."""
+    await LeaderboardMetric.filter(leaderboard_id=board_id).delete()
     await LeaderboardMetric.bulk_create(
         [
             LeaderboardMetric(
@@ -326,8 +354,7 @@ async def _replace_weights(
                 display_priority=w.display_priority,
             )
             for w in given
-        ],
-        using_db=conn,
+        ]
     )
 
 
@@ -374,8 +401,8 @@ def _validated(
         "max_entries": given.max_entries,
         "visibility": given.visibility,
         "entry_filter": given.entry_filter.to_json() if given.entry_filter else None,
-        "starts_at": starts if window == TimeWindow.CUSTOM else None,
-        "ends_at": ends if window == TimeWindow.CUSTOM else None,
+        "starts_at": utc(starts) if window == TimeWindow.CUSTOM else None,
+        "ends_at": utc(ends) if window == TimeWindow.CUSTOM else None,
     }
     if given.entry_filter is not None:  # the type lives in its own column
         values["participant_type"] = given.entry_filter.participant_type
@@ -392,6 +419,11 @@ def _check_span(starts: datetime, ends: datetime) -> None:
         raise BadUserInput("startsAt and endsAt need a time zone offset.", field="startsAt")
     if ends <= starts:
         raise BadUserInput("endsAt must come after startsAt.", field="endsAt")
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """Instants are stored in UTC (SQLite compares them as text)."""
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _check_filter(f: EntryFilter) -> None:

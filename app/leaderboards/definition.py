@@ -8,7 +8,7 @@ ingestion and reads never go back to the definition tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.db import fetch
@@ -70,9 +70,9 @@ class EntryFilter:
     def to_json(self) -> dict[str, Any]:
         stored: dict[str, Any] = {}
         if self.registered_after is not None:
-            stored["registeredAfter"] = self.registered_after.isoformat()
+            stored["registeredAfter"] = self.registered_after.astimezone(UTC).isoformat()
         if self.registered_before is not None:
-            stored["registeredBefore"] = self.registered_before.isoformat()
+            stored["registeredBefore"] = self.registered_before.astimezone(UTC).isoformat()
         if self.registered_within_days is not None:
             stored["registeredWithinDays"] = self.registered_within_days
         if self.metadata:

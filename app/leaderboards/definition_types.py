@@ -116,7 +116,9 @@ class WeightInput:
         return WeightFields(self.metric, self.weight, self.display_priority)
 
 
-@strawberry.input(description="Leave a field out to keep it (or, on creation, its default).")
+@strawberry.input(
+    description="Who a board ranks; given on update, it replaces the board's whole filter."
+)
 class FilterInput:
     participant_type: str | None = None
     registered_after: datetime | None = None

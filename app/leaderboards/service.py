@@ -17,6 +17,7 @@ from app.ranking.keys import BoardRef
 from app.text import storable
 
 POINTS = "points"
+NO_PERIOD = ""  # a TERM or SEASON board before its calendar has any period
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +76,13 @@ def board_in(definition: BoardDefinition, period: str | None = None) -> BoardInf
 
 
 def _nearest(definition: BoardDefinition) -> Period:
+    """The period to show between periods: CUSTOM's only one, a calendar's next (or last)
+    one, or, before any calendar period exists, an empty one keyed ``""``."""
     window, now = definition.window, datetime.now(UTC)
     if window.kind == TimeWindow.CUSTOM:
         return definition.period_named(CUSTOM_KEY)
     if not window.calendar:
-        raise NotFound(
-            f"Leaderboard {definition.key!r} has no {window.kind.value.lower()} periods yet."
-        )
+        return Period(NO_PERIOD, None, None)
     upcoming = [s for s in window.calendar if s.start > now]
     span = upcoming[0] if upcoming else window.calendar[-1]
     return Period(span.key, span.start, span.end)

@@ -67,13 +67,20 @@ class LeaderboardEntry:
 
     @classmethod
     def from_view(
-        cls, v: EntryView, board: BoardInfo | None = None, total: int | None = None
+        cls,
+        v: EntryView,
+        board: BoardInfo | None = None,
+        total: int | None = None,
+        competition_rank: int | None = None,
     ) -> LeaderboardEntry:
+        """``competition_rank``: the entry's COMPETITION rank, for its percentile (default:
+        its rank)."""
+        standing = competition_rank or v.rank
         return cls(
             rank=v.rank,
             score=v.score,
             participant=Participant.from_view(v.participant),
-            percentile=rankings.percentile(v.rank, total) if total is not None else None,
+            percentile=rankings.percentile(standing, total) if total is not None else None,
             board=board,
         )
 
@@ -89,14 +96,18 @@ EntryConnection = Connection[LeaderboardEntry]
 
 
 def entry_connection(
-    page: rankings.EntriesPage, board: BoardInfo | None = None
+    page: rankings.EntriesPage,
+    board: BoardInfo | None = None,
+    competition: list[EntryView] | None = None,
 ) -> Connection[LeaderboardEntry]:
+    """``competition``: the entries with COMPETITION ranks, which percentiles come from."""
+    ranks = [e.rank for e in competition or page.entries]
     edges = [
         Edge(
             cursor=rank_cursor(e.cursor),
-            node=LeaderboardEntry.from_view(e, board, page.total if board else None),
+            node=LeaderboardEntry.from_view(e, board, page.total if board else None, rank),
         )
-        for e in page.entries
+        for e, rank in zip(page.entries, ranks, strict=True)
     ]
     return Connection(
         edges=edges,
@@ -244,7 +255,7 @@ class Leaderboard:
         page = await rankings.page(deps, board, first, parse_rank_cursor(after))
         page = rankings.capped(page, definition.max_entries)
         entries = await rankings.ranked_as(definition.rank_mode, board, page.entries)
-        return entry_connection(replace(page, entries=entries), self.info)
+        return entry_connection(replace(page, entries=entries), self.info, page.entries)
 
     @strawberry.field(description="The participant's entry; null if not ranked here.")
     async def entry(
@@ -273,7 +284,10 @@ class Leaderboard:
             return []
         entries = await rankings.ranked_as(definition.rank_mode, board, window)
         total = await self.size(info)
-        return [LeaderboardEntry.from_view(e, self.info, total) for e in entries]
+        return [
+            LeaderboardEntry.from_view(e, self.info, total, c.rank)
+            for e, c in zip(entries, window, strict=True)
+        ]
 
     @strawberry.field(description="Participants per score range, for histograms.")
     async def distribution(self, info: GraphQLInfo, buckets: int = 10) -> list[Bucket]:

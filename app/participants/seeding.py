@@ -27,7 +27,7 @@ from app.leaderboards.service import POINTS, boards_fed_by, metric_id
 from app.participants.factory import fake_people
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
-from app.ranking.store import Standing
+from app.ranking.store import Standing, version_at
 
 PARTICIPANT_COLUMNS = (
     "id", "tenant_id", "name", "age", "address", "participant_type", "metadata",
@@ -93,7 +93,7 @@ async def seed_participants(
                 await _insert(conn, "standings", STANDING_COLUMNS, standings)
                 ref = board.ref(standings[0][2]) if standings else None
                 if ref is not None:
-                    projections.append((ref, [Standing(r[3], r[4], 1) for r in standings]))
+                    projections.append((ref, [Standing(r[3], r[4], r[5]) for r in standings]))
         for ref, standing_list in projections:
             touched.add(ref)
             await deps.keeper.project(ref, standing_list, publish=False)
@@ -130,7 +130,7 @@ def _board_rows(
     scores = {i: weight.weight * (1.0 if count else v) + 0.0 for i, v in scored}
     everyone = board.key == POINTS  # the points board ranks participants from creation on
     standings = [
-        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), 1, now)
+        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), version_at(now), now)
         for i in (ids if everyone else [i for i, _ in scored])
     ]
     return aggregates, standings

@@ -26,7 +26,7 @@ from app.leaderboards.service import current_boards, newcomer_boards, rankings_o
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
 from app.ranking.rebuild import mark_dirty
-from app.ranking.store import Standing
+from app.ranking.store import Standing, version_at
 from app.scoring.models import Standing as StandingRow
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
                         period=b.period,
                         participant_id=row.id,
                         score=0.0,
-                        version=1,
+                        version=version_at(now),
                         updated_at=now,
                     )
                     for b in boards
@@ -111,7 +111,7 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
     except IntegrityError as exc:
         raise Conflict("A participant with this externalId already exists.") from exc
     for board in boards:
-        await deps.keeper.project(board, [Standing(row.id, 0.0, 1)])
+        await deps.keeper.project(board, [Standing(row.id, 0.0, version_at(now))])
     return (await get_participants(tenant_id, [row.id]))[row.id]
 
 

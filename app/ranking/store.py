@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
@@ -34,6 +35,15 @@ T = TypeVar("T")
 # The version a removal writes: larger than any version a standing can reach (2**53 keeps
 # it exact in Lua's doubles), so a late write of a deleted participant never resurrects it.
 TOMBSTONE_VERSION = 2**53
+
+
+def version_at(moment: datetime) -> int:
+    """The version a standing written at ``moment`` gets at least: microseconds since the
+    epoch. Versions follow the clock rather than count from 1, so a standing deleted and
+    created again (after a re-scoring) still outranks what Redis remembers of the old one.
+    They stay below TOMBSTONE_VERSION until the year 2255."""
+    return int(moment.timestamp() * 1_000_000)
+
 
 # Published on a board's changes channel instead of a change: re-read the whole ranking.
 RESET = "reset"

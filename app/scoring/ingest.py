@@ -11,6 +11,7 @@ the commit the new standings are projected to Redis in version order.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from itertools import groupby
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.db import fetch, is_sqlite
@@ -27,7 +29,7 @@ from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, revision_of
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
-from app.ranking.store import Standing
+from app.ranking.store import Standing, version_at
 from app.scoring.aggregates import (
     ROWS_PER_STATEMENT,
     Aggregate,
@@ -38,6 +40,10 @@ from app.scoring.aggregates import (
     upsert_aggregates,
 )
 
+ATTEMPTS = 3  # a batch that deadlocked with another (they overlap in another order) retries
+RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
+log = logging.getLogger(__name__)
+
 LOCK_SPACE = 7201  # advisory locks of metrics: (LOCK_SPACE, metric id)
 EVENT_COLUMNS = (
     "tenant_id, participant_id, metric_id, value, occurred_at, source, source_id, action_type,"
@@ -45,7 +51,8 @@ EVENT_COLUMNS = (
 )
 UPSERT_STANDINGS_TAIL = (
     " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
-    " SET score = excluded.score, version = standings.version + 1,"
+    " SET score = excluded.score, version = CASE WHEN standings.version >= excluded.version"
+    "  THEN standings.version + 1 ELSE excluded.version END,"
     " updated_at = excluded.updated_at"
     " RETURNING leaderboard_id, period, participant_id, score, version"
 )
@@ -80,18 +87,44 @@ async def record_batch(deps: Deps, tenant_id: int, events: Sequence[EventInput])
     """
     now = datetime.now(UTC)
     keyed = [(e, e.source_id or uuid.uuid4().hex) for e in events]
-    async with in_transaction() as conn:
-        pids = sorted({e.participant_id for e in events})
-        people = await get_participants(tenant_id, pids, conn)
-        for index, e in enumerate(events):
-            if e.participant_id not in people:
-                raise NotFound(f"No participant with id {e.participant_id}.", index=index)
-        ids, duplicate = await _append(tenant_id, keyed, now, conn)
-        fresh = [(e, i) for (e, _), i, d in zip(keyed, ids, duplicate, strict=True) if not d]
-        standings = await _apply(deps, tenant_id, fresh, people, now, conn) if fresh else []
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            ids, duplicate, standings, people = await _record(deps, tenant_id, keyed, now)
+            break
+        except IntegrityError:  # a participant was deleted meanwhile: say which
+            await _check_participants(tenant_id, [e for e, _ in keyed])
+            raise
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
+                raise
+            log.info("retrying a batch after %s", type(exc).__name__)
     for board, group in groupby(standings, key=lambda bs: bs[0]):
         await deps.keeper.project(board, [s for _, s in group])
     return Recorded(ids, duplicate, standings, people)
+
+
+async def _record(
+    deps: Deps, tenant_id: int, keyed: list[tuple[EventInput, str]], now: datetime
+) -> tuple[list[int], list[bool], list[tuple[BoardRef, Standing]], dict[int, ParticipantView]]:
+    async with in_transaction() as conn:
+        pids = sorted({e.participant_id for e, _ in keyed})
+        people = await get_participants(tenant_id, pids, conn)
+        _require(people, [e for e, _ in keyed])
+        ids, duplicate = await _append(tenant_id, keyed, now, conn)
+        fresh = [(e, i) for (e, _), i, d in zip(keyed, ids, duplicate, strict=True) if not d]
+        standings = await _apply(deps, tenant_id, fresh, people, now, conn) if fresh else []
+    return ids, duplicate, standings, people
+
+
+def _require(people: dict[int, ParticipantView], events: list[EventInput]) -> None:
+    for index, e in enumerate(events):
+        if e.participant_id not in people:
+            raise NotFound(f"No participant with id {e.participant_id}.", index=index)
+
+
+async def _check_participants(tenant_id: int, events: list[EventInput]) -> None:
+    people = await get_participants(tenant_id, sorted({e.participant_id for e in events}))
+    _require(people, events)
 
 
 async def _append(
@@ -235,6 +268,7 @@ async def fold_events(
                 changes[key] = one
     if not changes:
         return []
+    await _lock_composites(tenant_id, boards, changes, now, conn)
     touched: dict[int, dict[StandingKey, dict[int, dict[str, Any]]]] = {}
     for row in await upsert_aggregates(tenant_id, changes, conn):
         board_id, skey = int(row["leaderboard_id"]), _standing_key(row)
@@ -243,6 +277,36 @@ async def fold_events(
     for board_id, rows in touched.items():
         scores.update(await composite_scores(boards[board_id], rows, conn))
     return await _upsert_standings(deps, tenant_id, boards, scores, now, conn)
+
+
+async def _lock_composites(
+    tenant_id: int,
+    boards: dict[int, BoardDefinition],
+    changes: dict[AggregateKey, Aggregate],
+    now: datetime,
+    conn: BaseDBAsyncClient,
+) -> None:
+    """Lock the standings of boards with several metrics before touching their aggregates:
+    a score is computed from every metric's aggregate, so two batches changing different
+    metrics of one participant must not both compute it from the other's old value.
+    (PostgreSQL only: SQLite has one writer at a time.)"""
+    keys = sorted({(b, p, pid) for b, p, pid, _ in changes if len(boards[b].metrics) > 1})
+    if not keys or is_sqlite(conn):
+        return
+    version = version_at(now)
+    for start in range(0, len(keys), ROWS_PER_STATEMENT):
+        chunk = keys[start : start + ROWS_PER_STATEMENT]
+        values: list[Any] = []
+        for board_id, period, pid in chunk:
+            values += [tenant_id, board_id, period, pid, 0.0, version, now]
+        await fetch(
+            "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
+            f" version, updated_at) VALUES {_rows(len(chunk), 7)}"
+            " ON CONFLICT (leaderboard_id, period, participant_id)"
+            " DO UPDATE SET version = standings.version",
+            values,
+            conn,
+        )
 
 
 async def lock_metrics(ids: list[int], conn: BaseDBAsyncClient, *, exclusive: bool) -> None:
@@ -295,12 +359,13 @@ async def _upsert_standings(
         if not abs(score) <= limit:
             raise BadUserInput(f"A score would leave the allowed range (±{limit:g}).")
     items = sorted(scores.items())
+    version = version_at(now)
     out: list[tuple[BoardRef, Standing]] = []
     for start in range(0, len(items), ROWS_PER_STATEMENT):
         chunk = items[start : start + ROWS_PER_STATEMENT]
         values: list[Any] = []
         for (board_id, period, pid), score in chunk:
-            values += [tenant_id, board_id, period, pid, score, 1, now]
+            values += [tenant_id, board_id, period, pid, score, version, now]
         rows = await fetch(
             "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
             f" version, updated_at) VALUES {_rows(len(chunk), 7)}" + UPSERT_STANDINGS_TAIL,

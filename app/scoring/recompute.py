@@ -2,8 +2,9 @@
 verifying that the live ranking equals what the events say.
 
 Re-scoring runs in one transaction that holds the board's metrics exclusively (events of
-them wait), so no event is missed or counted twice. Standings keep growing versions, so a
-late projection from before the re-scoring can never overwrite a newer score in Redis.
+them wait), so no event is missed or counted twice. Standing versions keep growing (they
+follow the clock), so a late projection from before the re-scoring never overwrites a newer
+score in Redis, and a standing deleted and later created again is not mistaken for an old one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.db import fetch
+from app.db import connection, fetch
 from app.deps import Deps
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
@@ -33,40 +34,48 @@ TOLERANCE = 1e-9  # relative: sums of doubles in another order may differ in the
 
 
 async def rescore(deps: Deps, definition: BoardDefinition) -> int:
-    """Recompute every aggregate and standing of the board from events; returns how many
-    standings it has. Then every period's ranking in Redis is brought up to date."""
+    """Recompute every aggregate and standing of the board from events, then bring every
+    period's ranking in Redis up to date; returns how many standings events support."""
+    async with in_transaction():
+        before, count = await rescore_rows(deps, definition)
+    await refresh_rankings(deps, definition, before)
+    return count
+
+
+async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[str], int]:
+    """The database part of :func:`rescore`, in the caller's transaction (so a definition
+    change and its re-scoring commit together). Returns the periods that had standings
+    before, for :func:`refresh_rankings` after the commit, and how many it scored."""
+    conn = connection()  # the caller's transaction
     before = await ranked_periods(definition.id)
-    async with in_transaction() as conn:
-        await lock_metrics([m.metric_id for m in definition.metrics], conn, exclusive=True)
-        await fetch(
-            "DELETE FROM metric_aggregates WHERE leaderboard_id = $1", [definition.id], conn
-        )
-        await fetch(
-            "UPDATE standings SET score = 0 WHERE leaderboard_id = $1", [definition.id], conn
-        )
-        touched: set[tuple[str, int]] = set()
+    await lock_metrics([m.metric_id for m in definition.metrics], conn, exclusive=True)
+    await fetch("DELETE FROM metric_aggregates WHERE leaderboard_id = $1", [definition.id], conn)
+    await fetch("UPDATE standings SET score = 0 WHERE leaderboard_id = $1", [definition.id], conn)
+    touched: set[tuple[str, int]] = set()
 
-        async def boards_for(metric_id: int) -> list[BoardDefinition]:
-            return [definition] if definition.weight_of(metric_id) else []
+    async def boards_for(metric_id: int) -> list[BoardDefinition]:
+        return [definition] if definition.weight_of(metric_id) else []
 
-        now = datetime.now(UTC)
-        async for events, people in _events(definition, conn):
-            written = await fold_events(
-                deps, definition.tenant_id, events, people, boards_for, now, conn
-            )
-            touched.update((board.period, s.participant_id) for board, s in written)
-        await _drop_untouched(definition, now, conn)
+    now = datetime.now(UTC)
+    async for events, people in _events(definition, conn):
+        written = await fold_events(
+            deps, definition.tenant_id, events, people, boards_for, now, conn
+        )
+        touched.update((board.period, s.participant_id) for board, s in written)
+    await _drop_untouched(definition, now, conn)
+    return before, len(touched)
+
+
+async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list[str]) -> None:
+    """Rebuild, from scratch, every Redis ranking of the board that had or has standings,
+    and its current one (ready at once, even while empty)."""
     after = await ranked_periods(definition.id)
-    current = definition.period_at(datetime.now(UTC))  # ready at once, even while empty
+    current = definition.period_at(datetime.now(UTC))
     now_key = [current.key] if current is not None else []
     for period in dict.fromkeys(before + after + now_key):
         await rebuild_board(
-            deps.store,
-            definition.ref(period),
-            clean=period not in after,
-            batch=deps.settings.rebuild_batch,
+            deps.store, definition.ref(period), clean=True, batch=deps.settings.rebuild_batch
         )
-    return len(touched)
 
 
 async def _drop_untouched(

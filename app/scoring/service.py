@@ -29,6 +29,7 @@ MAX_ACTION_TYPE = 64
 ADJUST_SOURCE = "adjustPoints"
 # How far in the future an occurredAt may lie (clock skew between the caller and us).
 FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)  # (a day of margin for any time zone's periods)
 
 __all__ = ["EventInput", "Recorded", "ScoreInput", "ScoreResult", "adjust_points", "record_scores"]
 
@@ -133,6 +134,8 @@ async def _event(
             raise BadUserInput("occurredAt needs a time zone offset.", field="occurredAt")
         if at > now + FUTURE_TOLERANCE:
             raise BadUserInput("occurredAt lies in the future.", field="occurredAt")
+        if at < EARLIEST:
+            raise BadUserInput("occurredAt must be in 1970 or later.", field="occurredAt")
     return EventInput(
         participant_id=pid,  # type: ignore[arg-type]
         metric_id=await deps.definitions.metric_id(tenant_id, item.metric),

@@ -3,6 +3,7 @@ rank modes, sort orders, filters, periods, batches, re-scoring; exact expected r
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from app.deps import Deps
 from app.participants.models import Participant
 from app.scoring.models import MetricAggregate, ScoreEvent
 from app.scoring.recompute import verify
+from app.scoring.service import ScoreInput, record_scores
 from app.tenancy.service import TenantRef
 from tests.conftest import GQL, error_code
 from tests.leaderboards.test_rankings_api import add, data
@@ -375,3 +377,60 @@ async def test_events_keep_their_context_action_and_time(gql: GQL, tenant: Tenan
                 {"context": [1]}):  # fmt: skip
         response = await gql(RECORD, {"inputs": [{**item, "sourceId": "x2", **bad}]})
         assert error_code(response) == "BAD_USER_INPUT", bad
+
+
+async def test_concurrent_batches_on_different_metrics_of_one_participant_lose_nothing(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    await metric(gql, "x")
+    await metric(gql, "y")
+    await board(gql, "b", [("x", 1), ("y", 10)])
+    people = [await add(gql, f"P{i}") for i in range(3)]
+    rounds = 15
+
+    async def send(m: str, r: int) -> None:
+        inputs = [ScoreInput(m, 1.0, "race", f"{m}-{r}-{p}", participant_id=int(p)) for p in people]
+        await record_scores(deps, tenant.id, inputs)
+
+    for r in range(rounds):  # each round: two transactions, same participants, other metrics
+        await asyncio.gather(send("x", r), send("y", r))
+    assert [s for _, _, s in await ranking(gql, "b")] == [rounds * 11.0] * 3
+    definition = await deps.definitions.board(tenant.id, "b")
+    assert await verify(deps, definition, "all", 10) == []
+
+
+async def test_a_standing_dropped_by_a_reweighting_comes_back_with_a_new_event(gql: GQL) -> None:
+    await metric(gql, "x")
+    await metric(gql, "y")
+    await board(gql, "b", [("x", 1)])
+    a, b = await add(gql, "A"), await add(gql, "B")
+    await record(gql, (a, "x", 5), (b, "y", 1))
+    data(await gql(WEIGHTS, {"key": "b", "weights": [{"metric": "y", "weight": 1}]}))
+    assert await ranking(gql, "b") == [("B", 1, 1.0)]  # A has no y: off the board
+    await record(gql, (a, "y", 2))
+    assert await ranking(gql, "b") == [("A", 1, 2.0), ("B", 2, 1.0)]
+
+
+async def test_percentiles_follow_competition_ranks_in_every_mode(gql: GQL) -> None:
+    await metric(gql, "m")
+    await board(gql, "b", [("m", 1)], rankMode="DENSE")
+    people = [await add(gql, n) for n in "ABCD"]
+    await record(gql, *((p, "m", v) for p, v in zip(people, [9, 5, 5, 1], strict=True)))
+    found = data(await gql(BOARD, {"key": "b"}))["leaderboard"]["entries"]["edges"]
+    assert [(e["node"]["rank"], e["node"]["percentile"]) for e in found] == [
+        (1, 100.0), (2, 75.0), (2, 75.0), (3, 25.0),
+    ]  # fmt: skip
+
+
+async def test_a_custom_window_can_be_moved_and_rescored(gql: GQL) -> None:
+    await metric(gql, "m")
+    window = {"timeWindow": "CUSTOM", "startsAt": "2025-11-01T00:00:00Z",
+              "endsAt": "2025-11-04T00:00:00Z"}  # fmt: skip
+    await board(gql, "b", [("m", 1)], **window)
+    a = await add(gql, "A")
+    await record(gql, (a, "m", 3), at=T0)  # 4 November: outside
+    assert await ranking(gql, "b") == []
+    data(await gql(UPDATE, {"key": "b", "input": {"endsAt": "2025-11-05T00:00:00+01:00"}}))
+    assert await ranking(gql, "b") == [("A", 1, 3.0)]
+    found = data(await gql(BOARD, {"key": "b"}))["leaderboard"]
+    assert found["periodEnd"] == "2025-11-04T23:00:00+00:00"
