@@ -37,6 +37,7 @@ EVENT_COLUMNS = (
     "id", "tenant_id", "participant_id", "metric_id", "value", "occurred_at", "source", "source_id",
     "action_type", "context", "created_at",
 )  # fmt: skip
+SEEDED_TABLES = ("participants", "score_events", "metric_aggregates", "standings")
 AGGREGATE_COLUMNS = (
     "tenant_id", "leaderboard_id", "period", "participant_id", "metric_id", "count", "total",
     "minimum", "maximum", "last_value", "last_at", "last_event_id",
@@ -99,6 +100,8 @@ async def seed_participants(
             await deps.keeper.project(ref, standing_list, publish=False)
         done += size
         progress(size)
+    if done:  # fresh statistics, or the planner misjudges a table it saw nearly empty
+        await fetch("ANALYZE" if is_sqlite() else f"ANALYZE {', '.join(SEEDED_TABLES)}")
     for ref in touched:  # live dashboards re-read the whole ranking once, not a million changes
         with contextlib.suppress(Unavailable):
             await deps.store.announce_reset(ref)

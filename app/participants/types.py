@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.context import GraphQLInfo
+from app.graphql.pagination import check_first
 from app.participants.service import ParticipantView
 from app.participants.validation import UNSET, ParticipantFields
+from app.scoring.history import EventView, score_history
+
+
+@strawberry.type(description="One recorded score event (the audit log).")
+class ScoreEvent:
+    id: strawberry.ID
+    metric: str
+    value: float
+    occurred_at: datetime
+    source: str
+    source_id: str
+    action_type: str
+    context: JSON
+
+    @classmethod
+    def from_view(cls, e: EventView) -> ScoreEvent:
+        return cls(
+            id=strawberry.ID(str(e.id)), metric=e.metric, value=e.value,
+            occurred_at=e.occurred_at, source=e.source, source_id=e.source_id,
+            action_type=e.action_type, context=JSON(e.context),
+        )  # fmt: skip
 
 
 @strawberry.type(description="Someone (or something) that can be ranked.")
@@ -33,6 +56,24 @@ class Participant:
     async def rank(self, info: GraphQLInfo) -> int | None:
         found = await info.context.points.load(int(self.id))
         return found[1] if found else None
+
+    @strawberry.field(
+        description="Score events, newest first: of one metric if given, with `from` <="
+        " occurredAt < `to`."
+    )
+    async def score_history(
+        self,
+        info: GraphQLInfo,
+        metric: str | None = None,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 100,
+    ) -> list[ScoreEvent]:
+        ctx = info.context
+        check_first(first, ctx.deps.settings.max_page_size)
+        metric_id = await ctx.deps.definitions.metric_id(ctx.tenant.id, metric) if metric else None
+        events = await score_history(ctx.tenant.id, int(self.id), metric_id, from_, to, first)
+        return [ScoreEvent.from_view(e) for e in events]
 
     @classmethod
     def from_view(cls, v: ParticipantView) -> Participant:

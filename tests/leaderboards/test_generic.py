@@ -434,3 +434,28 @@ async def test_a_custom_window_can_be_moved_and_rescored(gql: GQL) -> None:
     assert await ranking(gql, "b") == [("A", 1, 3.0)]
     found = data(await gql(BOARD, {"key": "b"}))["leaderboard"]
     assert found["periodEnd"] == "2025-11-04T23:00:00+00:00"
+
+
+async def test_score_history_lists_a_participants_events_newest_first(gql: GQL) -> None:
+    await metric(gql, "x")
+    await metric(gql, "y")
+    a, b = await add(gql, "A"), await add(gql, "B")
+    await record(gql, (a, "x", 1), (b, "x", 9), at=T0)
+    await record(gql, (a, "y", 2), at=T0 + timedelta(days=1))
+    await record(gql, (a, "x", 3), at=T0 + timedelta(days=2))
+    query = """query($id: ID!, $metric: String, $from: DateTime, $to: DateTime) {
+      participant(id: $id) { scoreHistory(metric: $metric, from: $from, to: $to) {
+        metric value occurredAt source } } }"""
+
+    async def history(**args: Any) -> list[tuple[str, float]]:
+        found = data(await gql(query, {"id": a, **args}))["participant"]["scoreHistory"]
+        return [(e["metric"], e["value"]) for e in found]
+
+    assert await history() == [("x", 3.0), ("y", 2.0), ("x", 1.0)]
+    assert await history(metric="x") == [("x", 3.0), ("x", 1.0)]
+    window = {
+        "from": (T0 + timedelta(hours=1)).isoformat(),
+        "to": (T0 + timedelta(days=2)).isoformat(),
+    }
+    assert await history(**window) == [("y", 2.0)]
+    assert error_code(await gql(query, {"id": a, "metric": "nope"})) == "NOT_FOUND"
