@@ -12,6 +12,7 @@ from app.deps import Deps
 from app.leaderboards import rankings
 from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.service import POINTS, BoardInfo, board_in
+from app.leaderboards.streaks import streaks
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
 from app.tenancy.service import TenantRef
@@ -33,12 +34,13 @@ class Context:
     _points: DataLoader[int, tuple[float, int] | None] | None = None
     _groups: DataLoader[GroupKey, GroupPage] | None = None
     _parts: DataLoader[PartsKey, list[PartView]] | None = None
+    _streaks: DataLoader[PartsKey, int] | None = None
 
     def fresh(self) -> Context:
         """Forget what was loaded: a websocket's context lives as long as the connection,
         and each pushed event must read current data."""
         self._boards.clear()
-        self._points = self._groups = self._parts = None
+        self._points = self._groups = self._parts = self._streaks = None
         return self
 
     async def board(self, key: str, period: str | None = None) -> BoardInfo:
@@ -81,6 +83,25 @@ class Context:
 
             self._parts = DataLoader(load_fn=load)
         return self._parts
+
+    @property
+    def streaks(self) -> DataLoader[PartsKey, int]:
+        """Streaks of entries, one query per board and period of a request."""
+        if self._streaks is None:
+
+            async def load(keys: list[PartsKey]) -> list[int]:
+                by_board: dict[tuple[str, str], list[int]] = {}
+                for key, period, pid in keys:
+                    by_board.setdefault((key, period), []).append(pid)
+                found: dict[PartsKey, int] = {}
+                for (key, period), pids in by_board.items():
+                    board = board_in(await self.deps.definitions.board(self.tenant.id, key), period)
+                    for pid, n in (await streaks(board.definition, board.period, pids)).items():
+                        found[(key, period, pid)] = n
+                return [found[k] for k in keys]
+
+            self._streaks = DataLoader(load_fn=load)
+        return self._streaks
 
     @property
     def score_group_members(self) -> DataLoader[GroupKey, GroupPage]:

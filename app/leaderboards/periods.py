@@ -147,3 +147,16 @@ def _local_span(spec: WindowSpec, key: str, first: date, after: date) -> Period:
 
 def _next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous(spec: WindowSpec, period: Period) -> Period | None:
+    """The period just before ``period``; None for windows with a single period."""
+    if spec.kind in (TimeWindow.ALL_TIME, TimeWindow.CUSTOM) or period.start is None:
+        return None
+    if spec.kind in (TimeWindow.TERM, TimeWindow.SEASON):
+        earlier = [s for s in spec.calendar if s.end <= period.start]
+        if not earlier:
+            return None
+        span = max(earlier, key=lambda s: s.start)
+        return Period(span.key, span.start, span.end)
+    return period_at(spec, period.start - timedelta(microseconds=1))

@@ -84,6 +84,15 @@ class LeaderboardEntry:
             board=board,
         )
 
+    @strawberry.field(
+        description="Consecutive periods, up to this one, with activity on this board."
+    )
+    async def streak(self, info: GraphQLInfo) -> int | None:
+        if self.board is None:
+            return None
+        key = (self.board.definition.key, self.board.ref.period, int(self.participant.id))
+        return await info.context.streaks.load(key)
+
     @strawberry.field(description="Each metric's aggregate and weighted part of the score.")
     async def breakdown(self, info: GraphQLInfo) -> list[ScorePart] | None:
         if self.board is None:

@@ -459,3 +459,20 @@ async def test_score_history_lists_a_participants_events_newest_first(gql: GQL) 
     }
     assert await history(**window) == [("y", 2.0)]
     assert error_code(await gql(query, {"id": a, "metric": "nope"})) == "NOT_FOUND"
+
+
+async def test_streaks_count_consecutive_active_periods(gql: GQL) -> None:
+    await metric(gql, "m")
+    await board(gql, "daily", [("m", 1)], timeWindow="DAILY")
+    a, b = await add(gql, "A"), await add(gql, "B")
+    for days_ago, who in ((2, a), (1, a), (0, a), (2, b), (0, b)):  # B skipped a day
+        await record(gql, (who, "m", 1), at=T0 - timedelta(days=days_ago))
+    query = """query($p: String) { leaderboard(key: "daily", period: $p) {
+      entries { edges { node { streak participant { name } } } } } }"""
+
+    async def streaks(period: str) -> dict[str, int]:
+        found = data(await gql(query, {"p": period}))["leaderboard"]["entries"]["edges"]
+        return {e["node"]["participant"]["name"]: e["node"]["streak"] for e in found}
+
+    assert await streaks("2025-11-04") == {"A": 3, "B": 1}
+    assert await streaks("2025-11-03") == {"A": 2}

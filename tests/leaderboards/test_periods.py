@@ -8,7 +8,15 @@ import pytest
 
 from app.errors import BadUserInput
 from app.leaderboards.models import TimeWindow
-from app.leaderboards.periods import Period, Span, WindowSpec, period_at, period_named, zone
+from app.leaderboards.periods import (
+    Period,
+    Span,
+    WindowSpec,
+    period_at,
+    period_named,
+    previous,
+    zone,
+)
 
 NEW_YORK = "America/New_York"
 
@@ -121,3 +129,20 @@ def test_unknown_time_zones_are_bad_input() -> None:
         zone("Mars/Olympus_Mons")
     with pytest.raises(BadUserInput):
         zone("../etc/passwd")
+
+
+def test_the_period_before_another() -> None:
+    weekly = WindowSpec(TimeWindow.WEEKLY, NEW_YORK)
+    assert previous(weekly, period_named(weekly, "2025-W45")) == period_named(weekly, "2025-W44")
+    monthly = WindowSpec(TimeWindow.MONTHLY)
+    assert previous(monthly, period_named(monthly, "2025-01")).key == "2024-12"
+    terms = WindowSpec(
+        TimeWindow.TERM,
+        calendar=(
+            Span("T1", utc(2025, 9, 1), utc(2025, 12, 20)),
+            Span("T2", utc(2026, 1, 5), utc(2026, 4, 1)),
+        ),
+    )
+    assert previous(terms, period_named(terms, "T2")).key == "T1"
+    assert previous(terms, period_named(terms, "T1")) is None
+    assert previous(WindowSpec(TimeWindow.ALL_TIME), Period("all", None, None)) is None
