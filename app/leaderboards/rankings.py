@@ -22,6 +22,11 @@ from app.ranking.store import Cursor, RankedRow, RankingNotReady, Window
 T = TypeVar("T")
 
 READY_WAIT_SECONDS = 3.0
+# Opted-out participants are scored but never ranked (a condition on ``standings`` rows).
+VISIBLE = (
+    "NOT EXISTS (SELECT 1 FROM participants h WHERE h.id = standings.participant_id"
+    " AND h.opted_out)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +137,7 @@ async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[flo
     """``(score, rank)`` computed by the database: the fallback while Redis is away."""
     rows = await fetch(
         "SELECT score FROM standings WHERE leaderboard_id = $1 AND period = $2"
-        " AND participant_id = $3",
+        f" AND participant_id = $3 AND {VISIBLE}",
         [board.leaderboard_id, board.period, participant_id],
     )
     if not rows:
@@ -146,7 +151,7 @@ async def _rank_in_database(board: BoardRef, participant_id: int, score: float) 
     better = ">" if board.higher_is_better else "<"
     rows = await fetch(
         "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
-        f" AND period = $2 AND participant_id <> $3 AND score {better} $4",
+        f" AND period = $2 AND participant_id <> $3 AND score {better} $4 AND {VISIBLE}",
         [board.leaderboard_id, board.period, participant_id, score],
     )
     return int(rows[0]["rank"])
@@ -163,7 +168,7 @@ async def score_groups(board: BoardRef, first: int, below: float | None) -> list
     rows = await fetch(
         "SELECT s.score AS score, COUNT(*) AS n, SUM(p.age) AS age_sum, COUNT(p.age) AS age_n"
         " FROM standings s JOIN participants p ON p.id = s.participant_id"
-        f" WHERE s.leaderboard_id = $1 AND s.period = $2{condition}"
+        f" WHERE s.leaderboard_id = $1 AND s.period = $2 AND NOT p.opted_out{condition}"
         f" GROUP BY s.score ORDER BY s.score {order} LIMIT ${len(values)}",
         values,
     )
@@ -191,6 +196,7 @@ async def participants_with_scores(
         " SELECT score, participant_id,"
         "  ROW_NUMBER() OVER (PARTITION BY score ORDER BY participant_id) AS n"
         " FROM standings WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
+        f" AND {VISIBLE}"
         f" AND score IN ({marks})) ranked"
         f" WHERE n <= ${4 + len(scores)} ORDER BY score, participant_id",
         [board.leaderboard_id, board.period, after_id or 0, *scores, first + 1],
@@ -228,7 +234,7 @@ async def _distinct_scores_better(board: BoardRef, score: float) -> int:
     better = ">" if board.higher_is_better else "<"
     rows = await fetch(
         "SELECT COUNT(DISTINCT score) AS n FROM standings WHERE leaderboard_id = $1"
-        f" AND period = $2 AND score {better} $3",
+        f" AND period = $2 AND score {better} $3 AND {VISIBLE}",
         [board.leaderboard_id, board.period, score],
     )
     return int(rows[0]["n"])
@@ -272,7 +278,7 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
     """How many participants fall in each of ``buckets`` equal score ranges (min to max)."""
     rows = await fetch(
         "SELECT MIN(score) AS low, MAX(score) AS high, COUNT(*) AS n FROM standings"
-        " WHERE leaderboard_id = $1 AND period = $2",
+        f" WHERE leaderboard_id = $1 AND period = $2 AND {VISIBLE}",
         [board.leaderboard_id, board.period],
     )
     if not rows or not rows[0]["n"]:
@@ -283,7 +289,8 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
     bucket = "CAST((score - $3) / $4 AS INTEGER)" if is_sqlite() else "FLOOR((score - $3) / $4)"
     counts = await fetch(
         f"SELECT CASE WHEN score >= $1 THEN $2 ELSE {bucket} END AS b,"
-        " COUNT(*) AS n FROM standings WHERE leaderboard_id = $5 AND period = $6 GROUP BY 1",
+        " COUNT(*) AS n FROM standings WHERE leaderboard_id = $5 AND period = $6"
+        f" AND {VISIBLE} GROUP BY 1",
         [high, buckets - 1, low, width, board.leaderboard_id, board.period],
     )
     by_bucket = {min(int(r["b"]), buckets - 1): int(r["n"]) for r in counts}

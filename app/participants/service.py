@@ -41,6 +41,7 @@ VIEW_FIELDS = (
     "metadata",
     "created_at",
     "updated_at",
+    "opted_out",
 )
 
 
@@ -55,6 +56,7 @@ class ParticipantView:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    opted_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ def _raw_view(row: dict[str, Any]) -> ParticipantView:
         metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
         created_at=datetime.fromisoformat(created) if isinstance(created, str) else created,
         updated_at=datetime.fromisoformat(updated) if isinstance(updated, str) else updated,
+        opted_out=bool(row["opted_out"]),  # SQLite: 0 or 1
     )
 
 
@@ -110,8 +113,9 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
             )
     except IntegrityError as exc:
         raise Conflict("A participant with this externalId already exists.") from exc
+    zero = None if row.opted_out else 0.0  # opted out: scored, never ranked
     for board in boards:
-        await deps.keeper.project(board, [Standing(row.id, 0.0, version_at(now))])
+        await deps.keeper.project(board, [Standing(row.id, zero, version_at(now))])
     return (await get_participants(tenant_id, [row.id]))[row.id]
 
 
@@ -129,6 +133,8 @@ async def update_participant(
             raise Conflict("A participant with this externalId already exists.") from exc
         if not updated:
             raise NotFound(f"No participant with id {participant_id}.")
+        if "opted_out" in values:
+            await _show_or_hide(deps, tenant_id, participant_id, hidden=values["opted_out"])
         await _touch(deps, tenant_id, participant_id)
     found = await get_participants(tenant_id, [participant_id])
     if participant_id not in found:
@@ -172,6 +178,24 @@ async def list_participants(tenant_id: int, first: int, after_id: int | None) ->
         query = query.filter(id__gt=after_id)
     rows = await query.order_by("id").limit(first + 1).values(*VIEW_FIELDS)
     return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)
+
+
+async def _show_or_hide(deps: Deps, tenant_id: int, participant_id: int, *, hidden: bool) -> None:
+    """Take the participant out of every ranking, or put it back with its current scores.
+    Its standings get new versions, so this wins over any projection already on its way."""
+    now = datetime.now(UTC)
+    rows = await fetch(
+        "UPDATE standings SET version = CASE WHEN version >= $1 THEN version + 1 ELSE $2 END"
+        " WHERE tenant_id = $3 AND participant_id = $4"
+        " RETURNING leaderboard_id, period, score, version",
+        [version_at(now), version_at(now), tenant_id, participant_id],
+    )
+    boards = {(b.leaderboard_id, b.period): b for b in await rankings_of(tenant_id, participant_id)}
+    for r in rows:
+        board = boards.get((int(r["leaderboard_id"]), r["period"]))
+        if board is not None:
+            score = None if hidden else float(r["score"])
+            await deps.keeper.project(board, [Standing(participant_id, score, int(r["version"]))])
 
 
 async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:

@@ -46,6 +46,9 @@ class Participant:
     metadata: JSON
     created_at: datetime
     updated_at: datetime
+    opted_out: bool = strawberry.field(
+        description="Hidden from every ranking (still scored); false by default."
+    )
 
     @strawberry.field(description="Points on the all-time `points` leaderboard.")
     async def points(self, info: GraphQLInfo) -> float:
@@ -87,6 +90,7 @@ class Participant:
             metadata=JSON(v.metadata),
             created_at=v.created_at,
             updated_at=v.updated_at,
+            opted_out=v.opted_out,
         )
 
 
@@ -100,6 +104,7 @@ class AddParticipantInput:
     participant_type: str = strawberry.field(
         default="individual", description="e.g. individual, expert, class."
     )
+    opted_out: bool = strawberry.field(default=False, description="Hide from rankings.")
 
     def to_fields(self) -> ParticipantFields:
         return ParticipantFields(
@@ -109,6 +114,7 @@ class AddParticipantInput:
             external_id=self.external_id,
             metadata=self.metadata,
             participant_type=self.participant_type,
+            opted_out=self.opted_out,
         )
 
 
@@ -120,6 +126,7 @@ class UpdateParticipantInput:
     external_id: str | None = strawberry.UNSET
     metadata: JSON | None = strawberry.UNSET
     participant_type: str | None = strawberry.UNSET
+    opted_out: bool | None = strawberry.UNSET
 
     def to_fields(self) -> ParticipantFields:
         def given(value: object) -> object:
@@ -132,4 +139,5 @@ class UpdateParticipantInput:
             external_id=given(self.external_id),
             metadata=given(self.metadata),
             participant_type=given(self.participant_type),
+            opted_out=given(self.opted_out),
         )

@@ -29,6 +29,7 @@ class ParticipantFields:
     external_id: Any = UNSET
     metadata: Any = UNSET
     participant_type: Any = UNSET
+    opted_out: Any = UNSET
 
 
 def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]:
@@ -49,6 +50,8 @@ def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]
         )
     if fields.metadata is not UNSET:
         values["metadata"] = _metadata(fields.metadata)
+    if fields.opted_out is not UNSET and fields.opted_out is not None:
+        values["opted_out"] = bool(fields.opted_out)
     if fields.participant_type is not UNSET and fields.participant_type is not None:
         values["participant_type"] = _bounded(
             "participantType", fields.participant_type, MAX_TYPE, empty=False

@@ -18,7 +18,7 @@ from app.db import fetch
 from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard
 from app.ranking.keys import BoardRef, participant_id
-from app.ranking.store import RankingStore, Standing
+from app.ranking.store import RankingStore, Standing, version_at
 from app.scoring.models import Standing as StandingRow
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,10 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
     count, after = 0, 0
     while True:
         rows = await fetch(
-            "SELECT participant_id, score, version FROM standings"
+            "SELECT participant_id, score, version FROM standings s"
             " WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
+            " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.id = s.participant_id"
+            " AND p.opted_out)"
             " ORDER BY participant_id LIMIT $4",
             [board.leaderboard_id, board.period, after, batch],
         )
@@ -79,9 +81,12 @@ async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> No
         pids = [participant_id(m) for m in chunk]
         rows = await StandingRow.filter(
             leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
-        ).values("participant_id")
+        ).values("participant_id", "participant__opted_out")
         present = {int(r["participant_id"]) for r in rows}
-        await store.remove(board, (p for p in pids if p not in present))
+        hidden = [int(r["participant_id"]) for r in rows if r["participant__opted_out"]]
+        await store.remove(board, (p for p in pids if p not in present))  # deleted: for good
+        now = version_at(datetime.now(UTC))  # opted out: until they opt in again
+        await store.project(board, [Standing(p, None, now) for p in hidden], publish=False)
 
 
 async def _scan_members(store: RankingStore, key: str, batch: int):  # type: ignore[no-untyped-def]

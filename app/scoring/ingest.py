@@ -98,9 +98,17 @@ async def record_batch(deps: Deps, tenant_id: int, events: Sequence[EventInput])
             if getattr(exc, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
                 raise
             log.info("retrying a batch after %s", type(exc).__name__)
+    hidden = {pid for pid, person in people.items() if person.opted_out}
     for board, group in groupby(standings, key=lambda bs: bs[0]):
-        await deps.keeper.project(board, [s for _, s in group])
+        await deps.keeper.project(board, [visible(s, hidden) for _, s in group])
     return Recorded(ids, duplicate, standings, people)
+
+
+def visible(standing: Standing, hidden: set[int]) -> Standing:
+    """What Redis gets of a standing: opted-out participants are scored but not ranked."""
+    if standing.participant_id in hidden:
+        return Standing(standing.participant_id, None, standing.version)
+    return standing
 
 
 async def _record(

@@ -146,14 +146,15 @@ class Difference:
 
 
 async def expected_scores(definition: BoardDefinition, period: str) -> dict[int, float]:
-    """Every participant's score in ``period`` recomputed from the events alone."""
+    """Every ranked participant's score in ``period`` recomputed from the events alone
+    (participants who opted out are scored but not ranked, so not here)."""
     aggregates: dict[tuple[int, int], Aggregate] = {}
     async for events, people in _events(definition):
         for event, event_id in events:
             at = event.occurred_at or datetime.now(UTC)
             found = definition.period_at(at)
             person = people.get(event.participant_id)
-            if found is None or found.key != period or person is None:
+            if found is None or found.key != period or person is None or person.opted_out:
                 continue
             if not definition.entry_filter.admits(person, at):
                 continue
@@ -172,7 +173,8 @@ async def expected_scores(definition: BoardDefinition, period: str) -> dict[int,
     scores = {pid: composite(definition.metrics, v) for pid, v in values.items()}
     if definition.key == POINTS:  # every participant is on it, with 0 until scored
         rows = await fetch(
-            "SELECT id FROM participants WHERE tenant_id = $1", [definition.tenant_id]
+            "SELECT id FROM participants WHERE tenant_id = $1 AND NOT opted_out",
+            [definition.tenant_id],
         )
         for r in rows:
             scores.setdefault(int(r["id"]), 0.0)

@@ -1,7 +1,8 @@
 """Generic leaderboards: metric data types and every aggregation, leaderboard windows,
 time zones, sort orders, rank modes, filters and visibility; per-metric aggregates; the
-tenant's calendar periods (terms, seasons); the aggregates of existing events. Written for both dialects, like 0_init; columns
-added with a default for existing rows keep no default afterwards, as the models say."""
+tenant's calendar periods (terms, seasons); the aggregates of existing events. Written for
+both dialects, like 0_init; columns added with a default for existing rows keep no default
+afterwards, as the models say."""
 
 from tortoise import BaseDBAsyncClient
 

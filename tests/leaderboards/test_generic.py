@@ -11,6 +11,7 @@ import pytest
 
 from app.deps import Deps
 from app.participants.models import Participant
+from app.ranking.rebuild import rebuild_board
 from app.scoring.models import MetricAggregate, ScoreEvent
 from app.scoring.recompute import verify
 from app.scoring.service import ScoreInput, record_scores
@@ -476,3 +477,32 @@ async def test_streaks_count_consecutive_active_periods(gql: GQL) -> None:
 
     assert await streaks("2025-11-04") == {"A": 3, "B": 1}
     assert await streaks("2025-11-03") == {"A": 2}
+
+
+async def test_opted_out_participants_are_scored_but_never_ranked(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    await metric(gql, "m")
+    await board(gql, "b", [("m", 1)])
+    a, b = await add(gql, "A"), await add(gql, "B")
+    await record(gql, (a, "m", 5), (b, "m", 3))
+    opt = "mutation($id: ID!, $out: Boolean) { updateParticipant(id: $id, input: {optedOut: $out}) { optedOut } }"
+    assert data(await gql(opt, {"id": a, "out": True})) == {"updateParticipant": {"optedOut": True}}
+    assert await ranking(gql, "b") == [("B", 1, 3.0)]
+    points = "{ leaderboard { entries { edges { node { participant { name } } } } } }"
+    names = [
+        e["node"]["participant"]["name"]
+        for e in data(await gql(points))["leaderboard"]["entries"]["edges"]
+    ]
+    assert names == ["B"]
+
+    await record(gql, (a, "m", 4))  # still scored while out
+    assert await ranking(gql, "b") == [("B", 1, 3.0)]
+    definition = await deps.definitions.board(tenant.id, "b")
+    assert await verify(deps, definition, "all", 10) == []
+    await rebuild_board(deps.store, definition.ref("all"), clean=True, batch=100)
+    assert await ranking(gql, "b") == [("B", 1, 3.0)]  # a rebuild keeps them out
+
+    data(await gql(opt, {"id": a, "out": False}))
+    assert await ranking(gql, "b") == [("A", 1, 9.0), ("B", 2, 3.0)]
+    assert await verify(deps, definition, "all", 10) == []
