@@ -35,12 +35,13 @@ class Context:
     _groups: DataLoader[GroupKey, GroupPage] | None = None
     _parts: DataLoader[PartsKey, list[PartView]] | None = None
     _streaks: DataLoader[PartsKey, int] | None = None
+    _snapshots: DataLoader[tuple[BoardRef, int], tuple[str | None, str | None]] | None = None
 
     def fresh(self) -> Context:
         """Forget what was loaded: a websocket's context lives as long as the connection,
         and each pushed event must read current data."""
         self._boards.clear()
-        self._points = self._groups = self._parts = self._streaks = None
+        self._points = self._groups = self._parts = self._streaks = self._snapshots = None
         return self
 
     async def board(self, key: str, period: str | None = None) -> BoardInfo:
@@ -102,6 +103,26 @@ class Context:
 
             self._streaks = DataLoader(load_fn=load)
         return self._streaks
+
+    @property
+    def snapshots(self) -> DataLoader[tuple[BoardRef, int], tuple[str | None, str | None]]:
+        """Names and avatars of entries as of their last change, one query per ranking."""
+        if self._snapshots is None:
+
+            async def load(
+                keys: list[tuple[BoardRef, int]],
+            ) -> list[tuple[str | None, str | None]]:
+                by_board: dict[BoardRef, list[int]] = {}
+                for board, pid in keys:
+                    by_board.setdefault(board, []).append(pid)
+                found: dict[tuple[BoardRef, int], tuple[str | None, str | None]] = {}
+                for board, pids in by_board.items():
+                    for pid, snap in (await rankings.snapshots(board, pids)).items():
+                        found[(board, pid)] = snap
+                return [found.get(k, (None, None)) for k in keys]
+
+            self._snapshots = DataLoader(load_fn=load)
+        return self._snapshots
 
     @property
     def score_group_members(self) -> DataLoader[GroupKey, GroupPage]:

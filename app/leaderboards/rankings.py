@@ -301,3 +301,19 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
                    by_bucket.get(i, 0))
         for i in range(buckets)
     ]  # fmt: skip
+
+
+async def snapshots(
+    board: BoardRef, pids: Sequence[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """``(display name, avatar)`` of each participant as of its last score change here."""
+    ids = sorted(set(pids))
+    if not ids:
+        return {}
+    marks = ", ".join(f"${i + 3}" for i in range(len(ids)))
+    rows = await fetch(
+        "SELECT participant_id, display_name, avatar FROM standings WHERE leaderboard_id = $1"
+        f" AND period = $2 AND participant_id IN ({marks})",
+        [board.leaderboard_id, board.period, *ids],
+    )
+    return {int(r["participant_id"]): (r["display_name"], r["avatar"]) for r in rows}

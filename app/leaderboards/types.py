@@ -85,6 +85,23 @@ class LeaderboardEntry:
         )
 
     @strawberry.field(
+        description="The participant's name when this score last changed (a past period"
+        " shows the name of that time)."
+    )
+    async def display_name(self, info: GraphQLInfo) -> str:
+        if self.board is None:
+            return self.participant.name
+        name, _ = await info.context.snapshots.load((self.board.ref, int(self.participant.id)))
+        return name or self.participant.name
+
+    @strawberry.field(description="The participant's avatar when this score last changed.")
+    async def avatar(self, info: GraphQLInfo) -> str:
+        if self.board is None:
+            return self.participant.avatar_url
+        _, avatar = await info.context.snapshots.load((self.board.ref, int(self.participant.id)))
+        return self.participant.avatar_url if avatar is None else avatar
+
+    @strawberry.field(
         description="Consecutive periods, up to this one, with activity on this board."
     )
     async def streak(self, info: GraphQLInfo) -> int | None:

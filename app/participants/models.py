@@ -21,6 +21,7 @@ class Participant(Model):
     age = fields.SmallIntField(null=True)
     address = fields.CharField(max_length=500, default="")
     participant_type = fields.CharField(max_length=32, default="individual")
+    avatar_url = fields.CharField(max_length=500, default="")
     # Opted out of rankings: still scored (events, aggregates, standings), never listed.
     opted_out = fields.BooleanField(default=False)
     metadata: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)

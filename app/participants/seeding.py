@@ -44,6 +44,7 @@ AGGREGATE_COLUMNS = (
 )  # fmt: skip
 STANDING_COLUMNS = (
     "tenant_id", "leaderboard_id", "period", "participant_id", "score", "version", "updated_at",
+    "display_name", "avatar",
 )  # fmt: skip
 
 
@@ -86,7 +87,8 @@ async def seed_participants(
             )  # fmt: skip
             projections = []
             for board in fed:
-                rows = _board_rows(tenant_id, board, points_metric, ids, scored, event_ids, now)
+                names = {i: p.name for i, p in zip(ids, chunk, strict=True)}
+                rows = _board_rows(tenant_id, board, points_metric, names, scored, event_ids, now)
                 if rows is None:
                     continue
                 aggregates, standings = rows
@@ -112,7 +114,7 @@ def _board_rows(
     tenant_id: int,
     board: BoardDefinition,
     metric: int,
-    ids: list[int],
+    names: dict[int, str],
     scored: list[tuple[int, float]],
     event_ids: list[int],
     now: datetime,
@@ -133,8 +135,8 @@ def _board_rows(
     scores = {i: weight.weight * (1.0 if count else v) + 0.0 for i, v in scored}
     everyone = board.key == POINTS  # the points board ranks participants from creation on
     standings = [
-        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), version_at(now), now)
-        for i in (ids if everyone else [i for i, _ in scored])
+        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), version_at(now), now, names[i], "")
+        for i in (list(names) if everyone else [i for i, _ in scored])
     ]
     return aggregates, standings
 

@@ -42,6 +42,7 @@ VIEW_FIELDS = (
     "created_at",
     "updated_at",
     "opted_out",
+    "avatar_url",
 )
 
 
@@ -57,6 +58,7 @@ class ParticipantView:
     created_at: datetime
     updated_at: datetime
     opted_out: bool = False
+    avatar_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ def _raw_view(row: dict[str, Any]) -> ParticipantView:
         created_at=datetime.fromisoformat(created) if isinstance(created, str) else created,
         updated_at=datetime.fromisoformat(updated) if isinstance(updated, str) else updated,
         opted_out=bool(row["opted_out"]),  # SQLite: 0 or 1
+        avatar_url=row["avatar_url"],
     )
 
 
@@ -106,6 +109,8 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
                         score=0.0,
                         version=version_at(now),
                         updated_at=now,
+                        display_name=row.name,
+                        avatar=row.avatar_url,
                     )
                     for b in boards
                 ],

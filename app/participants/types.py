@@ -49,6 +49,7 @@ class Participant:
     opted_out: bool = strawberry.field(
         description="Hidden from every ranking (still scored); false by default."
     )
+    avatar_url: str
 
     @strawberry.field(description="Points on the all-time `points` leaderboard.")
     async def points(self, info: GraphQLInfo) -> float:
@@ -91,6 +92,7 @@ class Participant:
             created_at=v.created_at,
             updated_at=v.updated_at,
             opted_out=v.opted_out,
+            avatar_url=v.avatar_url,
         )
 
 
@@ -105,6 +107,7 @@ class AddParticipantInput:
         default="individual", description="e.g. individual, expert, class."
     )
     opted_out: bool = strawberry.field(default=False, description="Hide from rankings.")
+    avatar_url: str = ""
 
     def to_fields(self) -> ParticipantFields:
         return ParticipantFields(
@@ -115,6 +118,7 @@ class AddParticipantInput:
             metadata=self.metadata,
             participant_type=self.participant_type,
             opted_out=self.opted_out,
+            avatar_url=self.avatar_url,
         )
 
 
@@ -127,6 +131,7 @@ class UpdateParticipantInput:
     metadata: JSON | None = strawberry.UNSET
     participant_type: str | None = strawberry.UNSET
     opted_out: bool | None = strawberry.UNSET
+    avatar_url: str | None = strawberry.UNSET
 
     def to_fields(self) -> ParticipantFields:
         def given(value: object) -> object:
@@ -140,4 +145,5 @@ class UpdateParticipantInput:
             metadata=given(self.metadata),
             participant_type=given(self.participant_type),
             opted_out=given(self.opted_out),
+            avatar_url=given(self.avatar_url),
         )

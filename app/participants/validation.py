@@ -13,6 +13,7 @@ MAX_NAME = 200
 MAX_ADDRESS = 500
 MAX_EXTERNAL_ID = 200
 MAX_TYPE = 32
+MAX_AVATAR = 500
 MIN_AGE, MAX_AGE = 0, 150
 MAX_METADATA_BYTES = 16_384
 
@@ -30,6 +31,7 @@ class ParticipantFields:
     metadata: Any = UNSET
     participant_type: Any = UNSET
     opted_out: Any = UNSET
+    avatar_url: Any = UNSET
 
 
 def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]:
@@ -50,6 +52,8 @@ def clean_fields(fields: ParticipantFields, *, creating: bool) -> dict[str, Any]
         )
     if fields.metadata is not UNSET:
         values["metadata"] = _metadata(fields.metadata)
+    if fields.avatar_url is not UNSET:
+        values["avatar_url"] = _bounded("avatarUrl", fields.avatar_url or "", MAX_AVATAR)
     if fields.opted_out is not UNSET and fields.opted_out is not None:
         values["opted_out"] = bool(fields.opted_out)
     if fields.participant_type is not UNSET and fields.participant_type is not None:

@@ -53,7 +53,8 @@ UPSERT_STANDINGS_TAIL = (
     " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
     " SET score = excluded.score, version = CASE WHEN standings.version >= excluded.version"
     "  THEN standings.version + 1 ELSE excluded.version END,"
-    " updated_at = excluded.updated_at"
+    " updated_at = excluded.updated_at, display_name = excluded.display_name,"
+    " avatar = excluded.avatar"
     " RETURNING leaderboard_id, period, participant_id, score, version"
 )
 
@@ -284,7 +285,7 @@ async def fold_events(
     scores: dict[StandingKey, float] = {}
     for board_id, rows in touched.items():
         scores.update(await composite_scores(boards[board_id], rows, conn))
-    return await _upsert_standings(deps, tenant_id, boards, scores, now, conn)
+    return await _upsert_standings(deps, tenant_id, boards, scores, people, now, conn)
 
 
 async def _lock_composites(
@@ -359,9 +360,11 @@ async def _upsert_standings(
     tenant_id: int,
     boards: dict[int, BoardDefinition],
     scores: dict[StandingKey, float],
+    people: dict[int, ParticipantView],
     now: datetime,
     conn: BaseDBAsyncClient,
 ) -> list[tuple[BoardRef, Standing]]:
+    """Write the new scores, with the participants' names and avatars as of now."""
     limit = deps.settings.max_abs_score
     for score in scores.values():
         if not abs(score) <= limit:
@@ -373,10 +376,13 @@ async def _upsert_standings(
         chunk = items[start : start + ROWS_PER_STATEMENT]
         values: list[Any] = []
         for (board_id, period, pid), score in chunk:
-            values += [tenant_id, board_id, period, pid, score, version, now]
+            person = people[pid]
+            values += [tenant_id, board_id, period, pid, score, version, now, person.name,
+                       person.avatar_url]  # fmt: skip
         rows = await fetch(
             "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
-            f" version, updated_at) VALUES {_rows(len(chunk), 7)}" + UPSERT_STANDINGS_TAIL,
+            f" version, updated_at, display_name, avatar) VALUES {_rows(len(chunk), 9)}"
+            + UPSERT_STANDINGS_TAIL,
             values,
             conn,
         )

@@ -58,6 +58,10 @@ class Standing(Model):
     score = fields.FloatField(default=0)
     version = fields.BigIntField(default=1)
     updated_at = fields.DatetimeField()
+    # The participant's name and avatar when the score last changed: a past period shows
+    # them as they were then.
+    display_name = fields.CharField(max_length=200, null=True)
+    avatar = fields.CharField(max_length=500, null=True)
 
     class Meta:
         table = "standings"

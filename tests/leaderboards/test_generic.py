@@ -506,3 +506,28 @@ async def test_opted_out_participants_are_scored_but_never_ranked(
     data(await gql(opt, {"id": a, "out": False}))
     assert await ranking(gql, "b") == [("A", 1, 9.0), ("B", 2, 3.0)]
     assert await verify(deps, definition, "all", 10) == []
+
+
+async def test_entries_show_the_name_and_avatar_of_their_time(gql: GQL) -> None:
+    await metric(gql, "m")
+    await board(gql, "weekly", [("m", 1)], timeWindow="WEEKLY")
+    make = "mutation($input: AddParticipantInput!) { addParticipant(input: $input) { id } }"
+    added = await gql(make, {"input": {"name": "Ada", "avatarUrl": "https://x/ada.png"}})
+    a = data(added)["addParticipant"]["id"]
+    await record(gql, (a, "m", 1), at=T0 - timedelta(days=7))  # week 44
+    rename = 'mutation($id: ID!) { updateParticipant(id: $id, input: {name: "Ada L.", avatarUrl: ""}) { name } }'
+    data(await gql(rename, {"id": a}))
+    await record(gql, (a, "m", 1), at=T0)  # week 45
+    query = """query($p: String) { leaderboard(key: "weekly", period: $p) {
+      entries { edges { node { displayName avatar participant { name avatarUrl } } } } } }"""
+
+    async def entry(period: str) -> dict[str, Any]:
+        found = data(await gql(query, {"p": period}))["leaderboard"]["entries"]["edges"]
+        node: dict[str, Any] = found[0]["node"]
+        return node
+
+    assert await entry("2025-W44") == {
+        "displayName": "Ada", "avatar": "https://x/ada.png",
+        "participant": {"name": "Ada L.", "avatarUrl": ""},
+    }  # fmt: skip
+    assert (await entry("2025-W45"))["displayName"] == "Ada L."
