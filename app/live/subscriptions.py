@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
 
 import strawberry
 from starlette.websockets import WebSocket
 
 from app.context import GraphQLInfo
 from app.graphql.pagination import check_first, parse_id
-from app.leaderboards.service import POINTS
+from app.leaderboards.service import POINTS, BoardInfo
 from app.leaderboards.types import LeaderboardEntry
 from app.live.types import RankChange, TopEntries
+
+T = TypeVar("T")
 
 # A websocket close code for "too slow": 1013 is "try again later".
 STUCK_CLOSE_CODE = 1013
@@ -38,14 +42,17 @@ class Subscription:
         pids = None
         if participant_ids is not None:
             pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
-        board = (await ctx.board(leaderboard)).ref
+        current = await ctx.board(leaderboard)
 
         async def changes() -> AsyncGenerator[RankChange, None]:
-            live = ctx.deps.live
-            async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
-                async for change in stream:
-                    ctx.fresh()
-                    yield RankChange.of(board.key, change)
+            live, shown = ctx.deps.live, current
+            while True:  # one round per period: a daily board moves on at midnight
+                board = shown.ref
+                async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
+                    while (change := await _next(stream.__anext__(), shown)) is not None:
+                        ctx.fresh()
+                        yield RankChange.of(board.key, change)
+                shown = await ctx.fresh().board(leaderboard)
 
         return changes()
 
@@ -58,16 +65,30 @@ class Subscription:
     ) -> AsyncGenerator[list[LeaderboardEntry], None]:
         ctx = info.context
         check_first(first, ctx.deps.settings.live_max_top)
-        board = (await ctx.board(leaderboard)).ref
+        current = await ctx.board(leaderboard)
 
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
-            async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
-                while True:
-                    update = await box.get()
-                    ctx.fresh()
-                    yield TopEntries.of(update)
+            shown = current
+            while True:  # one round per period; the new period's top comes at once
+                async with ctx.deps.live.top(ctx.deps, shown.ref, first, _on_stuck(info)) as box:
+                    while (update := await _next(box.get(), shown)) is not None:
+                        ctx.fresh()
+                        yield TopEntries.of(update)
+                shown = await ctx.fresh().board(leaderboard)
 
         return tops()
+
+
+async def _next(item: Awaitable[T], board: BoardInfo) -> T | None:
+    """The next item, or None once the board's period has ended (no deadline when it never
+    ends, or ended with nothing after it). Only this await is timed, never a ``yield``."""
+    end = board.period.end
+    left = (end - datetime.now(UTC)).total_seconds() if end is not None else None
+    try:
+        async with asyncio.timeout(left if left is not None and left > 0 else None):
+            return await item
+    except TimeoutError:
+        return None
 
 
 _closing: set[asyncio.Task[None]] = set()

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
+from app.leaderboards.admin import (
+    BoardFields,
+    MetricFields,
+    WeightFields,
+    define_calendar_period,
+    define_leaderboard,
+    define_metric,
+)
+from app.leaderboards.models import TimeWindow
 from app.participants.service import add_participant, delete_participant, update_participant
 from app.participants.validation import ParticipantFields
-from app.scoring.service import adjust_points
+from app.scoring.service import ScoreInput, adjust_points, record_scores
 from app.tenancy.service import TenantRef
 from tests.factories import participant
 from tests.live.conftest import channel_of, numsub, until
@@ -259,4 +269,32 @@ async def test_subscriptions_beyond_the_per_connection_limit_are_rate_limited(
     assert (message["id"], message["type"]) == ("over", "error")
     errors = message["payload"] if isinstance(message["payload"], list) else [message["payload"]]
     assert [e["extensions"]["code"] for e in errors] == ["RATE_LIMITED"]
+    await client.close()
+
+
+async def test_subscriptions_follow_the_board_into_its_next_period(
+    ws_url: str, deps: Deps, tenant: TenantRef
+) -> None:
+    now = datetime.now(UTC)
+    rollover = now + timedelta(seconds=2)
+    for key, starts, ends in (("T1", now - timedelta(hours=1), rollover),
+                              ("T2", rollover, now + timedelta(days=1))):  # fmt: skip
+        await define_calendar_period(deps, tenant.id, TimeWindow.TERM, key, key, starts, ends)
+    await define_metric(deps, tenant.id, MetricFields("m", "M"))
+    fields = BoardFields(name="T", time_window=TimeWindow.TERM, metrics=(WeightFields("m"),))
+    await define_leaderboard(deps, tenant.id, "term", fields)
+    a, b = await participant(deps, tenant.id, "A"), await participant(deps, tenant.id, "B")
+    await record_scores(deps, tenant.id, [ScoreInput("m", 1, "t", "1", participant_id=a)])
+
+    client = await WsClient.open(ws_url)
+    query = (
+        'subscription { leaderboardTop(leaderboard: "term", first: 3) { participant { name } } }'
+    )
+    await client.subscribe("t", query)
+    names = lambda p: [e["participant"]["name"] for e in p["data"]["leaderboardTop"]]  # noqa: E731
+    assert names(await client.next_data("t")) == ["A"]  # term T1
+    assert names(await client.next_data("t", seconds=10)) == []  # T2 began: nobody yet
+    await until(lambda: datetime.now(UTC) >= rollover, what="the rollover")
+    await record_scores(deps, tenant.id, [ScoreInput("m", 1, "t", "2", participant_id=b)])
+    assert names(await client.next_data("t")) == ["B"]
     await client.close()
