@@ -74,18 +74,7 @@ COMMENT ON COLUMN "metrics"."data_type" IS 'NUMBER: NUMBER\nINTEGER: INTEGER\nDU
 COMMENT ON COLUMN "leaderboards"."time_window" IS 'DAILY: DAILY\nWEEKLY: WEEKLY\nMONTHLY: MONTHLY\nTERM: TERM\nSEASON: SEASON\nALL_TIME: ALL_TIME\nCUSTOM: CUSTOM';
 COMMENT ON COLUMN "leaderboards"."visibility" IS 'PUBLIC: PUBLIC\nTENANT: TENANT\nPRIVATE: PRIVATE';
 COMMENT ON COLUMN "leaderboards"."sort_order" IS 'DESC: DESC\nASC: ASC';
-COMMENT ON COLUMN "leaderboards"."rank_mode" IS 'COMPETITION: COMPETITION\nDENSE: DENSE\nORDINAL: ORDINAL';
--- Existing boards (all ALL_TIME before this migration) get the aggregates of their events,
--- so that the next event adds to a participant's history instead of replacing it.
-INSERT INTO "metric_aggregates" ("tenant_id", "leaderboard_id", "period", "participant_id",
-    "metric_id", "count", "total", "minimum", "maximum", "last_value", "last_at", "last_event_id")
-SELECT e."tenant_id", lm."leaderboard_id", 'all', e."participant_id", e."metric_id", COUNT(*),
-    SUM(e."value"), MIN(e."value"), MAX(e."value"),
-    (SELECT x."value" FROM "score_events" x WHERE x."participant_id" = e."participant_id"
-        AND x."metric_id" = e."metric_id" ORDER BY x."occurred_at" DESC, x."id" DESC LIMIT 1),
-    MAX(e."occurred_at"), MAX(e."id")
-FROM "score_events" e JOIN "leaderboard_metrics" lm ON lm."metric_id" = e."metric_id"
-GROUP BY e."tenant_id", lm."leaderboard_id", e."participant_id", e."metric_id";"""
+COMMENT ON COLUMN "leaderboards"."rank_mode" IS 'COMPETITION: COMPETITION\nDENSE: DENSE\nORDINAL: ORDINAL';"""
 
 SQLITE = """
 CREATE TABLE IF NOT EXISTS "calendar_periods" (
@@ -124,9 +113,12 @@ ALTER TABLE "leaderboards" ADD "rank_mode" VARCHAR(11) NOT NULL DEFAULT 'COMPETI
 ALTER TABLE "leaderboards" ADD "max_entries" INT;
 ALTER TABLE "leaderboards" ADD "visibility" VARCHAR(7) NOT NULL DEFAULT 'TENANT';
 ALTER TABLE "leaderboards" ADD "entry_filter" JSON NOT NULL DEFAULT '{}';
-ALTER TABLE "metrics" ADD "data_type" VARCHAR(8) NOT NULL DEFAULT 'NUMBER';
--- Existing boards (all ALL_TIME before this migration) get the aggregates of their events,
--- so that the next event adds to a participant's history instead of replacing it.
+ALTER TABLE "metrics" ADD "data_type" VARCHAR(8) NOT NULL DEFAULT 'NUMBER';"""
+
+
+# Existing boards (all ALL_TIME before this migration) get the aggregates of their events,
+# so that the next event adds to a participant's history instead of replacing it.
+BACKFILL = """
 INSERT INTO "metric_aggregates" ("tenant_id", "leaderboard_id", "period", "participant_id",
     "metric_id", "count", "total", "minimum", "maximum", "last_value", "last_at", "last_event_id")
 SELECT e."tenant_id", lm."leaderboard_id", 'all', e."participant_id", e."metric_id", COUNT(*),
@@ -136,7 +128,8 @@ SELECT e."tenant_id", lm."leaderboard_id", 'all', e."participant_id", e."metric_
     MAX(e."occurred_at"), MAX(e."id")
 FROM "score_events" e JOIN "leaderboard_metrics" lm ON lm."metric_id" = e."metric_id"
 GROUP BY e."tenant_id", lm."leaderboard_id", e."participant_id", e."metric_id";"""
-
+POSTGRES += BACKFILL
+SQLITE += BACKFILL
 
 MODELS_STATE = (
     "eJztXW1zozgS/isqf9mZqmxq7Lxe6uqqHMcz4xsnTtnO7N6Ot4hiFIcaLLyAk/j25r9fS4"
