@@ -172,10 +172,15 @@ async def adjust_points(
     )
     try:
         recorded = await record_batch(deps, tenant_id, [event])
-    except (BadUserInput, Conflict, NotFound) as exc:  # name the arguments the client knows
+    except Conflict:  # in the words of this mutation's arguments
+        raise Conflict(
+            "This idempotency key was already used for a different change.",
+            field="idempotencyKey",
+        ) from None
+    except (BadUserInput, NotFound) as exc:
         exc.extensions.pop("index", None)
-        if not isinstance(exc, NotFound):
-            exc.extensions["field"] = "delta" if isinstance(exc, BadUserInput) else "idempotencyKey"
+        if isinstance(exc, BadUserInput):
+            exc.extensions["field"] = "delta"
         raise
     mine = next((s for b, s in recorded.standings if b == board), None)
     if mine is not None and mine.score is not None:  # the entry as of this change
