@@ -101,6 +101,14 @@ async def top_rows(deps: Deps, board: BoardRef, first: int) -> list[RankedRow]:
     return window.rows
 
 
+async def top_as_shown(deps: Deps, board: BoardRef, first: int) -> list[EntryView]:
+    """The first ``first`` entries as the board shows them: within its maxEntries, ranked
+    in its rank mode (for live tops)."""
+    definition = await deps.definitions.board(board.tenant_id, board.key)
+    found = capped(await page(deps, board, first, None), definition.max_entries)
+    return await ranked_as(definition.rank_mode, board, found.entries)
+
+
 async def size(deps: Deps, board: BoardRef) -> int:
     """How many participants the board ranks."""
     window = await _when_ready(deps, board, lambda: deps.store.window_from(board, 0, 0))

@@ -127,7 +127,7 @@ class BoardFeed:
         """Send ``sub`` the current top at once (on subscribe)."""
         self._reads += 1
         read = self._reads
-        top = (await rankings.page(self.deps, self.board, sub.first, None)).entries
+        top = await rankings.top_as_shown(self.deps, self.board, sub.first)
         self._offer_top(sub, TopUpdate(top), read, force=True)
 
     # -- from the hub (synchronous, never blocking) --------------------------------------
@@ -239,7 +239,7 @@ class BoardFeed:
             self._reads += 1
             read = self._reads
             try:
-                top = (await rankings.page(self.deps, self.board, self._max_first(), None)).entries
+                top = await rankings.top_as_shown(self.deps, self.board, self._max_first())
             except Exception as exc:  # Redis or the database away: try again, never give up
                 if not isinstance(exc, RankedError):
                     log.exception("could not refresh the top of %s", self.board.key)

@@ -19,7 +19,7 @@ from app.leaderboards.admin import (
     define_leaderboard,
     define_metric,
 )
-from app.leaderboards.models import TimeWindow
+from app.leaderboards.models import RankMode, TimeWindow
 from app.participants.service import add_participant, delete_participant, update_participant
 from app.participants.validation import ParticipantFields
 from app.scoring.service import ScoreInput, adjust_points, record_scores
@@ -297,4 +297,26 @@ async def test_subscriptions_follow_the_board_into_its_next_period(
     await until(lambda: datetime.now(UTC) >= rollover, what="the rollover")
     await record_scores(deps, tenant.id, [ScoreInput("m", 1, "t", "2", participant_id=b)])
     assert names(await client.next_data("t")) == ["B"]
+    await client.close()
+
+
+async def test_live_tops_use_the_boards_rank_mode_and_cap(
+    ws_url: str, deps: Deps, tenant: TenantRef
+) -> None:
+    await define_metric(deps, tenant.id, MetricFields("m", "M"))
+    fields = BoardFields(
+        name="D", rank_mode=RankMode.DENSE, max_entries=3, metrics=(WeightFields("m"),)
+    )
+    await define_leaderboard(deps, tenant.id, "dense", fields)
+    people = [await participant(deps, tenant.id, name) for name in "ABCD"]
+    events = [ScoreInput("m", v, "t", str(i), participant_id=p)
+              for i, (p, v) in enumerate(zip(people, [9, 5, 5, 1], strict=True))]  # fmt: skip
+    await record_scores(deps, tenant.id, events)
+
+    client = await WsClient.open(ws_url)
+    query = 'subscription { leaderboardTop(leaderboard: "dense", first: 10) { rank participant { name } } }'
+    await client.subscribe("t", query)
+    payload = await client.next_data("t")
+    ranks = [(e["participant"]["name"], e["rank"]) for e in payload["data"]["leaderboardTop"]]
+    assert ranks == [("A", 1), ("B", 2), ("C", 2)]  # dense, and only maxEntries of them
     await client.close()
