@@ -125,7 +125,8 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
     async def write() -> None:
         await Metric.filter(id=metric.id).update(**values)
 
-    await _rescoring(deps, tenant_id, rescoring, write, {metric.id})
+    involved = {metric.id} | {m.metric_id for b in users for m in b.metrics}  # one lock order
+    await _rescoring(deps, tenant_id, rescoring, write, involved)
     return await Metric.get(id=metric.id)
 
 
@@ -189,7 +190,7 @@ async def update_leaderboard(
     max_entries = given.max_entries if given.max_entries is not None else board.max_entries
     row_values = _validated(given, window, starts, ends, max_entries, partial=True)
     if given.time_window is not None or given.starts_at or given.ends_at:
-        row_values.update(time_window=window, starts_at=starts, ends_at=ends)
+        row_values.update(time_window=window, starts_at=utc(starts), ends_at=utc(ends))
     if given.entry_filter is not None:  # a filter replaces the whole filter, type included
         row_values["participant_type"] = given.entry_filter.participant_type
     if given.sort_order is not None:

@@ -154,6 +154,16 @@ async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[flo
     return score, await _rank_in_database(board, participant_id, score)
 
 
+async def standing_score(board: BoardRef, participant_id: int) -> float | None:
+    """The participant's score in the database, ranked or not (opted out)."""
+    rows = await fetch(
+        "SELECT score FROM standings WHERE leaderboard_id = $1 AND period = $2"
+        " AND participant_id = $3",
+        [board.leaderboard_id, board.period, participant_id],
+    )
+    return float(rows[0]["score"]) if rows else None
+
+
 async def _rank_in_database(board: BoardRef, participant_id: int, score: float) -> int:
     """1 + how many others have a better score (competition ranking)."""
     better = ">" if board.higher_is_better else "<"

@@ -13,11 +13,14 @@ from starlette.websockets import WebSocket
 
 from app.context import GraphQLInfo
 from app.graphql.pagination import check_first, parse_id
+from app.leaderboards.models import TimeWindow
 from app.leaderboards.service import POINTS, BoardInfo
 from app.leaderboards.types import LeaderboardEntry
 from app.live.types import RankChange, TopEntries
 
 T = TypeVar("T")
+
+RECHECK_SECONDS = 60.0  # how often a subscription between periods looks for a new one
 
 # A websocket close code for "too slow": 1013 is "try again later".
 STUCK_CLOSE_CODE = 1013
@@ -49,10 +52,15 @@ class Subscription:
             while True:  # one round per period: a daily board moves on at midnight
                 board = shown.ref
                 async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
-                    while (change := await _next(stream.__anext__(), shown)) is not None:
+                    while True:
+                        change = await _next(stream.__anext__(), shown)
+                        if change is None:  # the period may have changed
+                            shown = await ctx.fresh().board(leaderboard)
+                            if shown.ref != board:
+                                break
+                            continue
                         ctx.fresh()
                         yield RankChange.of(board.key, change)
-                shown = await ctx.fresh().board(leaderboard)
 
         return changes()
 
@@ -70,22 +78,35 @@ class Subscription:
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
             shown = current
             while True:  # one round per period; the new period's top comes at once
-                async with ctx.deps.live.top(ctx.deps, shown.ref, first, _on_stuck(info)) as box:
-                    while (update := await _next(box.get(), shown)) is not None:
+                board = shown.ref
+                async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
+                    while True:
+                        update = await _next(box.get(), shown)
+                        if update is None:  # the period may have changed
+                            shown = await ctx.fresh().board(leaderboard)
+                            if shown.ref != board:
+                                break
+                            continue
                         ctx.fresh()
                         yield TopEntries.of(update)
-                shown = await ctx.fresh().board(leaderboard)
 
         return tops()
 
 
 async def _next(item: Awaitable[T], board: BoardInfo) -> T | None:
-    """The next item, or None once the board's period has ended (no deadline when it never
-    ends, or ended with nothing after it). Only this await is timed, never a ``yield``."""
+    """The next item, or None when it is time to look at the board's period again: when
+    the period ends, or every RECHECK_SECONDS for a board whose period has already ended or
+    has none yet (a term defined later starts a new one). Only this await is timed, never
+    a ``yield``."""
     end = board.period.end
-    left = (end - datetime.now(UTC)).total_seconds() if end is not None else None
+    if board.definition.window.kind == TimeWindow.ALL_TIME:
+        left: float | None = None
+    elif end is None or end <= datetime.now(UTC):
+        left = RECHECK_SECONDS
+    else:
+        left = (end - datetime.now(UTC)).total_seconds()
     try:
-        async with asyncio.timeout(left if left is not None and left > 0 else None):
+        async with asyncio.timeout(left):
             return await item
     except TimeoutError:
         return None

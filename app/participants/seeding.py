@@ -31,7 +31,7 @@ from app.ranking.store import Standing, version_at
 
 PARTICIPANT_COLUMNS = (
     "id", "tenant_id", "name", "age", "address", "participant_type", "metadata",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "opted_out", "avatar_url",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "id", "tenant_id", "participant_id", "metric_id", "value", "occurred_at", "source", "source_id",
@@ -75,7 +75,7 @@ async def seed_participants(
             ids = await _reserve_ids(conn, "participants", size)
             await _insert(
                 conn, "participants", PARTICIPANT_COLUMNS,
-                [(i, tenant_id, p.name, p.age, p.address, "individual", "{}", now, now)
+                [(i, tenant_id, p.name, p.age, p.address, "individual", "{}", now, now, False, "")
                  for i, p in zip(ids, chunk, strict=True)],
             )  # fmt: skip
             scored = [(i, float(v)) for i, v in zip(ids, points, strict=True) if v]

@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,12 +19,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.db import fetch
+from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
 from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
+from app.ranking.keys import BoardRef
 from app.ranking.rebuild import mark_dirty
 from app.ranking.store import Standing, version_at
 from app.scoring.models import Standing as StandingRow
@@ -131,15 +132,19 @@ async def update_participant(
     values = clean_fields(fields, creating=False)
     if values:
         try:
-            updated = await Participant.filter(id=participant_id, tenant_id=tenant_id).update(
-                **values, updated_at=datetime.now(UTC)
-            )
+            async with in_transaction():  # an opt-out and its new standing versions together
+                updated = await Participant.filter(id=participant_id, tenant_id=tenant_id).update(
+                    **values, updated_at=datetime.now(UTC)
+                )
+                if not updated:
+                    raise NotFound(f"No participant with id {participant_id}.")
+                shown = await _restamp(tenant_id, participant_id) if "opted_out" in values else []
         except IntegrityError as exc:
             raise Conflict("A participant with this externalId already exists.") from exc
-        if not updated:
-            raise NotFound(f"No participant with id {participant_id}.")
-        if "opted_out" in values:
-            await _show_or_hide(deps, tenant_id, participant_id, hidden=values["opted_out"])
+        hidden = bool(values.get("opted_out"))
+        for board, standing in shown:  # after the commit, as every projection
+            score = None if hidden else standing.score
+            await deps.keeper.project(board, [replace(standing, score=score)])
         await _touch(deps, tenant_id, participant_id)
     found = await get_participants(tenant_id, [participant_id])
     if participant_id not in found:
@@ -158,9 +163,15 @@ async def delete_participant(deps: Deps, tenant_id: int, participant_id: int) ->
 
 
 async def get_participants(
-    tenant_id: int, ids: Sequence[int], conn: BaseDBAsyncClient | None = None
+    tenant_id: int,
+    ids: Sequence[int],
+    conn: BaseDBAsyncClient | None = None,
+    *,
+    share_lock: bool = False,
 ) -> dict[int, ParticipantView]:
-    """The participants with these ids (absent ones are missing from the result)."""
+    """The participants with these ids (absent ones are missing from the result). With
+    ``share_lock`` (in a transaction) their rows stay as read until it ends: a concurrent
+    opt-out or deletion waits for it."""
     if not ids:
         return {}
     # Raw SQL: this is on the hot read path (a page of entries), and the ORM's row
@@ -168,7 +179,8 @@ async def get_participants(
     marks = ", ".join(f"${i}" for i in range(2, 2 + len(ids)))
     rows = await fetch(
         f"SELECT {', '.join(VIEW_FIELDS)} FROM participants"
-        f" WHERE tenant_id = $1 AND id IN ({marks})",
+        f" WHERE tenant_id = $1 AND id IN ({marks})"
+        + (" ORDER BY id FOR SHARE" if share_lock and not is_sqlite(conn) else ""),
         [tenant_id, *ids],
         conn,
     )
@@ -185,22 +197,23 @@ async def list_participants(tenant_id: int, first: int, after_id: int | None) ->
     return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)
 
 
-async def _show_or_hide(deps: Deps, tenant_id: int, participant_id: int, *, hidden: bool) -> None:
-    """Take the participant out of every ranking, or put it back with its current scores.
-    Its standings get new versions, so this wins over any projection already on its way."""
+async def _restamp(tenant_id: int, participant_id: int) -> list[tuple[BoardRef, Standing]]:
+    """New versions (and change times, for repairs) for every standing of the participant,
+    in the caller's transaction: whatever shows or hides it next wins over any projection
+    already on its way. Returns the standings to project."""
     now = datetime.now(UTC)
     rows = await fetch(
-        "UPDATE standings SET version = CASE WHEN version >= $1 THEN version + 1 ELSE $2 END"
-        " WHERE tenant_id = $3 AND participant_id = $4"
+        "UPDATE standings SET version = CASE WHEN version >= $1 THEN version + 1 ELSE $2 END,"
+        " updated_at = $3 WHERE tenant_id = $4 AND participant_id = $5"
         " RETURNING leaderboard_id, period, score, version",
-        [version_at(now), version_at(now), tenant_id, participant_id],
+        [version_at(now), version_at(now), now, tenant_id, participant_id],
     )
     boards = {(b.leaderboard_id, b.period): b for b in await rankings_of(tenant_id, participant_id)}
-    for r in rows:
-        board = boards.get((int(r["leaderboard_id"]), r["period"]))
-        if board is not None:
-            score = None if hidden else float(r["score"])
-            await deps.keeper.project(board, [Standing(participant_id, score, int(r["version"]))])
+    return [
+        (boards[key], Standing(participant_id, float(r["score"]), int(r["version"])))
+        for r in rows
+        if (key := (int(r["leaderboard_id"]), r["period"])) in boards
+    ]
 
 
 async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:

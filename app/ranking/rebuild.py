@@ -17,6 +17,7 @@ from redis.exceptions import LockError, RedisError
 from app.db import fetch
 from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard
+from app.participants.models import Participant
 from app.ranking.keys import BoardRef, participant_id
 from app.ranking.store import RankingStore, Standing, version_at
 from app.scoring.models import Standing as StandingRow
@@ -75,18 +76,29 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
 
 
 async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> None:
-    """Remove ranked members that have no standing in the database any more."""
+    """Remove ranked members the database does not rank: deleted participants for good (a
+    tombstone), participants without a standing here any more (a re-scoring dropped them)
+    until they score again, opted-out ones at their standing's own version (so an opt-in
+    committed meanwhile, with a newer version, still wins)."""
     keys = store.keys(board)
     async for chunk in _scan_members(store, keys.scores, batch):
         pids = [participant_id(m) for m in chunk]
         rows = await StandingRow.filter(
             leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
-        ).values("participant_id", "participant__opted_out")
+        ).values("participant_id", "version", "participant__opted_out")
         present = {int(r["participant_id"]) for r in rows}
-        hidden = [int(r["participant_id"]) for r in rows if r["participant__opted_out"]]
-        await store.remove(board, (p for p in pids if p not in present))  # deleted: for good
-        now = version_at(datetime.now(UTC))  # opted out: until they opt in again
-        await store.project(board, [Standing(p, None, now) for p in hidden], publish=False)
+        hidden = [
+            Standing(int(r["participant_id"]), None, int(r["version"]))
+            for r in rows
+            if r["participant__opted_out"]
+        ]
+        missing = [p for p in pids if p not in present]
+        found = await Participant.filter(id__in=missing).values("id") if missing else []
+        alive = {int(r["id"]) for r in found}
+        await store.remove(board, (p for p in missing if p not in alive))
+        now = version_at(datetime.now(UTC))
+        dropped = [Standing(p, None, now) for p in missing if p in alive]
+        await store.project(board, hidden + dropped, publish=False)
 
 
 async def _scan_members(store: RankingStore, key: str, batch: int):  # type: ignore[no-untyped-def]

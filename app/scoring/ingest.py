@@ -53,9 +53,14 @@ UPSERT_STANDINGS_TAIL = (
     " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
     " SET score = excluded.score, version = CASE WHEN standings.version >= excluded.version"
     "  THEN standings.version + 1 ELSE excluded.version END,"
-    " updated_at = excluded.updated_at, display_name = excluded.display_name,"
-    " avatar = excluded.avatar"
+    " updated_at = excluded.updated_at, {snapshots}"
     " RETURNING leaderboard_id, period, participant_id, score, version"
+)
+NEW_SNAPSHOTS = "display_name = excluded.display_name, avatar = excluded.avatar"
+# Re-scoring keeps the name and avatar a standing had (a past period shows them as they were).
+KEPT_SNAPSHOTS = (
+    "display_name = COALESCE(standings.display_name, excluded.display_name),"
+    " avatar = COALESCE(standings.avatar, excluded.avatar)"
 )
 
 
@@ -117,7 +122,7 @@ async def _record(
 ) -> tuple[list[int], list[bool], list[tuple[BoardRef, Standing]], dict[int, ParticipantView]]:
     async with in_transaction() as conn:
         pids = sorted({e.participant_id for e, _ in keyed})
-        people = await get_participants(tenant_id, pids, conn)
+        people = await get_participants(tenant_id, pids, conn, share_lock=True)
         _require(people, [e for e, _ in keyed])
         ids, duplicate = await _append(tenant_id, keyed, now, conn)
         fresh = [(e, i) for (e, _), i, d in zip(keyed, ids, duplicate, strict=True) if not d]
@@ -257,6 +262,8 @@ async def fold_events(
     boards_for: BoardsFor,
     now: datetime,
     conn: BaseDBAsyncClient,
+    *,
+    rescoring: bool = False,
 ) -> list[tuple[BoardRef, Standing]]:
     """Fold events (with their ids) into the aggregates of the boards ``boards_for`` names
     for their metric, and upsert the standings they touch; returns those standings."""
@@ -285,7 +292,9 @@ async def fold_events(
     scores: dict[StandingKey, float] = {}
     for board_id, rows in touched.items():
         scores.update(await composite_scores(boards[board_id], rows, conn))
-    return await _upsert_standings(deps, tenant_id, boards, scores, people, now, conn)
+    return await _upsert_standings(
+        deps, tenant_id, boards, scores, people, now, conn, rescoring=rescoring
+    )
 
 
 async def _lock_composites(
@@ -363,8 +372,11 @@ async def _upsert_standings(
     people: dict[int, ParticipantView],
     now: datetime,
     conn: BaseDBAsyncClient,
+    *,
+    rescoring: bool,
 ) -> list[tuple[BoardRef, Standing]]:
-    """Write the new scores, with the participants' names and avatars as of now."""
+    """Write the new scores, with the participants' names and avatars as of now (kept as
+    they were, when ``rescoring``)."""
     limit = deps.settings.max_abs_score
     for score in scores.values():
         if not abs(score) <= limit:
@@ -382,7 +394,9 @@ async def _upsert_standings(
         rows = await fetch(
             "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
             f" version, updated_at, display_name, avatar) VALUES {_rows(len(chunk), 9)}"
-            + UPSERT_STANDINGS_TAIL,
+            + UPSERT_STANDINGS_TAIL.format(
+                snapshots=KEPT_SNAPSHOTS if rescoring else NEW_SNAPSHOTS
+            ),
             values,
             conn,
         )

@@ -59,7 +59,7 @@ async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[st
     now = datetime.now(UTC)
     async for events, people in _events(definition, conn):
         written = await fold_events(
-            deps, definition.tenant_id, events, people, boards_for, now, conn
+            deps, definition.tenant_id, events, people, boards_for, now, conn, rescoring=True
         )
         touched.update((board.period, s.participant_id) for board, s in written)
     await _drop_untouched(definition, now, conn)
@@ -67,14 +67,14 @@ async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[st
 
 
 async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list[str]) -> None:
-    """Rebuild, from scratch, every Redis ranking of the board that had or has standings,
-    and its current one (ready at once, even while empty)."""
+    """Bring every Redis ranking of the board that had or has standings up to date, and its
+    current one (ready at once, even while empty)."""
     after = await ranked_periods(definition.id)
     current = definition.period_at(datetime.now(UTC))
     now_key = [current.key] if current is not None else []
-    for period in dict.fromkeys(before + after + now_key):
-        await rebuild_board(
-            deps.store, definition.ref(period), clean=True, batch=deps.settings.rebuild_batch
+    for period in dict.fromkeys(before + after + now_key):  # merge and prune: readers never
+        await rebuild_board(  # find a ranking missing; new versions win, dropped ones go
+            deps.store, definition.ref(period), clean=False, batch=deps.settings.rebuild_batch
         )
 
 

@@ -196,6 +196,10 @@ async def adjust_points(
     person = recorded.people.get(participant_id)
     if recorded.duplicate[0]:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
+    if found is None and person is not None and person.opted_out:  # not ranked, but scored:
+        score = await rankings.standing_score(board, participant_id)  # the rank it would have
+        if score is not None:
+            found = (score, await rankings.rank_of_score(deps, board, participant_id, score))
     if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")
     score, rank = found

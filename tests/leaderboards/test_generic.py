@@ -531,3 +531,31 @@ async def test_entries_show_the_name_and_avatar_of_their_time(gql: GQL) -> None:
         "participant": {"name": "Ada L.", "avatarUrl": ""},
     }  # fmt: skip
     assert (await entry("2025-W45"))["displayName"] == "Ada L."
+
+
+async def test_adjust_points_of_an_opted_out_participant_answers_the_rank_it_would_have(
+    gql: GQL,
+) -> None:
+    a, b = await add(gql, "A"), await add(gql, "B")
+    opt = "mutation($id: ID!) { updateParticipant(id: $id, input: {optedOut: true}) { id } }"
+    data(await gql(opt, {"id": a}))
+    adjust = "mutation($id: ID!, $k: String) { adjustPoints(participantId: $id, delta: 5, idempotencyKey: $k) { rank score } }"
+    first = data(await gql(adjust, {"id": a, "k": "once"}))["adjustPoints"]
+    again = data(await gql(adjust, {"id": a, "k": "once"}))["adjustPoints"]
+    assert first == again == {"rank": 1, "score": 5.0}
+    points = "{ leaderboard { entries { edges { node { participant { id } } } } } }"
+    listed = data(await gql(points))["leaderboard"]["entries"]["edges"]
+    assert [e["node"]["participant"]["id"] for e in listed] == [b]
+
+
+async def test_a_rescoring_keeps_the_names_of_past_periods(gql: GQL) -> None:
+    await metric(gql, "m")
+    await board(gql, "weekly", [("m", 1)], timeWindow="WEEKLY")
+    a = await add(gql, "Ada")
+    await record(gql, (a, "m", 1), at=T0 - timedelta(days=7))
+    rename = 'mutation($id: ID!) { updateParticipant(id: $id, input: {name: "Ada L."}) { id } }'
+    data(await gql(rename, {"id": a}))
+    data(await gql(WEIGHTS, {"key": "weekly", "weights": [{"metric": "m", "weight": 3}]}))
+    query = '{ leaderboard(key: "weekly", period: "2025-W44") { entries { edges { node { displayName score } } } } }'
+    found = data(await gql(query))["leaderboard"]["entries"]["edges"]
+    assert [e["node"] for e in found] == [{"displayName": "Ada", "score": 3.0}]
