@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -16,6 +17,8 @@ from app.leaderboards.streaks import streaks
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
 from app.tenancy.service import TenantRef
+
+V = TypeVar("V")
 
 # (board, score, first, after participant id) -> (participants, more follow)
 GroupKey = tuple[BoardRef, float, int, int | None]
@@ -72,15 +75,11 @@ class Context:
         if self._parts is None:
 
             async def load(keys: list[PartsKey]) -> list[list[PartView]]:
-                by_board: dict[tuple[str, str], list[int]] = {}
-                for key, period, pid in keys:
-                    by_board.setdefault((key, period), []).append(pid)
-                found: dict[PartsKey, list[PartView]] = {}
-                for (key, period), pids in by_board.items():
+                async def one(key: str, period: str, pids: list[int]) -> dict[int, list[PartView]]:
                     definition = await self.deps.definitions.board(self.tenant.id, key)
-                    for pid, parts in (await breakdowns(definition, period, pids)).items():
-                        found[(key, period, pid)] = parts
-                return [found[k] for k in keys]
+                    return await breakdowns(definition, period, pids)
+
+                return await _per_ranking(keys, one)
 
             self._parts = DataLoader(load_fn=load)
         return self._parts
@@ -91,15 +90,11 @@ class Context:
         if self._streaks is None:
 
             async def load(keys: list[PartsKey]) -> list[int]:
-                by_board: dict[tuple[str, str], list[int]] = {}
-                for key, period, pid in keys:
-                    by_board.setdefault((key, period), []).append(pid)
-                found: dict[PartsKey, int] = {}
-                for (key, period), pids in by_board.items():
+                async def one(key: str, period: str, pids: list[int]) -> dict[int, int]:
                     board = board_in(await self.deps.definitions.board(self.tenant.id, key), period)
-                    for pid, n in (await streaks(board.definition, board.period, pids)).items():
-                        found[(key, period, pid)] = n
-                return [found[k] for k in keys]
+                    return await streaks(board.definition, board.period, pids)
+
+                return await _per_ranking(keys, one)
 
             self._streaks = DataLoader(load_fn=load)
         return self._streaks
@@ -142,6 +137,21 @@ class Context:
 
             self._groups = DataLoader(load_fn=load)
         return self._groups
+
+
+async def _per_ranking(
+    keys: list[PartsKey], load: Callable[[str, str, list[int]], Awaitable[dict[int, V]]]
+) -> list[V]:
+    """A DataLoader batch of (board key, period, participant) keys, loaded with one call of
+    ``load`` per board and period."""
+    by_ranking: dict[tuple[str, str], list[int]] = {}
+    for key, period, pid in keys:
+        by_ranking.setdefault((key, period), []).append(pid)
+    found: dict[PartsKey, V] = {}
+    for (key, period), pids in by_ranking.items():
+        for pid, value in (await load(key, period, pids)).items():
+            found[(key, period, pid)] = value
+    return [found[k] for k in keys]
 
 
 GraphQLInfo = Info[Context, None]

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, aclosing, asynccontextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import strawberry
 from starlette.websockets import WebSocket
 
-from app.context import GraphQLInfo
+from app.context import Context, GraphQLInfo
 from app.graphql.pagination import check_first, parse_id
 from app.leaderboards.models import TimeWindow
 from app.leaderboards.service import POINTS, BoardInfo
 from app.leaderboards.types import LeaderboardEntry
+from app.live.feed import TopUpdate
+from app.live.messages import Change
 from app.live.types import RankChange, TopEntries
+from app.ranking.keys import BoardRef
 
 T = TypeVar("T")
 
@@ -47,20 +51,16 @@ class Subscription:
             pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
         current = await ctx.board(leaderboard)
 
+        @asynccontextmanager
+        async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[Change]]]:
+            live = ctx.deps.live
+            async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
+                yield stream.__anext__
+
         async def changes() -> AsyncGenerator[RankChange, None]:
-            live, shown = ctx.deps.live, current
-            while True:  # one round per period: a daily board moves on at midnight
-                board = shown.ref
-                async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
-                    while True:
-                        change = await _next(stream.__anext__(), shown)
-                        if change is None:  # the period may have changed
-                            shown = await ctx.fresh().board(leaderboard)
-                            if shown.ref != board:
-                                break
-                            continue
-                        ctx.fresh()
-                        yield RankChange.of(board.key, change)
+            async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
+                async for board, change in items:
+                    yield RankChange.of(board.key, change)
 
         return changes()
 
@@ -75,22 +75,39 @@ class Subscription:
         check_first(first, ctx.deps.settings.live_max_top)
         current = await ctx.board(leaderboard)
 
+        @asynccontextmanager
+        async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[TopUpdate]]]:
+            async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
+                yield box.get
+
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
-            shown = current
-            while True:  # one round per period; the new period's top comes at once
-                board = shown.ref
-                async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
-                    while True:
-                        update = await _next(box.get(), shown)
-                        if update is None:  # the period may have changed
-                            shown = await ctx.fresh().board(leaderboard)
-                            if shown.ref != board:
-                                break
-                            continue
-                        ctx.fresh()
-                        yield TopEntries.of(update)
+            async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
+                async for _, update in items:
+                    yield TopEntries.of(update)
 
         return tops()
+
+
+Follow = Callable[[BoardRef], AbstractAsyncContextManager[Callable[[], Awaitable[T]]]]
+
+
+async def _following(
+    ctx: Context, leaderboard: str, shown: BoardInfo, follow: Follow[T]
+) -> AsyncGenerator[tuple[BoardRef, T], None]:
+    """The items ``follow`` gives for the board, one period after another: a daily board
+    moves on at local midnight, and the new period's stream starts at once."""
+    while True:
+        board = shown.ref
+        async with follow(board) as get:
+            while True:
+                item = await _next(get(), shown)
+                if item is None:  # the period may have changed
+                    shown = await ctx.fresh().board(leaderboard)
+                    if shown.ref != board:
+                        break
+                    continue
+                ctx.fresh()
+                yield board, item
 
 
 async def _next(item: Awaitable[T], board: BoardInfo) -> T | None:
