@@ -34,7 +34,7 @@ class Context:
     request: Any = None
     response: Any = None
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
-    _points: DataLoader[int, tuple[float, int] | None] | None = None
+    _points: DataLoader[int, tuple[float, int] | None] | None = None  # (score, rank)
     _groups: DataLoader[GroupKey, GroupPage] | None = None
     _parts: DataLoader[PartsKey, list[PartView]] | None = None
     _streaks: DataLoader[PartsKey, int] | None = None
@@ -58,13 +58,18 @@ class Context:
 
     @property
     def points(self) -> DataLoader[int, tuple[float, int] | None]:
-        """``(score, rank)`` on the points board per participant, batched per request."""
+        """``(score, rank)`` on the points board per participant (in the board's rank mode),
+        batched per request."""
         if self._points is None:
 
             async def load(ids: list[int]) -> list[tuple[float, int] | None]:
-                board: BoardRef = (await self.board(POINTS)).ref
-                found = await rankings.scores_and_ranks(self.deps, board, ids)
-                return [found.get(i) for i in ids]
+                points = await self.board(POINTS)
+                found = await rankings.scores_and_ranks(self.deps, points.ref, ids)
+                mode = points.definition.rank_mode
+                return [
+                    (e.score, await rankings.rank_as(mode, points.ref, e)) if e else None
+                    for e in (found.get(i) for i in ids)
+                ]
 
             self._points = DataLoader(load_fn=load)
         return self._points

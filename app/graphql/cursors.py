@@ -10,6 +10,7 @@ import re
 from app.errors import BadUserInput
 from app.ranking.store import Cursor
 
+_TIE = re.compile(r"(?:[0-9a-f]{16}){1,2}")  # a tie key (app.leaderboards.ties)
 _SCORE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
@@ -48,16 +49,21 @@ def parse_id_cursor(cursor: str | None) -> int | None:
 
 
 def rank_cursor(cursor: Cursor) -> str:
-    return _encode(f"rk:{cursor.stored}:{cursor.participant_id}")
+    tie = f":{cursor.tie}" if cursor.tie else ""
+    return _encode(f"rk:{cursor.stored}:{cursor.participant_id}{tie}")
 
 
 def parse_rank_cursor(cursor: str | None) -> Cursor | None:
     if cursor is None:
         return None
     parts = _decode(cursor, "rk")
-    if len(parts) != 2:
+    if len(parts) == 3 and not _TIE.fullmatch(parts[2]):
+        raise BadUserInput("Malformed cursor.", field="after")
+    if len(parts) == 2:  # no tie key
+        parts.append("")
+    if len(parts) != 3:
         raise BadUserInput("Malformed cursor.", field="after")
     # Only the spellings Redis itself uses for scores: they go back to Redis verbatim.
     if not _SCORE.fullmatch(parts[0]) or not math.isfinite(float(parts[0])):
         raise BadUserInput("Malformed cursor.", field="after")
-    return Cursor(parts[0], _positive_int(parts[1]))
+    return Cursor(parts[0], _positive_int(parts[1]), parts[2])

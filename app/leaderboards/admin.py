@@ -64,6 +64,12 @@ class WeightFields:
 
 
 @dataclass(frozen=True, slots=True)
+class TieBreakFields:
+    metric: str | None = None  # key of one of the board's metrics (weight 0 is fine)
+    earliest: bool = False  # then the earliest to reach the score
+
+
+@dataclass(frozen=True, slots=True)
 class BoardFields:
     """A leaderboard definition as given; ``None`` leaves a field as it is on update."""
 
@@ -81,6 +87,7 @@ class BoardFields:
     visibility: Visibility | None = None
     entry_filter: EntryFilter | None = None
     metrics: tuple[WeightFields, ...] | None = None
+    tie_break: TieBreakFields | None = None
 
 
 # Fields whose change alters scores: the board is re-scored from events.
@@ -120,7 +127,11 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
     if given.key == POINTS and given.aggregation != Aggregation.SUM:
         raise BadUserInput("The built-in points metric always sums.", field="aggregation")
     users = await _boards_using(tenant_id, metric.id)
-    rescoring = [b.key for b in users] if metric.aggregation != given.aggregation else []
+    aggregation = metric.aggregation != given.aggregation
+    direction = metric.higher_is_better != given.higher_is_better  # of tie-breaks by it
+    rescoring = [
+        b.key for b in users if aggregation or (direction and b.tie_break.metric_id == metric.id)
+    ]
 
     async def write() -> None:
         await Metric.filter(id=metric.id).update(**values)
@@ -160,8 +171,9 @@ async def define_leaderboard(
         raise Conflict(f"A leaderboard with key {key!r} exists; use updateLeaderboard.")
     metrics = await _weights(tenant_id, given.metrics)
     window = given.time_window or TimeWindow.ALL_TIME
-    sort = given.sort_order or _default_order(metrics)
+    sort = given.sort_order or _default_order(metrics, given.metrics)
     row_values = _validated(given, window, given.starts_at, given.ends_at, given.max_entries)
+    row_values.update(_tie_values(given.tie_break or TieBreakFields(), metrics))
     weights = given.metrics
 
     async def write() -> None:
@@ -197,12 +209,23 @@ async def update_leaderboard(
         row_values["sort_order"] = given.sort_order
     if board.key == POINTS and (given.time_window or given.metrics or given.entry_filter):
         raise BadUserInput("The built-in points board keeps its window, metric and filter.")
+    old = {
+        r["metric__key"]: r["metric_id"]
+        for r in await LeaderboardMetric.filter(leaderboard_id=board.id).values(
+            "metric_id", "metric__key"
+        )
+    }
+    if given.tie_break is not None or metrics is not None:  # the tie metric must stay the board's
+        tie = given.tie_break or _current_tie_break(board, old)
+        if metrics is None:
+            metrics_now = {m.key: m for m in await Metric.filter(id__in=list(old.values()))}
+        row_values.update(_tie_values(tie, metrics if metrics is not None else metrics_now))
     rescoring = metrics is not None or any(
         getattr(given, name) is not None for name in SCORING
-    ) or "sort_order" in row_values  # fmt: skip
+    ) or "sort_order" in row_values or given.tie_break is not None  # fmt: skip
+    levels = given.rank_mode is not None and given.rank_mode != board.rank_mode
     weights = given.metrics
-    old = await LeaderboardMetric.filter(leaderboard_id=board.id).values("metric_id")
-    involved = {int(r["metric_id"]) for r in old} | {m.id for m in (metrics or {}).values()}
+    involved = set(old.values()) | {m.id for m in (metrics or {}).values()}
 
     async def write() -> None:
         await Leaderboard.filter(id=board.id).update(**row_values, updated_at=datetime.now(UTC))
@@ -210,7 +233,10 @@ async def update_leaderboard(
             await _replace_weights(tenant_id, board.id, metrics, weights)
 
     await _rescoring(deps, tenant_id, [key] if rescoring else [], write, involved)
-    return (await load_definitions(tenant_id, id=board.id))[0]
+    definition = (await load_definitions(tenant_id, id=board.id))[0]
+    if levels and not rescoring:  # DENSE boards keep levels in Redis; others drop them
+        await refresh_rankings(deps, definition, [])
+    return definition
 
 
 async def set_weights(
@@ -325,8 +351,13 @@ async def _weights(tenant_id: int, given: Sequence[WeightFields]) -> dict[str, M
     if len(set(keys)) != len(keys):
         raise BadUserInput("Each metric may appear once.", field="metrics")
     for w in given:
-        if not math.isfinite(w.weight) or w.weight == 0:
-            raise BadUserInput("Weights must be finite and not zero.", field="weight")
+        if not math.isfinite(w.weight):
+            raise BadUserInput("Weights must be finite numbers.", field="weight")
+    if all(w.weight == 0 for w in given):
+        raise BadUserInput(
+            "At least one metric needs a weight other than 0 (weight 0 only tracks a metric).",
+            field="weight",
+        )
     found = {
         m.key: m
         for m in await Metric.filter(tenant_id=tenant_id, key__in=[k for k in keys if storable(k)])
@@ -359,11 +390,28 @@ async def _replace_weights(
     )
 
 
-def _default_order(metrics: dict[str, Metric]) -> SortOrder:
-    """Ascending when every metric is lower-is-better (a response time board, say)."""
-    return (
-        SortOrder.ASC if not any(m.higher_is_better for m in metrics.values()) else SortOrder.DESC
-    )
+def _default_order(metrics: dict[str, Metric], weights: Sequence[WeightFields]) -> SortOrder:
+    """Ascending when every scored metric is lower-is-better (a response time board, say)."""
+    scored = [metrics[w.metric] for w in weights if w.weight != 0]
+    return SortOrder.ASC if not any(m.higher_is_better for m in scored) else SortOrder.DESC
+
+
+def _tie_values(tie: TieBreakFields, metrics: dict[str, Metric]) -> dict[str, Any]:
+    """Row values of a tie-break; its metric must be one of the board's ``metrics``."""
+    if tie.metric is not None and tie.metric not in metrics:
+        raise BadUserInput(
+            f"The tie-break metric {tie.metric!r} must be one of the board's metrics"
+            " (add it with weight 0 to use it only for tie-breaks).",
+            field="tieBreak",
+        )
+    tie_metric = metrics[tie.metric].id if tie.metric is not None else None
+    return {"tie_metric_id": tie_metric, "tie_earliest": tie.earliest}
+
+
+def _current_tie_break(board: Leaderboard, metrics: dict[str, int]) -> TieBreakFields:
+    tie_metric = board.tie_metric_id  # type: ignore[attr-defined]
+    key = next((k for k, i in metrics.items() if i == tie_metric), None)
+    return TieBreakFields(key, board.tie_earliest)
 
 
 def _validated(

@@ -22,6 +22,7 @@ from app.leaderboards.models import (
     Visibility,
 )
 from app.leaderboards.periods import Period, Span, WindowSpec, period_at, period_named
+from app.leaderboards.ties import NO_TIE_BREAK, TieBreak
 from app.ranking.keys import BoardRef
 
 if TYPE_CHECKING:  # participants use the leaderboards' services themselves
@@ -37,8 +38,9 @@ class MetricWeight:
     name: str
     unit: str
     aggregation: Aggregation
-    weight: float
+    weight: float  # 0: tracked (shown in breakdowns, usable as tie-break), not scored
     display_priority: int
+    higher_is_better: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +113,16 @@ class BoardDefinition:
     is_active: bool
     metrics: tuple[MetricWeight, ...]
     revision: str  # changes whenever the definition or its weights change
+    tie_break: TieBreak = NO_TIE_BREAK
 
     @property
     def higher_is_better(self) -> bool:
         return self.sort_order == SortOrder.DESC
 
     def ref(self, period: str) -> BoardRef:
-        return BoardRef(self.tenant_id, self.id, self.key, period, self.higher_is_better)
+        return BoardRef(
+            self.tenant_id, self.id, self.key, period, self.higher_is_better, self.rank_mode.value
+        )
 
     def period_at(self, at: datetime) -> Period | None:
         return period_at(self.window, at)
@@ -148,7 +153,8 @@ async def load_definitions(tenant_id: int | None, **where: Any) -> list[BoardDef
     marks = ", ".join(f"${i + 1}" for i in range(len(ids)))
     rows = await fetch(
         "SELECT lm.leaderboard_id, m.id, m.key, m.name, m.unit, m.aggregation, lm.weight,"
-        " lm.display_priority FROM leaderboard_metrics lm JOIN metrics m ON m.id = lm.metric_id"
+        " lm.display_priority, m.higher_is_better"
+        " FROM leaderboard_metrics lm JOIN metrics m ON m.id = lm.metric_id"
         f" WHERE lm.leaderboard_id IN ({marks}) ORDER BY lm.display_priority, m.key",
         ids,
     )
@@ -157,7 +163,7 @@ async def load_definitions(tenant_id: int | None, **where: Any) -> list[BoardDef
         metrics[r["leaderboard_id"]].append(
             MetricWeight(
                 r["id"], r["key"], r["name"], r["unit"], Aggregation(r["aggregation"]),
-                float(r["weight"]), int(r["display_priority"]),
+                float(r["weight"]), int(r["display_priority"]), bool(r["higher_is_better"]),
             )
         )  # fmt: skip
     calendars = await _calendars({b.tenant_id for b in boards})  # type: ignore[attr-defined]
@@ -202,4 +208,13 @@ def _definition(
         is_active=b.is_active,
         metrics=metrics,
         revision=revision_of(b.updated_at),
+        tie_break=_tie_break(b, metrics),
     )
+
+
+def _tie_break(b: Leaderboard, metrics: tuple[MetricWeight, ...]) -> TieBreak:
+    tie_metric: int | None = b.tie_metric_id  # type: ignore[attr-defined]
+    fallback = next((m for m in metrics if m.metric_id == tie_metric), None)
+    if fallback is None:
+        return TieBreak(earliest=b.tie_earliest)
+    return TieBreak(fallback.metric_id, fallback.key, fallback.higher_is_better, b.tie_earliest)

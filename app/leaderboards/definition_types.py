@@ -10,8 +10,9 @@ from strawberry.scalars import JSON
 
 from app.errors import BadUserInput
 from app.leaderboards import models
-from app.leaderboards.admin import BoardFields, MetricFields, WeightFields
+from app.leaderboards.admin import BoardFields, MetricFields, TieBreakFields, WeightFields
 from app.leaderboards.definition import EntryFilter, MetricWeight
+from app.leaderboards.ties import TieBreak as TieBreakView
 
 Aggregation = strawberry.enum(models.Aggregation, description="How a metric's events combine.")
 DataType = strawberry.enum(models.DataType, description="What a metric's values are.")
@@ -80,6 +81,21 @@ class LeaderboardFilter:
         )  # fmt: skip
 
 
+@strawberry.type(
+    description="What orders equal scores: the fallback metric's aggregate (better first), then"
+    " the earliest to reach the score. Entries equal in score and tie-break share a rank."
+)
+class TieBreak:
+    metric: str | None = strawberry.field(description="The fallback metric's key.")
+    earliest_to_reach: bool = strawberry.field(
+        description="Then whoever reached the score first (by occurredAt of their events)."
+    )
+
+    @classmethod
+    def from_view(cls, t: TieBreakView) -> TieBreak:
+        return cls(metric=t.metric_key, earliest_to_reach=t.earliest)
+
+
 @strawberry.type(description="A term or season of the tenant's calendar.")
 class CalendarPeriod:
     kind: TimeWindow  # type: ignore[valid-type]
@@ -114,6 +130,24 @@ class WeightInput:
 
     def to_fields(self) -> WeightFields:
         return WeightFields(self.metric, self.weight, self.display_priority)
+
+
+@strawberry.input(
+    description="How equal scores are ordered; given on update, it replaces the tie-break."
+)
+class TieBreakInput:
+    metric: str | None = strawberry.field(
+        default=None,
+        description="A metric of the board (weight 0 to use it only here); its aggregate in"
+        " the period, better first in the metric's own direction.",
+    )
+    earliest_to_reach: bool = strawberry.field(
+        default=False,
+        description="Then whoever reached the score first, by the occurredAt of the events.",
+    )
+
+    def to_fields(self) -> TieBreakFields:
+        return TieBreakFields(self.metric, self.earliest_to_reach)
 
 
 @strawberry.input(
@@ -152,7 +186,13 @@ class LeaderboardInput:
     max_entries: int | None = None
     visibility: Visibility | None = None  # type: ignore[valid-type]
     filter: FilterInput | None = None
-    metrics: list[WeightInput] | None = None
+    metrics: list[WeightInput] | None = strawberry.field(
+        default=None,
+        description="Weighted metrics; weight 0 tracks a metric (breakdown, tie-break) unscored.",
+    )
+    tie_break: TieBreakInput | None = strawberry.field(
+        default=None, description="Default: none (equal scores share a rank)."
+    )
 
     def to_fields(self) -> BoardFields:
         entry_filter = self.filter.to_filter() if self.filter is not None else None
@@ -164,4 +204,5 @@ class LeaderboardInput:
             max_entries=self.max_entries, visibility=self.visibility, entry_filter=entry_filter,
             metrics=tuple(w.to_fields() for w in self.metrics) if self.metrics is not None
             else None,
+            tie_break=self.tie_break.to_fields() if self.tie_break is not None else None,
         )  # fmt: skip

@@ -98,6 +98,12 @@ class Leaderboard(Model):
     rank_mode = fields.CharEnumField(RankMode, default=RankMode.COMPETITION)
     max_entries = fields.IntField(null=True)  # None: rank everyone
     visibility = fields.CharEnumField(Visibility, default=Visibility.TENANT)
+    # Tie-break of equal scores: a fallback metric (one of the board's), then, if set, the
+    # earliest to reach the score (see app.leaderboards.ties).
+    tie_metric: fields.ForeignKeyNullableRelation[Metric] = fields.ForeignKeyField(
+        "models.Metric", related_name="tie_boards", null=True, on_delete=fields.RESTRICT
+    )
+    tie_earliest = fields.BooleanField(default=False)
     # Who may be ranked, decided when an event is recorded (see app.leaderboards.filters).
     entry_filter: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     is_active = fields.BooleanField(default=True)

@@ -17,7 +17,7 @@ from app.errors import Unavailable
 from app.leaderboards.models import RankMode
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
-from app.ranking.store import Cursor, RankedRow, RankingNotReady, Window
+from app.ranking.store import Cursor, Entry, RankedRow, RankingNotReady, Window
 
 T = TypeVar("T")
 
@@ -34,8 +34,9 @@ class EntryView:
     rank: int
     score: float
     participant: ParticipantView
-    cursor: Cursor
+    cursor: Cursor  # holds the tie key
     position: int | None = None  # 0-based place in the ordering (ties by participant id)
+    dense: int | None = None  # the dense rank, where the ranking keeps levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,9 @@ async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]
             r.rank,
             r.score,
             people[r.participant_id],
-            Cursor(r.stored, r.participant_id),
+            Cursor(r.stored, r.participant_id, r.tie),
             r.position,
+            r.dense,
         )
         for r in rows
         if r.participant_id in people
@@ -125,54 +127,71 @@ async def around(deps: Deps, board: BoardRef, participant_id: int, radius: int) 
 
 async def scores_and_ranks(
     deps: Deps, board: BoardRef, participant_ids: Sequence[int]
-) -> dict[int, tuple[float, int] | None]:
-    """``(score, rank)`` per participant, None for those not on the board. One Redis call."""
+) -> dict[int, Entry | None]:
+    """Each participant's place, None for those not on the board. One Redis call."""
     return await _when_ready(deps, board, lambda: deps.store.entries(board, participant_ids))
 
 
-async def rank_of_score(deps: Deps, board: BoardRef, participant_id: int, score: float) -> int:
-    """The rank the participant has with ``score``; falls back to the database while Redis
-    is away."""
+async def rank_of_score(
+    deps: Deps, board: BoardRef, participant_id: int, score: float, tie: str
+) -> int:
+    """The rank the participant has with ``score`` and tie key ``tie``; falls back to the
+    database while Redis is away."""
     try:
         return await _when_ready(
-            deps, board, lambda: deps.store.rank_of(board, participant_id, score)
+            deps, board, lambda: deps.store.rank_of(board, participant_id, score, tie)
         )
     except Unavailable:
-        return await _rank_in_database(board, participant_id, score)
+        return await _rank_in_database(board, participant_id, score, tie)
 
 
-async def entry_from_database(board: BoardRef, participant_id: int) -> tuple[float, int] | None:
-    """``(score, rank)`` computed by the database: the fallback while Redis is away."""
-    rows = await fetch(
-        "SELECT score FROM standings WHERE leaderboard_id = $1 AND period = $2"
-        f" AND participant_id = $3 AND {VISIBLE}",
-        [board.leaderboard_id, board.period, participant_id],
-    )
-    if not rows:
+async def entry_from_database(board: BoardRef, participant_id: int) -> Entry | None:
+    """The participant's place computed by the database: the fallback while Redis is away."""
+    found = await standing_score(board, participant_id, visible=True)
+    if found is None:
         return None
-    score = float(rows[0]["score"])
-    return score, await _rank_in_database(board, participant_id, score)
+    score, tie = found
+    return Entry(score, await _rank_in_database(board, participant_id, score, tie), tie)
 
 
-async def standing_score(board: BoardRef, participant_id: int) -> float | None:
-    """The participant's score in the database, ranked or not (opted out)."""
+async def standing_score(
+    board: BoardRef, participant_id: int, *, visible: bool = False
+) -> tuple[float, str] | None:
+    """The participant's score and tie key in the database, ranked or not (opted out),
+    unless ``visible``."""
     rows = await fetch(
-        "SELECT score FROM standings WHERE leaderboard_id = $1 AND period = $2"
-        " AND participant_id = $3",
+        "SELECT score, tie_key FROM standings WHERE leaderboard_id = $1 AND period = $2"
+        f" AND participant_id = $3{f' AND {VISIBLE}' if visible else ''}",
         [board.leaderboard_id, board.period, participant_id],
     )
-    return float(rows[0]["score"]) if rows else None
+    return (float(rows[0]["score"]), rows[0]["tie_key"]) if rows else None
 
 
-async def _rank_in_database(board: BoardRef, participant_id: int, score: float) -> int:
-    """1 + how many others have a better score (competition ranking)."""
-    better = ">" if board.higher_is_better else "<"
+def _better(board: BoardRef, first: int) -> str:
+    """SQL: a standing ranks before (score ``$first``, tie key ``$first+1``)."""
+    op = ">" if board.higher_is_better else "<"
+    return f"(score {op} ${first} OR (score = ${first} AND tie_key < ${first + 1}))"
+
+
+async def _rank_in_database(board: BoardRef, participant_id: int, score: float, tie: str) -> int:
+    """1 + how many others rank before (competition ranking)."""
     rows = await fetch(
         "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
-        f" AND period = $2 AND participant_id <> $3 AND score {better} $4 AND {VISIBLE}",
-        [board.leaderboard_id, board.period, participant_id, score],
+        f" AND period = $2 AND participant_id <> $3 AND {_better(board, 4)} AND {VISIBLE}",
+        [board.leaderboard_id, board.period, participant_id, score, tie],
     )
     return int(rows[0]["rank"])
+
+
+async def rank_as(mode: RankMode, board: BoardRef, entry: Entry) -> int:
+    """The entry's rank in ``mode`` (it arrives with its COMPETITION rank)."""
+    if mode == RankMode.ORDINAL and entry.position is not None:
+        return entry.position + 1
+    if mode == RankMode.DENSE:
+        if entry.dense is not None:
+            return entry.dense
+        return await _distinct_places_better(board, entry.score, entry.tie) + 1
+    return entry.rank
 
 
 async def score_groups(board: BoardRef, first: int, below: float | None) -> list[ScoreGroupView]:
@@ -238,22 +257,31 @@ async def ranked_as(mode: RankMode, board: BoardRef, entries: list[EntryView]) -
         return entries
     if mode == RankMode.ORDINAL:
         return [replace(e, rank=(e.position or 0) + 1) for e in entries]
+    if all(e.dense is not None for e in entries):  # read from the ranking's levels
+        return [replace(e, rank=e.dense or 0) for e in entries]
     first = entries[0]
-    rank = 1 if first.rank == 1 else await _distinct_scores_better(board, first.score) + 1
+    if first.rank == 1:
+        rank = 1
+    else:
+        rank = await _distinct_places_better(board, first.score, first.cursor.tie) + 1
     out: list[EntryView] = []
     for previous, entry in zip([None, *entries], entries, strict=False):
-        if previous is not None and entry.score != previous.score:
+        if previous is not None and _place(entry) != _place(previous):
             rank += 1
         out.append(replace(entry, rank=rank))
     return out
 
 
-async def _distinct_scores_better(board: BoardRef, score: float) -> int:
-    better = ">" if board.higher_is_better else "<"
+def _place(entry: EntryView) -> tuple[float, str]:
+    return entry.score, entry.cursor.tie
+
+
+async def _distinct_places_better(board: BoardRef, score: float, tie: str) -> int:
+    """How many distinct (score, tie key) places rank before this one (for DENSE ranks)."""
     rows = await fetch(
-        "SELECT COUNT(DISTINCT score) AS n FROM standings WHERE leaderboard_id = $1"
-        f" AND period = $2 AND score {better} $3 AND {VISIBLE}",
-        [board.leaderboard_id, board.period, score],
+        "SELECT COUNT(*) AS n FROM (SELECT DISTINCT score, tie_key FROM standings"
+        f" WHERE leaderboard_id = $1 AND period = $2 AND {_better(board, 3)} AND {VISIBLE}) p",
+        [board.leaderboard_id, board.period, score, tie],
     )
     return int(rows[0]["n"])
 

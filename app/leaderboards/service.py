@@ -98,9 +98,13 @@ async def current_boards(tenant_id: int | None = None) -> list[BoardRef]:
     return [board_in(d).ref for d in await load_definitions(tenant_id, is_active=True)]
 
 
-async def newcomer_boards(tenant_id: int) -> list[BoardRef]:
-    """Boards that rank a participant from its creation on, with zero: the points board."""
-    return [board_in(d).ref for d in await load_definitions(tenant_id, key=POINTS, is_active=True)]
+async def newcomer_boards(tenant_id: int) -> list[tuple[BoardRef, str]]:
+    """Boards that rank a participant from its creation on, with zero: the points board;
+    with the tie key of a participant that has no events there."""
+    return [
+        (board_in(d).ref, d.tie_break.key(None, None))
+        for d in await load_definitions(tenant_id, key=POINTS, is_active=True)
+    ]
 
 
 async def ranked_periods(leaderboard_id: int, since: datetime | None = None) -> list[str]:
@@ -117,13 +121,20 @@ async def ranked_periods(leaderboard_id: int, since: datetime | None = None) -> 
 async def rankings_of(tenant_id: int, participant_id: int) -> list[BoardRef]:
     """Every ranking (board and period) that holds the participant."""
     rows = await fetch(
-        "SELECT s.leaderboard_id, s.period, l.key, l.sort_order FROM standings s"
+        "SELECT s.leaderboard_id, s.period, l.key, l.sort_order, l.rank_mode FROM standings s"
         " JOIN leaderboards l ON l.id = s.leaderboard_id"
         " WHERE s.tenant_id = $1 AND s.participant_id = $2",
         [tenant_id, participant_id],
     )
     return [
-        BoardRef(tenant_id, r["leaderboard_id"], r["key"], r["period"], r["sort_order"] == "DESC")
+        BoardRef(
+            tenant_id,
+            r["leaderboard_id"],
+            r["key"],
+            r["period"],
+            r["sort_order"] == "DESC",
+            r["rank_mode"],
+        )
         for r in rows
     ]
 

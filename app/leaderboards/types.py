@@ -19,6 +19,7 @@ from app.leaderboards.definition_types import (
     LeaderboardMetric,
     RankMode,
     SortOrder,
+    TieBreak,
     TimeWindow,
     Visibility,
 )
@@ -63,6 +64,11 @@ class LeaderboardEntry:
         description="Share of the ranked participants (in %) this entry is ahead of or level"
         " with: 100 for the first.",
     )
+    reached_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the participant reached this score, in event time (on boards whose"
+        " tie-break is earliestToReach; null elsewhere).",
+    )
     board: strawberry.Private[BoardInfo | None] = None
 
     @classmethod
@@ -81,6 +87,7 @@ class LeaderboardEntry:
             score=v.score,
             participant=Participant.from_view(v.participant),
             percentile=rankings.percentile(standing, total) if total is not None else None,
+            reached_at=board.definition.tie_break.reached_in(v.cursor.tie) if board else None,
             board=board,
         )
 
@@ -261,6 +268,10 @@ class Leaderboard:
     def filter(self) -> LeaderboardFilter:
         return LeaderboardFilter.from_view(self.info.definition.entry_filter)
 
+    @strawberry.field(description="How equal scores are ordered.")
+    def tie_break(self) -> TieBreak:
+        return TieBreak.from_view(self.info.definition.tie_break)
+
     @strawberry.field(description="The metrics and weights of the score, in display order.")
     def metrics(self) -> list[LeaderboardMetric]:
         return [LeaderboardMetric.from_view(m) for m in self.info.definition.metrics]
@@ -271,7 +282,9 @@ class Leaderboard:
         cap = self.info.definition.max_entries
         return total if cap is None else min(total, cap)
 
-    @strawberry.field(description="Best first; ties in order of participant id.")
+    @strawberry.field(
+        description="Best first; equal scores by the tie-break, then in order of participant id."
+    )
     async def entries(
         self, info: GraphQLInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[LeaderboardEntry]:

@@ -13,7 +13,8 @@ from app.ranking.store import RESET, UPDATED, from_stored
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One committed change of a participant's place; None: not ranked before / after."""
+    """One committed change of a participant's place; None: not ranked before / after.
+    Ranks are in the board's rank mode; places are 1-based positions in the ordering."""
 
     participant_id: int
     old_score: float | None
@@ -22,6 +23,8 @@ class Change:
     new_rank: int | None
     at: datetime
     version: int
+    old_place: int | None = None
+    new_place: int | None = None
     merged: int = 1  # how many committed changes this one stands for (a slow reader's)
     participant: ParticipantView | None = None  # filled in by the feed; None once deleted
     # Scratch space of this event, shared by every subscriber it is handed to (the GraphQL
@@ -31,7 +34,10 @@ class Change:
 
     def touches_top(self, first: int) -> bool:
         """Whether the top ``first`` entries can differ because of this change."""
-        return any(rank is not None and rank <= first for rank in (self.old_rank, self.new_rank))
+        places = (self.old_place, self.new_place)
+        if places == (None, None):  # a message without places: ranks are at most places
+            places = (self.old_rank, self.new_rank)
+        return any(place is not None and place <= first for place in places)
 
     def then(self, later: Change) -> Change:
         """This change followed by ``later`` of the same participant, as one change."""
@@ -39,6 +45,7 @@ class Change:
             later,
             old_score=self.old_score,
             old_rank=self.old_rank,
+            old_place=self.old_place,
             merged=self.merged + later.merged,
         )
 
@@ -59,21 +66,36 @@ class Updated:
 
 
 def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
-    """Decode one message; raises ValueError on anything malformed."""
+    """Decode one message; raises ValueError on anything malformed. Ranks come out in the
+    board's rank mode (as COMPETITION ranks from a process that publishes 7 fields)."""
     if payload == RESET:
         return RESET_MESSAGE
     fields = payload.split("|")
     if len(fields) == 2 and fields[0] == UPDATED:
         return Updated(participant_id(fields[1]))
-    if len(fields) != 7:
+    if len(fields) == 7:
+        fields += [""] * 4
+    if len(fields) != 11:
         raise ValueError(f"malformed change message {payload!r}")
-    pid, old, new, old_rank, new_rank, at_ms, version = fields
+    pid, old, new, old_rank, new_rank, at_ms, version, *places = fields
+    old_place, new_place, old_dense, new_dense = (_number(p) for p in places)
+    if board.rank_mode == "ORDINAL" and (old_place or new_place):
+        old_rank, new_rank = places[0], places[1]
+    elif board.rank_mode == "DENSE" and (old_dense or new_dense):
+        old_rank, new_rank = places[2], places[3]
     return Change(
         participant_id=participant_id(pid),
         old_score=from_stored(board, old) if old else None,
         new_score=from_stored(board, new) if new else None,
-        old_rank=int(old_rank) if old_rank else None,
-        new_rank=int(new_rank) if new_rank else None,
+        old_rank=_number(old_rank),
+        new_rank=_number(new_rank),
         at=datetime.fromtimestamp(int(at_ms) / 1000, UTC),
         version=int(version),
+        old_place=old_place,
+        new_place=new_place,
     )
+
+
+def _number(field: str) -> int | None:
+    """A rank or place; "" and "0" (unknown) are None."""
+    return int(field) or None if field else None

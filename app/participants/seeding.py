@@ -40,11 +40,12 @@ EVENT_COLUMNS = (
 SEEDED_TABLES = ("participants", "score_events", "metric_aggregates", "standings")
 AGGREGATE_COLUMNS = (
     "tenant_id", "leaderboard_id", "period", "participant_id", "metric_id", "count", "total",
-    "minimum", "maximum", "last_value", "last_at", "last_event_id",
+    "minimum", "maximum", "last_value", "last_at", "last_event_id", "total_at", "maximum_at",
+    "minimum_at",
 )  # fmt: skip
 STANDING_COLUMNS = (
-    "tenant_id", "leaderboard_id", "period", "participant_id", "score", "version", "updated_at",
-    "display_name", "avatar",
+    "tenant_id", "leaderboard_id", "period", "participant_id", "score", "tie_key", "version",
+    "updated_at", "display_name", "avatar",
 )  # fmt: skip
 
 
@@ -96,7 +97,7 @@ async def seed_participants(
                 await _insert(conn, "standings", STANDING_COLUMNS, standings)
                 ref = board.ref(standings[0][2]) if standings else None
                 if ref is not None:
-                    projections.append((ref, [Standing(r[3], r[4], r[5]) for r in standings]))
+                    projections.append((ref, [Standing(r[3], r[4], r[6], r[5]) for r in standings]))
         for ref, standing_list in projections:
             touched.add(ref)
             await deps.keeper.project(ref, standing_list, publish=False)
@@ -127,17 +128,23 @@ def _board_rows(
     if period is None or weight is None or not board.entry_filter.admits(newcomer, now):
         return None
     aggregates = [
-        (tenant_id, board.id, period.key, i, metric, 1, v, v, v, v, now, e)
+        (tenant_id, board.id, period.key, i, metric, 1, v, v, v, v, now, e, now, now, now)
         for e, (i, v) in zip(event_ids, scored, strict=True)
     ]
     # One event each: every aggregation of it is its value, except a count, which is 1.
     count = weight.aggregation == Aggregation.COUNT
-    scores = {i: weight.weight * (1.0 if count else v) + 0.0 for i, v in scored}
+    values = {i: 1.0 if count else v for i, v in scored}
+    scores = {i: weight.weight * value + 0.0 for i, value in values.items()}
+    ties = board.tie_break
+    fallback = values if ties.metric_id == metric else {}
+    reached = now if weight.weight else None
     everyone = board.key == POINTS  # the points board ranks participants from creation on
     standings = [
-        (tenant_id, board.id, period.key, i, scores.get(i, 0.0), version_at(now), now, names[i], "")
+        (tenant_id, board.id, period.key, i, scores.get(i, 0.0),
+         ties.key(fallback.get(i), reached if i in scores else None), version_at(now), now,
+         names[i], "")
         for i in (list(names) if everyone else [i for i, _ in scored])
-    ]
+    ]  # fmt: skip
     return aggregates, standings
 
 

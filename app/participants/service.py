@@ -108,20 +108,21 @@ async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields)
                         period=b.period,
                         participant_id=row.id,
                         score=0.0,
+                        tie_key=tie,
                         version=version_at(now),
                         updated_at=now,
                         display_name=row.name,
                         avatar=row.avatar_url,
                     )
-                    for b in boards
+                    for b, tie in boards
                 ],
                 using_db=conn,
             )
     except IntegrityError as exc:
         raise Conflict("A participant with this externalId already exists.") from exc
     zero = None if row.opted_out else 0.0  # opted out: scored, never ranked
-    for board in boards:
-        await deps.keeper.project(board, [Standing(row.id, zero, version_at(now))])
+    for board, tie in boards:
+        await deps.keeper.project(board, [Standing(row.id, zero, version_at(now), tie)])
     return (await get_participants(tenant_id, [row.id]))[row.id]
 
 
@@ -205,12 +206,15 @@ async def _restamp(tenant_id: int, participant_id: int) -> list[tuple[BoardRef, 
     rows = await fetch(
         "UPDATE standings SET version = CASE WHEN version >= $1 THEN version + 1 ELSE $2 END,"
         " updated_at = $3 WHERE tenant_id = $4 AND participant_id = $5"
-        " RETURNING leaderboard_id, period, score, version",
+        " RETURNING leaderboard_id, period, score, version, tie_key",
         [version_at(now), version_at(now), now, tenant_id, participant_id],
     )
     boards = {(b.leaderboard_id, b.period): b for b in await rankings_of(tenant_id, participant_id)}
     return [
-        (boards[key], Standing(participant_id, float(r["score"]), int(r["version"])))
+        (
+            boards[key],
+            Standing(participant_id, float(r["score"]), int(r["version"]), r["tie_key"]),
+        )
         for r in rows
         if (key := (int(r["leaderboard_id"]), r["period"])) in boards
     ]

@@ -56,7 +56,7 @@ class Participant:
         found = await info.context.points.load(int(self.id))
         return found[0] if found else 0.0
 
-    @strawberry.field(description="Rank on the `points` leaderboard (ties share a rank).")
+    @strawberry.field(description="Rank on the `points` leaderboard, in its rank mode.")
     async def rank(self, info: GraphQLInfo) -> int | None:
         found = await info.context.points.load(int(self.id))
         return found[1] if found else None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from app.errors import Unavailable
-from app.leaderboards.models import Leaderboard, SortOrder
+from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import mark_dirty, rebuild_board
@@ -105,6 +105,7 @@ class RankingKeeper:
                     row.key,
                     period,
                     row.sort_order == SortOrder.DESC,
+                    RankMode(row.rank_mode).value,
                 )
                 if board not in acted:
                     acted.append(board)

@@ -3,8 +3,12 @@
 A ranking lives in three keys that share one hash tag, so Lua scripts touch them atomically
 (and Redis Cluster keeps them on one shard):
 
-    {prefix}:{<tenant>:<board>:<period>}:scores    sorted set, member = padded participant id
-    {prefix}:{<tenant>:<board>:<period>}:versions  hash, member -> version of the last write
+    {prefix}:{<tenant>:<board>:<period>}:scores    sorted set, member = tie key + padded id
+    {prefix}:{<tenant>:<board>:<period>}:versions  hash, padded id -> version of the last write
+    {prefix}:{<tenant>:<board>:<period>}:ties      hash, padded id -> tie key (when not empty)
+    {prefix}:{<tenant>:<board>:<period>}:levels    sorted set of distinct (score, tie key)
+                                                   pairs, kept for DENSE boards only
+    {prefix}:{<tenant>:<board>:<period>}:levels-ready  present once ``levels`` is complete
     {prefix}:{<tenant>:<board>:<period>}:ready     present once the set holds every standing
     {prefix}:{<tenant>:<board>:<period>}:rebuild   lock held while a rebuild runs
 
@@ -16,13 +20,15 @@ and one key per tenant that every committed change of the tenant's data incremen
 
     {prefix}:tenant:<tenant>:version               what read caches are keyed by
 
-Members are zero-padded so that byte order equals numeric order: within equal scores, Redis
-orders members lexicographically, which makes ties list oldest participant first.
+Within equal scores Redis orders members by their bytes. A member is the participant's *tie
+key* (empty unless the board has a tie-break; see ``app.leaderboards.ties``) followed by its
+zero-padded id, so equal scores are ordered by the tie-break first, then oldest participant
+first. Participants with equal score and equal tie key are tied: they share a rank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MEMBER_WIDTH = 19  # digits of the largest BIGINT
 
@@ -36,6 +42,12 @@ class BoardRef:
     key: str
     period: str
     higher_is_better: bool = True
+    # How the board shows ranks: COMPETITION, DENSE (keeps the ``levels`` set) or ORDINAL.
+    rank_mode: str = field(default="COMPETITION", compare=False)
+
+    @property
+    def dense(self) -> bool:
+        return self.rank_mode == "DENSE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,9 @@ class BoardKeys:
     scores: str
     versions: str
     ready: str
+    ties: str
+    levels: str
+    levels_ready: str
     rebuild_lock: str
     changes: str  # a pub/sub channel, not a key
 
@@ -52,6 +67,9 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
     return BoardKeys(
         scores=f"{base}:scores",
         versions=f"{base}:versions",
+        ties=f"{base}:ties",
+        levels=f"{base}:levels",
+        levels_ready=f"{base}:levels-ready",
         ready=f"{base}:ready",
         rebuild_lock=f"{base}:rebuild",
         changes=f"{base}:changes",
@@ -62,9 +80,15 @@ def tenant_version_key(prefix: str, tenant_id: int) -> str:
     return f"{prefix}:tenant:{tenant_id}:version"
 
 
-def member(participant_id: int) -> str:
-    return str(participant_id).zfill(MEMBER_WIDTH)
+def member(participant_id: int, tie: str = "") -> str:
+    return tie + str(participant_id).zfill(MEMBER_WIDTH)
 
 
 def participant_id(member_name: str | bytes) -> int:
-    return int(member_name)
+    """The participant a member (or a bare padded id) stands for."""
+    return int(member_name[-MEMBER_WIDTH:])
+
+
+def tie_of(member_name: str) -> str:
+    """The tie key part of a member."""
+    return member_name[:-MEMBER_WIDTH]

@@ -39,11 +39,24 @@ async def rebuild_board(
         async with lock:
             started = datetime.now(UTC)
             if clean:
-                await store.redis.delete(keys.scores, keys.versions, keys.ready)
+                await store.redis.delete(
+                    keys.scores,
+                    keys.versions,
+                    keys.ties,
+                    keys.levels,
+                    keys.levels_ready,
+                    keys.ready,
+                )
+            if not board.dense:  # levels are kept for DENSE boards only
+                await store.redis.delete(keys.levels, keys.levels_ready)
             count = await _merge_from_database(store, board, batch)
             if not clean:
                 await _prune_missing(store, board, batch)
             await store.redis.set(keys.ready, started.isoformat())
+            if board.dense and not await store.redis.exists(keys.levels_ready):
+                if not clean:  # PROJECT skipped standings Redis already had
+                    await store.fill_levels(board, batch)
+                await store.redis.set(keys.levels_ready, started.isoformat())
             with contextlib.suppress(Unavailable):  # the ranking is whole; dashboards re-read it
                 await store.announce_reset(board)  # at their next change
     except (RedisError, LockError) as exc:
@@ -60,7 +73,7 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
     count, after = 0, 0
     while True:
         rows = await fetch(
-            "SELECT participant_id, score, version FROM standings s"
+            "SELECT participant_id, score, version, tie_key FROM standings s"
             " WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.id = s.participant_id"
             " AND p.opted_out)"
@@ -69,7 +82,9 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
         )
         if not rows:
             return count
-        standings = (Standing(r["participant_id"], r["score"], r["version"]) for r in rows)
+        standings = (
+            Standing(r["participant_id"], r["score"], r["version"], r["tie_key"]) for r in rows
+        )
         await store.project(board, standings, publish=False)
         count += len(rows)
         after = rows[-1]["participant_id"]

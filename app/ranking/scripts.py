@@ -1,52 +1,141 @@
-"""Lua scripts of the ranking projection. Each touches the keys of one board only."""
+"""Lua scripts of the ranking projection. Each touches the keys of one board only.
+
+A member of a ranking's sorted set is ``tie key .. padded participant id`` (see
+``app.ranking.keys``); the ``ties`` hash maps a padded id to its non-empty tie key, so the
+scripts can find a participant's member. A participant's place is the pair (stored score, tie
+key): its competition rank is 1 + how many members sort before that pair.
+"""
 
 from __future__ import annotations
 
-# Apply writes in version order. KEYS: scores, versions. ARGV: channel ("" publishes
-# nothing), time of the change in ms, then triples of (member, stored score or "" to remove,
-# version). A write older than the one already applied (a reordered or replayed projection)
-# is skipped, so projecting is idempotent and commit order wins even when two processes
-# race. Removal leaves a tombstone version that no later write can beat. Each applied write
-# is published on the channel as "member|old score|new score|old rank|new rank|ms|version"
-# (empty fields: not ranked before / after), ranks taken just before and after the write.
-# Returns how many writes applied.
-PROJECT = """
+from app.ranking.keys import MEMBER_WIDTH
+
+# How many members of KEYS[1] sort before (stored score s, member or tie key m); with
+# ``inclusive``, also those equal to m. Within one score Redis orders members by their
+# bytes, so a binary search over that score's positions finds the place of m.
+_BEFORE = """
+local function before(s, m, inclusive)
+  local lo = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)
+  if m == '' and not inclusive then return lo end
+  local hi = redis.call('ZCOUNT', KEYS[1], '-inf', s)
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    local at = redis.call('ZRANGE', KEYS[1], mid, mid)[1]
+    if at < m or (inclusive and at == m) then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+"""
+
+_TIE_OF = f"""
+local function tie_of(m) return string.sub(m, 1, #m - {MEMBER_WIDTH}) end
+"""
+# Scripts compare members only when they are made of digits and a-f, where Lua's string
+# order (strcoll, locale-dependent) agrees with the byte order Redis sorts by.
+_LAST_ID = f"""
+local LAST_ID = '{"9" * MEMBER_WIDTH}'
+"""
+
+# The dense rank of (canonical stored score s, tie key t) from the ``levels`` set KEYS[4],
+# which is complete once KEYS[5] exists (a rebuild sets it): 0 when it is not.
+_DENSE = """
+local levels_ready = redis.call('EXISTS', KEYS[5]) == 1
+local function dense_rank(s, t)
+  if not levels_ready then return 0 end
+  local r = redis.call('ZRANK', KEYS[4], t .. '@' .. s)
+  if r then return r + 1 end
+  return 0
+end
+"""
+
+# Apply writes in version order. KEYS: scores, versions, ties, levels, levels ready.
+# ARGV: channel (""
+# publishes nothing), time of the change in ms, "1" when the board keeps ``levels`` (the
+# distinct (score, tie key) pairs, for DENSE ranks), then quads of (padded id, stored score
+# or "" to remove, version, tie key). A write older than the one already applied (a
+# reordered or replayed projection) is skipped, so projecting is idempotent and commit order
+# wins even when two processes race. Removal leaves a tombstone version that no later write
+# can beat. Each applied write is published on the channel as
+#   "id|old score|new score|old rank|new rank|ms|version|old place|new place|old dense|new dense"
+# (empty: not ranked before / after; dense "" or 0: no complete levels), ranks taken just
+# before and after the write: competition ranks, 1-based places (ORDINAL ranks), dense
+# ranks. Returns how many writes applied.
+PROJECT = (
+    _BEFORE
+    + _LAST_ID
+    + _DENSE
+    + """
 local channel, at = ARGV[1], ARGV[2]
+-- Levels are kept for a DENSE board, and wherever a levels set exists (it is being filled)
+local dense = ARGV[3] == '1' or redis.call('EXISTS', KEYS[4]) == 1
+local function level(s, t) return t .. '@' .. s end
+local function drop_level(s, t)  -- when no member is left at (s, t)
+  local n
+  if t == '' then n = redis.call('ZCOUNT', KEYS[1], s, s)
+  else n = before(s, t .. LAST_ID, true) - before(s, t, false) end
+  if n == 0 then redis.call('ZREM', KEYS[4], level(s, t)) end
+end
 local applied = 0
-for i = 3, #ARGV, 3 do
-  local m, new, version = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local cur = tonumber(redis.call('HGET', KEYS[2], m) or '0')
+for i = 4, #ARGV, 4 do
+  local id, new, version, tie = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local cur = tonumber(redis.call('HGET', KEYS[2], id) or '0')
   if tonumber(version) > cur then
-    local old, old_rank, new_rank = false, '', ''
-    if channel ~= '' then
-      old = redis.call('ZSCORE', KEYS[1], m)
-      if old then old_rank = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. old) + 1 end
+    local old_tie = redis.call('HGET', KEYS[3], id) or ''
+    local old_member, new_member = old_tie .. id, tie .. id
+    local old = redis.call('ZSCORE', KEYS[1], old_member)
+    local old_rank, old_place, old_dense = '', '', ''
+    if old and channel ~= '' then
+      old_rank = before(old, old_tie, false) + 1
+      old_place = redis.call('ZRANK', KEYS[1], old_member) + 1
+      if dense and levels_ready then old_dense = dense_rank(old, old_tie) end
     end
-    redis.call('HSET', KEYS[2], m, version)
-    if new == '' then
-      redis.call('ZREM', KEYS[1], m)
+    redis.call('HSET', KEYS[2], id, version)
+    if old and (new == '' or old_tie ~= tie) then redis.call('ZREM', KEYS[1], old_member) end
+    if new == '' or tie == '' then
+      redis.call('HDEL', KEYS[3], id)
     else
-      redis.call('ZADD', KEYS[1], new, m)
+      redis.call('HSET', KEYS[3], id, tie)
+    end
+    local stored = false
+    if new ~= '' then
+      redis.call('ZADD', KEYS[1], new, new_member)
+      if dense then stored = redis.call('ZSCORE', KEYS[1], new_member) end
+    end
+    if dense then
+      if old and (old ~= stored or old_tie ~= tie) then drop_level(old, old_tie) end
+      if stored then redis.call('ZADD', KEYS[4], stored, level(stored, tie)) end
     end
     applied = applied + 1
     if channel ~= '' and (old or new ~= '') then
-      if new ~= '' then new_rank = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. new) + 1 end
-      redis.call('PUBLISH', channel,
-        table.concat({m, old or '', new, old_rank, new_rank, at, version}, '|'))
+      local new_rank, new_place, new_dense = '', '', ''
+      if new ~= '' then
+        new_rank = before(new, tie, false) + 1
+        new_place = redis.call('ZRANK', KEYS[1], new_member) + 1
+        if stored and levels_ready then new_dense = dense_rank(stored, tie) end
+      end
+      redis.call('PUBLISH', channel, table.concat({id, old or '', new, old_rank, new_rank, at,
+        version, old_place, new_place, old_dense, new_dense}, '|'))
     end
   end
 end
 return applied
 """
+)
 
-# A window of the ranking. KEYS: scores, ready. ARGV: mode, a, b, limit.
+# A window of the ranking. KEYS: scores, ready, ties, levels, levels ready. ARGV: mode, a,
+# b, limit.
 #   mode "start":  a = first position
 #   mode "after":  a = stored score, b = member (a keyset cursor; the row need not still exist)
-#   mode "around": a = member, b = radius
-# Returns {total, start, rank of first row, member1, score1, ...}; {-1} when the ranking is
-# not ready (being rebuilt); {-2} when "around" names a member that is not ranked.
-# Scores come back as Redis formats them, which round-trips exactly.
-WINDOW = """
+#   mode "around": a = padded id, b = radius
+# Returns {total, start, rank of first row, dense rank of first row (0: unknown), member1,
+# score1, ...}; {-1} when the ranking is not ready (being rebuilt); {-2} when "around" names
+# a participant that is not ranked. Scores come back as Redis formats them, which
+# round-trips exactly.
+WINDOW = (
+    _BEFORE
+    + _TIE_OF
+    + _DENSE
+    + """
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local total = redis.call('ZCARD', KEYS[1])
 local mode = ARGV[1]
@@ -55,50 +144,56 @@ local limit = tonumber(ARGV[4])
 if mode == 'start' then
   start = tonumber(ARGV[2])
 elseif mode == 'after' then
-  local lo = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[2])
-  local hi = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[2])
-  while lo < hi do
-    local mid = math.floor((lo + hi) / 2)
-    local m = redis.call('ZRANGE', KEYS[1], mid, mid)[1]
-    if m <= ARGV[3] then lo = mid + 1 else hi = mid end
-  end
-  start = lo
+  start = before(ARGV[2], ARGV[3], true)
 else
-  local pos = redis.call('ZRANK', KEYS[1], ARGV[2])
+  local tie = redis.call('HGET', KEYS[3], ARGV[2]) or ''
+  local pos = redis.call('ZRANK', KEYS[1], tie .. ARGV[2])
   if not pos then return {-2} end
   local radius = tonumber(ARGV[3])
   start = math.max(0, pos - radius)
   limit = pos + radius - start + 1
 end
-local out = {total, start, 0}
+local out = {total, start, 0, 0}
 if limit > 0 and start < total then
   local rows = redis.call('ZRANGE', KEYS[1], start, start + limit - 1, 'WITHSCORES')
   if #rows > 0 then
-    out[3] = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. rows[2]) + 1
+    out[3] = before(rows[2], tie_of(rows[1]), false) + 1
+    out[4] = dense_rank(rows[2], tie_of(rows[1]))
   end
   for i = 1, #rows do out[#out + 1] = rows[i] end
 end
 return out
 """
+)
 
-# Score and rank of members. KEYS: scores, ready. ARGV: members.
-# Returns {score1, rank1, ...} with "" and 0 for a member that is not ranked; {-1} when the
-# ranking is not ready.
-ENTRIES = """
+# The places of participants. KEYS: scores, ready, ties, levels, levels ready. ARGV: padded
+# ids.
+# Returns {score1, rank1, tie1, 0-based position1, dense rank1 (0: unknown), ...}, with
+# "", 0, "", 0, 0 for a participant that is not ranked; {-1} when the ranking is not ready.
+ENTRIES = (
+    _BEFORE
+    + _DENSE
+    + """
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local out = {}
 for i = 1, #ARGV do
-  local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  local tie = redis.call('HGET', KEYS[3], ARGV[i]) or ''
+  local s = redis.call('ZSCORE', KEYS[1], tie .. ARGV[i])
   if s then
     out[#out + 1] = s
-    out[#out + 1] = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s) + 1
+    out[#out + 1] = before(s, tie, false) + 1
+    out[#out + 1] = tie
+    out[#out + 1] = redis.call('ZRANK', KEYS[1], tie .. ARGV[i])
+    out[#out + 1] = dense_rank(s, tie)
   else
-    out[#out + 1] = ''
+    for _ = 1, 3 do out[#out + 1] = '' end
+    out[#out + 1] = 0
     out[#out + 1] = 0
   end
 end
 return out
 """
+)
 
 # Bump a tenant's data version. KEYS: the version key. ARGV: the clock in nanoseconds.
 # A missing key (Redis flushed or restarted) starts again from the clock, so versions handed
@@ -108,13 +203,35 @@ if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) e
 return redis.call('INCR', KEYS[1])
 """
 
-# The rank a member has with a given score. KEYS: scores, ready. ARGV: member, stored score.
-# The member's own current entry is not counted (it may hold a newer score by now).
-# Returns -1 when the ranking is not ready.
-RANK_OF = """
+# The rank a participant has with a given score and tie key. KEYS: scores, ready, ties.
+# ARGV: padded id, stored score, tie key. The participant's own current entry is not
+# counted (it may hold a newer score by now). Returns -1 when the ranking is not ready.
+RANK_OF = (
+    _BEFORE
+    + """
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-local better = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[2])
-local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if current and tonumber(current) < tonumber(ARGV[2]) then better = better - 1 end
+local s, tie = ARGV[2], ARGV[3]
+local better = before(s, tie, false)
+local own_tie = redis.call('HGET', KEYS[3], ARGV[1]) or ''
+local own = redis.call('ZSCORE', KEYS[1], own_tie .. ARGV[1])
+if own and (tonumber(own) < tonumber(s) or (tonumber(own) == tonumber(s) and own_tie < tie)) then
+  better = better - 1
+end
 return better + 1
 """
+)
+
+# Fill a ranking's levels from a slice of its sorted set (a board that became DENSE).
+# KEYS: scores, levels. ARGV: first position, how many. Returns how many members it read.
+# Each slice is read atomically, and writes meanwhile keep the levels they touch, so the
+# levels are complete once every slice was read.
+FILL_LEVELS = (
+    _TIE_OF
+    + """
+local rows = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1] + ARGV[2] - 1, 'WITHSCORES')
+for i = 1, #rows, 2 do
+  redis.call('ZADD', KEYS[2], rows[i + 1], tie_of(rows[i]) .. '@' .. rows[i + 1])
+end
+return #rows / 2
+"""
+)

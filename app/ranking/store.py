@@ -1,8 +1,9 @@
 """The live ranking projection in Redis: read windows, look up entries, apply writes.
 
 Scores are stored negated for higher-is-better boards, so that ascending order is best
-first and ties fall back to ascending member (oldest participant first). Ranks follow
-standard competition ranking: equal scores share a rank and the next rank skips (1, 2, 2, 4).
+first; equal scores fall back to ascending member: the tie key (the board's tie-break), then
+the oldest participant first. Ranks follow standard competition ranking: equal scores with
+equal tie keys share a rank and the next rank skips (1, 2, 2, 4).
 
 Redis failures surface as :class:`app.errors.Unavailable`; a ranking that is not fully
 built surfaces as :class:`RankingNotReady` so the caller can rebuild it.
@@ -28,6 +29,7 @@ from app.ranking.keys import (
     member,
     participant_id,
     tenant_version_key,
+    tie_of,
 )
 
 T = TypeVar("T")
@@ -66,6 +68,8 @@ class RankedRow:
     rank: int
     position: int  # 0-based place in the ordering, ties broken by participant id
     stored: str  # the score as Redis holds it; with the member, a keyset cursor
+    tie: str = ""  # the tie key: rows with equal score and tie key are tied
+    dense: int | None = None  # the dense rank, where the ranking keeps levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +86,30 @@ class Standing:
     participant_id: int
     score: float | None
     version: int
+    tie: str = ""  # orders equal scores (see ``app.leaderboards.ties``)
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
     stored: str
     participant_id: int
+    tie: str = ""
+
+    @property
+    def member(self) -> str:
+        return member(self.participant_id, self.tie)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A participant's place: score, competition rank, tie key, 0-based position in the
+    ordering, and dense rank (None where the ranking keeps no levels)."""
+
+    score: float
+    rank: int
+    tie: str = ""
+    position: int | None = None
+    dense: int | None = None
 
 
 def to_stored(board: BoardRef, score: float) -> float:
@@ -111,6 +133,7 @@ class RankingStore:
         self._entries = redis.register_script(scripts.ENTRIES)
         self._bump = redis.register_script(scripts.BUMP_VERSION)
         self._rank_of = redis.register_script(scripts.RANK_OF)
+        self._fill_levels = redis.register_script(scripts.FILL_LEVELS)
 
     def keys(self, board: BoardRef) -> BoardKeys:
         return board_keys(self.prefix, board)
@@ -121,33 +144,33 @@ class RankingStore:
 
     async def window_after(self, board: BoardRef, cursor: Cursor, limit: int) -> Window:
         """Up to ``limit`` rows that sort after ``cursor``, even if its row has since moved."""
-        return await self._read_window(
-            board, ["after", cursor.stored, member(cursor.participant_id), limit]
-        )
+        return await self._read_window(board, ["after", cursor.stored, cursor.member, limit])
 
     async def window_around(self, board: BoardRef, pid: int, radius: int) -> Window | None:
         """The participant's row with up to ``radius`` rows either side; None if unranked."""
         return await self._read_window(board, ["around", member(pid), radius, 0])
 
-    async def entries(
-        self, board: BoardRef, pids: Sequence[int]
-    ) -> dict[int, tuple[float, int] | None]:
-        """``(score, rank)`` of each participant, None for those not ranked."""
+    async def entries(self, board: BoardRef, pids: Sequence[int]) -> dict[int, Entry | None]:
+        """Each participant's entry, None for those not ranked."""
         keys = self.keys(board)
-        reply = await self._call(self._entries, [keys.scores, keys.ready], map(member, pids))
+        reply = await self._call(self._entries, self._read_keys(keys), map(member, pids))
         if reply == [-1]:
             raise RankingNotReady(board)
-        result: dict[int, tuple[float, int] | None] = {}
+        result: dict[int, Entry | None] = {}
         for i, pid in enumerate(pids):
-            stored, rank = reply[2 * i], int(reply[2 * i + 1])
-            result[pid] = (from_stored(board, stored), rank) if stored != "" else None
+            stored, rank, tie, position, dense = reply[5 * i : 5 * i + 5]
+            result[pid] = (
+                Entry(from_stored(board, stored), int(rank), tie, int(position), int(dense) or None)
+                if stored != ""
+                else None
+            )
         return result
 
-    async def rank_of(self, board: BoardRef, pid: int, score: float) -> int:
-        """The rank ``pid`` has with ``score`` (as of its own change, say)."""
+    async def rank_of(self, board: BoardRef, pid: int, score: float, tie: str = "") -> int:
+        """The rank ``pid`` has with ``score`` and ``tie`` (as of its own change, say)."""
         keys = self.keys(board)
-        args = [member(pid), repr(to_stored(board, score))]
-        rank = int(await self._call(self._rank_of, [keys.scores, keys.ready], args))
+        args = [member(pid), repr(to_stored(board, score)), tie]
+        rank = int(await self._call(self._rank_of, [keys.scores, keys.ready, keys.ties], args))
         if rank < 0:
             raise RankingNotReady(board)
         return rank
@@ -161,16 +184,18 @@ class RankingStore:
         (bulk loads and rebuilds pass False and announce a reset once they are done).
         """
         keys = self.keys(board)
-        args: list[Any] = [keys.changes if publish else "", int(time.time() * 1000)]
+        channel = keys.changes if publish else ""
+        args: list[Any] = [channel, int(time.time() * 1000), "1" if board.dense else "0"]
         for s in standings:
             score = "" if s.score is None else repr(to_stored(board, s.score))
-            args += [member(s.participant_id), score, s.version]
-        if len(args) == 2:
+            args += [member(s.participant_id), score, s.version, s.tie if score else ""]
+        if len(args) == 3:
             return 0
+        project_keys = [keys.scores, keys.versions, keys.ties, keys.levels, keys.levels_ready]
 
         async def project_and_bump() -> int:
             async with self.redis.pipeline(transaction=False) as pipe:
-                await self._project(keys=[keys.scores, keys.versions], args=args, client=pipe)
+                await self._project(keys=project_keys, args=args, client=pipe)
                 await self._bump_in(pipe, board.tenant_id)
                 applied, _ = await pipe.execute()
             return int(applied)
@@ -215,6 +240,16 @@ class RankingStore:
         key = tenant_version_key(self.prefix, tenant_id)
         return await self._bump(keys=[key], args=[time.time_ns()], client=client)
 
+    async def fill_levels(self, board: BoardRef, batch: int) -> None:
+        """Complete the levels of a board that became DENSE, while it keeps serving."""
+        keys = self.keys(board)
+        start = 0
+        while True:
+            read = await self._call(self._fill_levels, [keys.scores, keys.levels], [start, batch])
+            if int(read) < batch:
+                return
+            start += batch
+
     async def is_ready(self, board: BoardRef) -> bool:
         return bool(await self._guard(lambda: self.redis.exists(self.keys(board).ready)))
 
@@ -223,27 +258,37 @@ class RankingStore:
 
     async def _read_window(self, board: BoardRef, args: list[Any]) -> Window:
         keys = self.keys(board)
-        reply = await self._call(self._window, [keys.scores, keys.ready], args)
+        reply = await self._call(self._window, self._read_keys(keys), args)
         if reply == [-1]:
             raise RankingNotReady(board)
         if reply == [-2]:
             return None  # type: ignore[return-value]  # only "around" can get here
-        total, start, first_rank = int(reply[0]), int(reply[1]), int(reply[2])
+        total, start, rank, dense = (int(v) for v in reply[:4])
         rows: list[RankedRow] = []
-        previous: str | None = None
-        rank = first_rank
-        for i in range(3, len(reply), 2):
+        previous: tuple[str, str] | None = None
+        for i in range(4, len(reply), 2):
             position = start + len(rows)
-            stored = reply[i + 1]
-            if previous is not None and stored != previous:
+            place = (reply[i + 1], tie_of(reply[i]))  # (stored score, tie key)
+            if previous is not None and place != previous:
                 rank = position + 1
-            previous = stored
+                dense += 1 if dense else 0
+            previous = place
             rows.append(
                 RankedRow(
-                    participant_id(reply[i]), from_stored(board, stored), rank, position, stored
+                    participant_id(reply[i]),
+                    from_stored(board, place[0]),
+                    rank,
+                    position,
+                    place[0],
+                    place[1],
+                    dense or None,
                 )
             )
         return Window(total, start, rows)
+
+    @staticmethod
+    def _read_keys(keys: BoardKeys) -> list[str]:
+        return [keys.scores, keys.ready, keys.ties, keys.levels, keys.levels_ready]
 
     async def _call(self, script: Any, keys: list[str], args: Iterable[Any]) -> Any:
         return await self._guard(lambda: script(keys=keys, args=list(args)))

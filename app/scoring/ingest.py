@@ -51,10 +51,11 @@ EVENT_COLUMNS = (
 )
 UPSERT_STANDINGS_TAIL = (
     " ON CONFLICT (leaderboard_id, period, participant_id) DO UPDATE"
-    " SET score = excluded.score, version = CASE WHEN standings.version >= excluded.version"
+    " SET score = excluded.score, tie_key = excluded.tie_key,"
+    " version = CASE WHEN standings.version >= excluded.version"
     "  THEN standings.version + 1 ELSE excluded.version END,"
     " updated_at = excluded.updated_at, {snapshots}"
-    " RETURNING leaderboard_id, period, participant_id, score, version"
+    " RETURNING leaderboard_id, period, participant_id, score, version, tie_key"
 )
 NEW_SNAPSHOTS = "display_name = excluded.display_name, avatar = excluded.avatar"
 # Re-scoring keeps the name and avatar a standing had (a past period shows them as they were).
@@ -289,7 +290,7 @@ async def fold_events(
     for row in await upsert_aggregates(tenant_id, changes, conn):
         board_id, skey = int(row["leaderboard_id"]), _standing_key(row)
         touched.setdefault(board_id, {}).setdefault(skey, {})[int(row["metric_id"])] = row
-    scores: dict[StandingKey, float] = {}
+    scores: dict[StandingKey, tuple[float, str]] = {}
     for board_id, rows in touched.items():
         scores.update(await composite_scores(boards[board_id], rows, conn))
     return await _upsert_standings(
@@ -316,10 +317,10 @@ async def _lock_composites(
         chunk = keys[start : start + ROWS_PER_STATEMENT]
         values: list[Any] = []
         for board_id, period, pid in chunk:
-            values += [tenant_id, board_id, period, pid, 0.0, version, now]
+            values += [tenant_id, board_id, period, pid, 0.0, "", version, now]
         await fetch(
             "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
-            f" version, updated_at) VALUES {_rows(len(chunk), 7)}"
+            f" tie_key, version, updated_at) VALUES {_rows(len(chunk), 8)}"
             " ON CONFLICT (leaderboard_id, period, participant_id)"
             " DO UPDATE SET version = standings.version",
             values,
@@ -368,17 +369,17 @@ async def _upsert_standings(
     deps: Deps,
     tenant_id: int,
     boards: dict[int, BoardDefinition],
-    scores: dict[StandingKey, float],
+    scores: dict[StandingKey, tuple[float, str]],
     people: dict[int, ParticipantView],
     now: datetime,
     conn: BaseDBAsyncClient,
     *,
     rescoring: bool,
 ) -> list[tuple[BoardRef, Standing]]:
-    """Write the new scores, with the participants' names and avatars as of now (kept as
-    they were, when ``rescoring``)."""
+    """Write the new scores and tie keys, with the participants' names and avatars as of now
+    (kept as they were, when ``rescoring``)."""
     limit = deps.settings.max_abs_score
-    for score in scores.values():
+    for score, _ in scores.values():
         if not abs(score) <= limit:
             raise BadUserInput(f"A score would leave the allowed range (±{limit:g}).")
     items = sorted(scores.items())
@@ -387,13 +388,13 @@ async def _upsert_standings(
     for start in range(0, len(items), ROWS_PER_STATEMENT):
         chunk = items[start : start + ROWS_PER_STATEMENT]
         values: list[Any] = []
-        for (board_id, period, pid), score in chunk:
+        for (board_id, period, pid), (score, tie) in chunk:
             person = people[pid]
-            values += [tenant_id, board_id, period, pid, score, version, now, person.name,
+            values += [tenant_id, board_id, period, pid, score, tie, version, now, person.name,
                        person.avatar_url]  # fmt: skip
         rows = await fetch(
             "INSERT INTO standings (tenant_id, leaderboard_id, period, participant_id, score,"
-            f" version, updated_at, display_name, avatar) VALUES {_rows(len(chunk), 9)}"
+            f" tie_key, version, updated_at, display_name, avatar) VALUES {_rows(len(chunk), 10)}"
             + UPSERT_STANDINGS_TAIL.format(
                 snapshots=KEPT_SNAPSHOTS if rescoring else NEW_SNAPSHOTS
             ),
@@ -402,8 +403,9 @@ async def _upsert_standings(
         )
         for r in rows:
             board = boards[int(r["leaderboard_id"])].ref(str(r["period"]))
-            out.append(
-                (board, Standing(int(r["participant_id"]), float(r["score"]), int(r["version"])))
+            standing = Standing(
+                int(r["participant_id"]), float(r["score"]), int(r["version"]), r["tie_key"]
             )
+            out.append((board, standing))
     out.sort(key=lambda bs: (bs[0].leaderboard_id, bs[0].period, bs[1].participant_id))
     return out

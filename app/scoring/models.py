@@ -56,6 +56,8 @@ class Standing(Model):
         "models.Participant", related_name="standings", on_delete=fields.CASCADE
     )
     score = fields.FloatField(default=0)
+    # Orders equal scores (the board's tie-break, see app.leaderboards.ties); "" without one.
+    tie_key = fields.CharField(max_length=32, default="")
     version = fields.BigIntField(default=1)
     updated_at = fields.DatetimeField()
     # The participant's name and avatar when the score last changed: a past period shows
@@ -99,6 +101,11 @@ class MetricAggregate(Model):
     last_value = fields.FloatField()
     last_at = fields.DatetimeField()
     last_event_id = fields.BigIntField()
+    # When the aggregate reached its value, in event time (for "earliest to reach" ties):
+    # the latest non-zero event (SUM), the earliest event of the maximum / minimum.
+    total_at = fields.DatetimeField(null=True)  # None: no non-zero event yet
+    maximum_at = fields.DatetimeField(null=True)
+    minimum_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "metric_aggregates"

@@ -26,7 +26,7 @@ from app.leaderboards.service import POINTS, ranked_periods
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import rebuild_board
-from app.scoring.aggregates import Aggregate, aggregate_value, composite
+from app.scoring.aggregates import Aggregate, standing_of
 from app.scoring.ingest import EventInput, fold_events, lock_metrics
 
 EVENT_BATCH = 10_000
@@ -85,9 +85,9 @@ async def _drop_untouched(
     points board, which ranks every participant: there they stay, at 0, with a new version."""
     if definition.key == POINTS:
         await fetch(
-            "UPDATE standings SET version = version + 1, updated_at = $1"
-            " WHERE leaderboard_id = $2 AND updated_at <> $3",
-            [now, definition.id, now],
+            "UPDATE standings SET version = version + 1, updated_at = $1, tie_key = $2"
+            " WHERE leaderboard_id = $3 AND updated_at <> $4",
+            [now, definition.tie_break.key(None, None), definition.id, now],
             conn,
         )
     else:
@@ -145,9 +145,9 @@ class Difference:
     live: tuple[int, float] | None
 
 
-async def expected_scores(definition: BoardDefinition, period: str) -> dict[int, float]:
-    """Every ranked participant's score in ``period`` recomputed from the events alone
-    (participants who opted out are scored but not ranked, so not here)."""
+async def expected_scores(definition: BoardDefinition, period: str) -> dict[int, tuple[float, str]]:
+    """Every ranked participant's score and tie key in ``period`` recomputed from the events
+    alone (participants who opted out are scored but not ranked, so not here)."""
     aggregates: dict[tuple[int, int], Aggregate] = {}
     async for events, people in _events(definition):
         for event, event_id in events:
@@ -164,31 +164,30 @@ async def expected_scores(definition: BoardDefinition, period: str) -> dict[int,
                 aggregates[key].merge(one)
             else:
                 aggregates[key] = one
-    weights = {m.metric_id: m for m in definition.metrics}
-    values: dict[int, dict[int, float]] = {}
+    rows: dict[int, dict[int, dict[str, Any]]] = {}
     for (pid, metric_id), agg in aggregates.items():
-        row = {"count": agg.count, "total": agg.total, "minimum": agg.minimum,
-               "maximum": agg.maximum, "last_value": agg.last_value}  # fmt: skip
-        values.setdefault(pid, {})[metric_id] = aggregate_value(weights[metric_id].aggregation, row)
-    scores = {pid: composite(definition.metrics, v) for pid, v in values.items()}
+        rows.setdefault(pid, {})[metric_id] = agg.row()
+    scores = {pid: standing_of(definition, by_metric) for pid, by_metric in rows.items()}
     if definition.key == POINTS:  # every participant is on it, with 0 until scored
-        rows = await fetch(
+        unscored = (0.0, definition.tie_break.key(None, None))
+        for r in await fetch(
             "SELECT id FROM participants WHERE tenant_id = $1 AND NOT opted_out",
             [definition.tenant_id],
-        )
-        for r in rows:
-            scores.setdefault(int(r["id"]), 0.0)
+        ):
+            scores.setdefault(int(r["id"]), unscored)
     return scores
 
 
 async def verify(
     deps: Deps, definition: BoardDefinition, period: str, top: int
 ) -> list[Difference]:
-    """Compare the live top ``top`` with the top recomputed from events; [] when equal."""
+    """Compare the live top ``top`` with the top recomputed from events (order included:
+    score, then tie-break, then participant id); [] when equal."""
     board: BoardRef = definition.ref(period)
     scores = await expected_scores(definition, period)
     sign = -1.0 if definition.higher_is_better else 1.0
-    expected = sorted(scores.items(), key=lambda item: (sign * item[1], item[0]))[:top]
+    order = sorted(scores.items(), key=lambda item: (sign * item[1][0], item[1][1], item[0]))
+    expected = [(pid, score) for pid, (score, _) in order[:top]]
     live = [(r.participant_id, r.score) for r in await rankings.top_rows(deps, board, top)]
     differences = []
     for i in range(max(len(expected), len(live))):

@@ -19,7 +19,8 @@ from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS
 from app.participants.models import Participant
 from app.participants.service import get_participants
-from app.ranking.store import Cursor, to_stored
+from app.ranking.keys import BoardRef
+from app.ranking.store import Cursor, Entry, to_stored
 from app.scoring.ingest import EventInput, Recorded, record_batch
 from app.text import storable, storable_json
 
@@ -183,11 +184,9 @@ async def adjust_points(
             exc.extensions["field"] = "delta"
         raise
     mine = next((s for b, s in recorded.standings if b == board), None)
+    found: Entry | None
     if mine is not None and mine.score is not None:  # the entry as of this change
-        found: tuple[float, int] | None = (
-            mine.score,
-            await rankings.rank_of_score(deps, board, participant_id, mine.score),
-        )
+        found = await _entry_with(deps, board, participant_id, (mine.score, mine.tie))
     else:  # a replay: the entry as it is now
         try:
             found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
@@ -197,10 +196,20 @@ async def adjust_points(
     if recorded.duplicate[0]:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
     if found is None and person is not None and person.opted_out:  # not ranked, but scored:
-        score = await rankings.standing_score(board, participant_id)  # the rank it would have
-        if score is not None:
-            found = (score, await rankings.rank_of_score(deps, board, participant_id, score))
+        stored = await rankings.standing_score(board, participant_id)  # the rank it would have
+        if stored is not None:
+            found = await _entry_with(deps, board, participant_id, stored)
     if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")
-    score, rank = found
-    return EntryView(rank, score, person, Cursor(repr(to_stored(board, score)), participant_id))
+    definition = await deps.definitions.board(tenant_id, POINTS)
+    rank = await rankings.rank_as(definition.rank_mode, board, found)
+    cursor = Cursor(repr(to_stored(board, found.score)), participant_id, found.tie)
+    return EntryView(rank, found.score, person, cursor)
+
+
+async def _entry_with(
+    deps: Deps, board: BoardRef, participant_id: int, place: tuple[float, str]
+) -> Entry:
+    """The participant's entry with this (score, tie key), whatever it holds now."""
+    score, tie = place
+    return Entry(score, await rankings.rank_of_score(deps, board, participant_id, score, tie), tie)

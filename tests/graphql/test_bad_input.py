@@ -260,6 +260,8 @@ async def test_malformed_entries_cursor_is_rejected(gql: GQL, people: list[str])
         encoded("rk:-10:-1"),
         encoded("rk:-10:abc"),
         encoded("rk:-10:1:2"),
+        encoded("rk:-10:1:" + "g" * 16),  # tie keys are 16 or 32 hex digits
+        encoded("rk:-10:1:"),
         encoded("rk:-10:" + "9" * 20),
         encoded("rk:1_0:1"),  # spellings Python reads as numbers but Redis does not
         encoded("rk:-10 :1"),

@@ -320,3 +320,32 @@ async def test_live_tops_use_the_boards_rank_mode_and_cap(
     ranks = [(e["participant"]["name"], e["rank"]) for e in payload["data"]["leaderboardTop"]]
     assert ranks == [("A", 1), ("B", 2), ("C", 2)]  # dense, and only maxEntries of them
     await client.close()
+
+
+@pytest.mark.parametrize(
+    ("mode", "ranks"),
+    [("COMPETITION", (4, 1)), ("DENSE", (3, 1)), ("ORDINAL", (4, 2))],
+)
+async def test_rank_changes_use_the_boards_rank_mode(
+    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis, mode: str, ranks: tuple[int, int]
+) -> None:
+    await define_metric(deps, tenant.id, MetricFields("m", "M"))
+    fields = BoardFields(name="B", rank_mode=RankMode(mode), metrics=(WeightFields("m"),))
+    await define_leaderboard(deps, tenant.id, "b", fields)
+    people = [await participant(deps, tenant.id, name) for name in "ABCD"]
+    events = [ScoreInput("m", v, "t", str(i), participant_id=p)
+              for i, (p, v) in enumerate(zip(people, [9, 5, 5, 1], strict=True))]  # fmt: skip
+    await record_scores(deps, tenant.id, events)
+
+    client = await WsClient.open(ws_url)
+    query = 'subscription { rankChanged(leaderboard: "b") { participantId oldRank newRank } }'
+    await client.subscribe("c", query)
+    definition = await deps.definitions.board(tenant.id, "b")
+    channel = deps.store.keys(definition.ref("all")).changes
+    await until(lambda: _numsub_at_least(redis, channel), what="the subscription")
+    # D (last of 9, 5, 5, 1) joins A at 9, after A in the ordering (by participant id).
+    await record_scores(deps, tenant.id, [ScoreInput("m", 8, "t", "d", participant_id=people[3])])
+    payload = await client.next_data("c")
+    found = payload["data"]["rankChanged"]
+    assert (found["participantId"], found["oldRank"], found["newRank"]) == (str(people[3]), *ranks)
+    await client.close()
