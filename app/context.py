@@ -10,12 +10,14 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from app.deps import Deps
+from app.errors import NotFound
 from app.leaderboards import rankings
 from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.service import POINTS, BoardInfo, board_in
 from app.leaderboards.streaks import streaks
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef
+from app.tenancy.access import Caller, caller, can_see, require_admin
 from app.tenancy.service import TenantRef
 
 V = TypeVar("V")
@@ -33,6 +35,7 @@ class Context:
     tenant: TenantRef
     request: Any = None
     response: Any = None
+    _caller: Caller | None = None
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None  # (score, rank)
     _groups: DataLoader[GroupKey, GroupPage] | None = None
@@ -47,12 +50,26 @@ class Context:
         self._points = self._groups = self._parts = self._streaks = self._snapshots = None
         return self
 
+    @property
+    def caller(self) -> Caller:
+        """Who is asking (see ``app.tenancy.access``)."""
+        if self._caller is None:
+            headers = getattr(self.request, "headers", None)
+            authorization = headers.get("authorization") if headers is not None else None
+            self._caller = caller(self.deps.settings.admin_token, authorization)
+        return self._caller
+
+    def require_admin(self) -> None:
+        require_admin(self.caller)
+
     async def board(self, key: str, period: str | None = None) -> BoardInfo:
         """The tenant's active board ``key`` in ``period`` (default: the current one),
-        looked up once per request."""
+        looked up once per request; NOT_FOUND when the caller may not see it."""
         name = f"{key}\x00{period or ''}"
         if name not in self._boards:
             definition = await self.deps.definitions.board(self.tenant.id, key)
+            if not can_see(self.caller, definition.visibility):
+                raise NotFound(f"No leaderboard with key {key!r}.")
             self._boards[name] = board_in(definition, period)
         return self._boards[name]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     )
     default_tenant: str = Field(
         default="default", description="Slug of the tenant that requests run in."
+    )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of admins (definitions, PRIVATE boards); unset: everyone.",
     )
     max_page_size: int = Field(default=1000, description="Cap of `first` on every list.")
     max_radius: int = Field(default=100, description="Cap of `radius` on `around`.")

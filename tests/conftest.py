@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -160,8 +161,10 @@ def gql(deps: Deps, tenant: TenantRef) -> GQL:
         *,
         as_tenant: TenantRef | None = None,
         context_deps: Deps | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        context = Context(context_deps or deps, as_tenant or tenant)
+        request = SimpleNamespace(headers=headers or {})  # what the context reads of a request
+        context = Context(context_deps or deps, as_tenant or tenant, request)
         result = await schema.execute(query, variable_values=variables, context_value=context)
         response: dict[str, Any] = {"data": result.data}
         if result.errors:

@@ -21,7 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from app.errors import Unavailable
 
-Key = tuple[int, str, str, str, str | None]
+Key = tuple[int, bool, str, str, str, str | None]  # admins see more: their own entries
 
 
 class ResultStore:
@@ -68,4 +68,11 @@ class ResultCache(SchemaExtension):
         except Unavailable:
             return None  # no version, no caching; the query reports the outage itself
         variables = json.dumps(ctx.variables or {}, sort_keys=True, default=str)
-        return (context.tenant.id, version, ctx.query or "", variables, ctx.operation_name)
+        return (
+            context.tenant.id,
+            context.caller.admin,
+            version,
+            ctx.query or "",
+            variables,
+            ctx.operation_name,
+        )

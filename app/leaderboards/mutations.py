@@ -1,4 +1,5 @@
-"""Admin mutations: metrics, leaderboards, weights, calendar periods."""
+"""Admin mutations: metrics, leaderboards, weights, calendar periods (admins only, see
+``app.tenancy.access``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class LeaderboardMutations:
         description="Create a metric, or change it (a new aggregation re-scores its boards)."
     )
     async def define_metric(self, info: GraphQLInfo, input: MetricInput) -> Metric:
+        info.context.require_admin()
         ctx = info.context
         return Metric.from_row(
             await admin.define_metric(ctx.deps, ctx.tenant.id, input.to_fields())
@@ -33,6 +35,7 @@ class LeaderboardMutations:
 
     @strawberry.mutation(description="Delete a metric no leaderboard uses and no event records.")
     async def delete_metric(self, info: GraphQLInfo, key: str) -> bool:
+        info.context.require_admin()
         await admin.delete_metric(info.context.deps, info.context.tenant.id, key)
         return True
 
@@ -43,6 +46,7 @@ class LeaderboardMutations:
     async def define_leaderboard(
         self, info: GraphQLInfo, key: str, input: LeaderboardInput
     ) -> Leaderboard:
+        info.context.require_admin()
         ctx = info.context
         found = await admin.define_leaderboard(ctx.deps, ctx.tenant.id, key, input.to_fields())
         return Leaderboard.from_info(board_in(found))
@@ -54,6 +58,7 @@ class LeaderboardMutations:
     async def update_leaderboard(
         self, info: GraphQLInfo, key: str, input: LeaderboardInput
     ) -> Leaderboard:
+        info.context.require_admin()
         ctx = info.context
         found = await admin.update_leaderboard(ctx.deps, ctx.tenant.id, key, input.to_fields())
         return Leaderboard.from_info(board_in(found))
@@ -64,6 +69,7 @@ class LeaderboardMutations:
     async def set_leaderboard_weights(
         self, info: GraphQLInfo, key: str, weights: list[WeightInput]
     ) -> Leaderboard:
+        info.context.require_admin()
         ctx = info.context
         given = [w.to_fields() for w in weights]
         return Leaderboard.from_info(
@@ -72,6 +78,7 @@ class LeaderboardMutations:
 
     @strawberry.mutation(description="Stop ranking and feeding the board (its history stays).")
     async def deactivate_leaderboard(self, info: GraphQLInfo, key: str) -> bool:
+        info.context.require_admin()
         await admin.deactivate_leaderboard(info.context.deps, info.context.tenant.id, key)
         return True
 
@@ -88,6 +95,7 @@ class LeaderboardMutations:
         ends_at: datetime,
         name: str = "",
     ) -> CalendarPeriod:
+        info.context.require_admin()
         ctx = info.context
         row = await admin.define_calendar_period(
             ctx.deps, ctx.tenant.id, models.TimeWindow(kind), key, name, starts_at, ends_at

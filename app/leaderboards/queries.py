@@ -10,6 +10,7 @@ from app.leaderboards import rankings, service
 from app.leaderboards.definition_types import Metric
 from app.leaderboards.service import POINTS, board_in
 from app.leaderboards.types import Leaderboard, ScoreGroup
+from app.tenancy.access import can_see
 
 
 @strawberry.type
@@ -28,7 +29,8 @@ class LeaderboardQueries:
         self, info: GraphQLInfo, category: str | None = None, active: bool | None = True
     ) -> list[Leaderboard]:
         found = await service.list_boards(info.context.tenant.id, category, active)
-        return [Leaderboard.from_info(board_in(d)) for d in found]
+        who = info.context.caller
+        return [Leaderboard.from_info(board_in(d)) for d in found if can_see(who, d.visibility)]
 
     @strawberry.field(description="Every metric, by key.")
     async def metrics(self, info: GraphQLInfo) -> list[Metric]:
