@@ -215,15 +215,24 @@ async def update_leaderboard(
             "metric_id", "metric__key"
         )
     }
+    tie_changed = False
     if given.tie_break is not None or metrics is not None:  # the tie metric must stay the board's
         tie = given.tie_break or _current_tie_break(board, old)
         if metrics is None:
             metrics_now = {m.key: m for m in await Metric.filter(id__in=list(old.values()))}
-        row_values.update(_tie_values(tie, metrics if metrics is not None else metrics_now))
+        tie_values = _tie_values(tie, metrics if metrics is not None else metrics_now)
+        row_values.update(tie_values)
+        tie_changed = tie_values != {
+            "tie_metric_id": board.tie_metric_id,  # type: ignore[attr-defined]
+            "tie_earliest": board.tie_earliest,
+        }
     rescoring = metrics is not None or any(
         getattr(given, name) is not None for name in SCORING
-    ) or "sort_order" in row_values or given.tie_break is not None  # fmt: skip
-    levels = given.rank_mode is not None and given.rank_mode != board.rank_mode
+    ) or "sort_order" in row_values or tie_changed  # fmt: skip
+    # Only DENSE boards keep levels in Redis: a switch to or from DENSE updates them.
+    levels = given.rank_mode is not None and (given.rank_mode == RankMode.DENSE) != (
+        board.rank_mode == RankMode.DENSE
+    )
     weights = given.metrics
     involved = set(old.values()) | {m.id for m in (metrics or {}).values()}
 

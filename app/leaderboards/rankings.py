@@ -132,17 +132,17 @@ async def scores_and_ranks(
     return await _when_ready(deps, board, lambda: deps.store.entries(board, participant_ids))
 
 
-async def rank_of_score(
+async def entry_with(
     deps: Deps, board: BoardRef, participant_id: int, score: float, tie: str
-) -> int:
-    """The rank the participant has with ``score`` and tie key ``tie``; falls back to the
-    database while Redis is away."""
+) -> Entry:
+    """The entry the participant has with ``score`` and tie key ``tie`` among the others as
+    they are now; falls back to the database while Redis is away."""
     try:
         return await _when_ready(
             deps, board, lambda: deps.store.rank_of(board, participant_id, score, tie)
         )
     except Unavailable:
-        return await _rank_in_database(board, participant_id, score, tie)
+        return await _entry_in_database(board, participant_id, score, tie)
 
 
 async def entry_from_database(board: BoardRef, participant_id: int) -> Entry | None:
@@ -150,8 +150,7 @@ async def entry_from_database(board: BoardRef, participant_id: int) -> Entry | N
     found = await standing_score(board, participant_id, visible=True)
     if found is None:
         return None
-    score, tie = found
-    return Entry(score, await _rank_in_database(board, participant_id, score, tie), tie)
+    return await _entry_in_database(board, participant_id, *found)
 
 
 async def standing_score(
@@ -173,14 +172,22 @@ def _better(board: BoardRef, first: int) -> str:
     return f"(score {op} ${first} OR (score = ${first} AND tie_key < ${first + 1}))"
 
 
-async def _rank_in_database(board: BoardRef, participant_id: int, score: float, tie: str) -> int:
-    """1 + how many others rank before (competition ranking)."""
+async def _entry_in_database(
+    board: BoardRef, participant_id: int, score: float, tie: str
+) -> Entry:
+    """Rank (1 + how many others rank before) and position (how many others are listed
+    before: those, and the tied ones with a lower id)."""
+    better = _better(board, 4)
+    tied_before = "score = $4 AND tie_key = $5 AND participant_id < $3"
     rows = await fetch(
-        "SELECT COUNT(*) + 1 AS rank FROM standings WHERE leaderboard_id = $1"
-        f" AND period = $2 AND participant_id <> $3 AND {_better(board, 4)} AND {VISIBLE}",
+        f"SELECT SUM(CASE WHEN {better} THEN 1 ELSE 0 END) AS better,"
+        f" SUM(CASE WHEN {tied_before} THEN 1 ELSE 0 END) AS tied_before FROM standings"
+        " WHERE leaderboard_id = $1 AND period = $2 AND participant_id <> $3"
+        f" AND ({better} OR {tied_before}) AND {VISIBLE}",
         [board.leaderboard_id, board.period, participant_id, score, tie],
     )
-    return int(rows[0]["rank"])
+    ahead = int(rows[0]["better"] or 0)
+    return Entry(score, ahead + 1, tie, ahead + int(rows[0]["tied_before"] or 0))
 
 
 async def rank_as(mode: RankMode, board: BoardRef, entry: Entry) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.leaderboards.models import Aggregation
@@ -29,6 +29,8 @@ VALUE_WIDTH = 16  # hex digits of a double in order-preserving form
 REACHED_WIDTH = 16  # decimal digits of microseconds since 1970 (enough until the year 2286)
 NO_VALUE = "f" * VALUE_WIDTH  # no aggregate of the fallback metric: after every value
 NOT_REACHED = "9" * REACHED_WIDTH  # no event: after every instant
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 _SIGN = 1 << 63
 _ALL = (1 << 64) - 1
 
@@ -57,7 +59,7 @@ class TieBreak:
         """When the score was reached, read back from a tie key (None: not kept)."""
         if not self.earliest or len(tie) < REACHED_WIDTH or tie.endswith(NOT_REACHED):
             return None
-        return datetime.fromtimestamp(int(tie[-REACHED_WIDTH:]) / 1_000_000, UTC)
+        return EPOCH + int(tie[-REACHED_WIDTH:]) * MICROSECOND
 
 
 NO_TIE_BREAK = TieBreak()
@@ -72,7 +74,8 @@ def _ordered(value: float, higher_is_better: bool) -> str:
 
 
 def _micros(moment: datetime) -> str:
-    return str(max(0, int(moment.timestamp() * 1_000_000))).zfill(REACHED_WIDTH)
+    """Exact microseconds since 1970 (integer arithmetic: no two instants collapse)."""
+    return str(max(0, (moment - EPOCH) // MICROSECOND)).zfill(REACHED_WIDTH)
 
 
 def instant(value: datetime | str | None) -> datetime | None:

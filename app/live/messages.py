@@ -14,7 +14,8 @@ from app.ranking.store import RESET, UPDATED, from_stored
 @dataclass(frozen=True, slots=True)
 class Change:
     """One committed change of a participant's place; None: not ranked before / after.
-    Ranks are in the board's rank mode; places are 1-based positions in the ordering."""
+    Ranks are COMPETITION ranks, places 1-based positions in the ordering (ORDINAL ranks),
+    dense ranks None where the ranking keeps no levels; ``ranks`` picks a rank mode's."""
 
     participant_id: int
     old_score: float | None
@@ -25,12 +26,23 @@ class Change:
     version: int
     old_place: int | None = None
     new_place: int | None = None
+    old_dense: int | None = None
+    new_dense: int | None = None
     merged: int = 1  # how many committed changes this one stands for (a slow reader's)
     participant: ParticipantView | None = None  # filled in by the feed; None once deleted
     # Scratch space of this event, shared by every subscriber it is handed to (the GraphQL
     # layer keeps the object and results it builds once for all of them). Not copied by
     # ``replace``: a merged or re-filled change is a new event.
     shared: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def ranks(self, mode: str) -> tuple[int | None, int | None]:
+        """(old, new) rank in rank mode ``mode``; COMPETITION ranks where a message from an
+        older process, or a ranking without levels, does not say."""
+        if mode == "ORDINAL" and (self.old_place or self.new_place):
+            return self.old_place, self.new_place
+        if mode == "DENSE" and (self.old_dense or self.new_dense):
+            return self.old_dense, self.new_dense
+        return self.old_rank, self.new_rank
 
     def touches_top(self, first: int) -> bool:
         """Whether the top ``first`` entries can differ because of this change."""
@@ -46,6 +58,7 @@ class Change:
             old_score=self.old_score,
             old_rank=self.old_rank,
             old_place=self.old_place,
+            old_dense=self.old_dense,
             merged=self.merged + later.merged,
         )
 
@@ -66,8 +79,8 @@ class Updated:
 
 
 def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
-    """Decode one message; raises ValueError on anything malformed. Ranks come out in the
-    board's rank mode (as COMPETITION ranks from a process that publishes 7 fields)."""
+    """Decode one message; raises ValueError on anything malformed. A process of an older
+    version publishes 7 fields: no places or dense ranks."""
     if payload == RESET:
         return RESET_MESSAGE
     fields = payload.split("|")
@@ -79,10 +92,6 @@ def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
         raise ValueError(f"malformed change message {payload!r}")
     pid, old, new, old_rank, new_rank, at_ms, version, *places = fields
     old_place, new_place, old_dense, new_dense = (_number(p) for p in places)
-    if board.rank_mode == "ORDINAL" and (old_place or new_place):
-        old_rank, new_rank = places[0], places[1]
-    elif board.rank_mode == "DENSE" and (old_dense or new_dense):
-        old_rank, new_rank = places[2], places[3]
     return Change(
         participant_id=participant_id(pid),
         old_score=from_stored(board, old) if old else None,
@@ -93,6 +102,8 @@ def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
         version=int(version),
         old_place=old_place,
         new_place=new_place,
+        old_dense=old_dense,
+        new_dense=new_dense,
     )
 
 

@@ -13,6 +13,7 @@ import strawberry
 from starlette.websockets import WebSocket
 
 from app.context import Context, GraphQLInfo
+from app.errors import NotFound
 from app.graphql.pagination import check_first, parse_id
 from app.leaderboards.models import TimeWindow
 from app.leaderboards.service import POINTS, BoardInfo
@@ -60,7 +61,7 @@ class Subscription:
         async def changes() -> AsyncGenerator[RankChange, None]:
             async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
                 async for board, change in items:
-                    yield RankChange.of(board.key, change)
+                    yield RankChange.of(board.key, change, await _rank_mode(ctx, board))
 
         return changes()
 
@@ -154,3 +155,11 @@ def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
         task.add_done_callback(_closing.discard)
 
     return disconnect
+
+
+async def _rank_mode(ctx: Context, board: BoardRef) -> str:
+    """The board's rank mode as it is now (it may have changed since the feed began)."""
+    try:
+        return (await ctx.deps.definitions.board(ctx.tenant.id, board.key)).rank_mode.value
+    except NotFound:  # deactivated meanwhile
+        return board.rank_mode

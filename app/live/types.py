@@ -38,21 +38,23 @@ class RankChange:
     shared_results: strawberry.Private[dict[Any, Any]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, leaderboard: str, c: Change) -> RankChange:
-        """The event's one RankChange, built by its first subscriber."""
-        event: RankChange | None = c.shared.get(EVENT)
+    def of(cls, leaderboard: str, c: Change, mode: str) -> RankChange:
+        """The event's one RankChange per rank mode, built by its first subscriber."""
+        name = f"{EVENT}:{mode}"
+        event: RankChange | None = c.shared.get(name)
         if event is None:
-            event = c.shared[EVENT] = cls.from_change(leaderboard, c)
+            event = c.shared[name] = cls.from_change(leaderboard, c, mode)
         return event
 
     @classmethod
-    def from_change(cls, leaderboard: str, c: Change) -> RankChange:
+    def from_change(cls, leaderboard: str, c: Change, mode: str) -> RankChange:
+        old_rank, new_rank = c.ranks(mode)
         return cls(
             leaderboard=leaderboard,
             participant_id=strawberry.ID(str(c.participant_id)),
             participant=Participant.from_view(c.participant) if c.participant else None,
-            old_rank=c.old_rank,
-            new_rank=c.new_rank,
+            old_rank=old_rank,
+            new_rank=new_rank,
             old_score=c.old_score,
             new_score=c.new_score,
             at=c.at,

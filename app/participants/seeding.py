@@ -139,6 +139,8 @@ def _board_rows(
     fallback = values if ties.metric_id == metric else {}
     reached = now if weight.weight else None
     everyone = board.key == POINTS  # the points board ranks participants from creation on
+    if not weight.weight and not everyone:  # a metric of weight 0 is tracked, not ranked
+        return aggregates, []
     standings = [
         (tenant_id, board.id, period.key, i, scores.get(i, 0.0),
          ties.key(fallback.get(i), reached if i in scores else None), version_at(now), now,

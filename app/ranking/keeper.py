@@ -85,14 +85,17 @@ class RankingKeeper:
             await mark_dirty(board)
 
     async def check(self) -> list[BoardRef]:
-        """One pass: rebuild current rankings that are missing, repair dirty boards (every
-        period changed since the board was marked). Returns the rankings acted on."""
+        """One pass: rebuild current rankings that are missing, fill the levels of current
+        DENSE ones that lack them, repair dirty boards (every period changed since the board
+        was marked). Returns the rankings acted on."""
         acted: list[BoardRef] = []
         current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
         for board in current.values():
             if not await self.store.is_ready(board):
                 acted.append(board)
                 await self.rebuild(board, clean=True)
+            elif await self.store.ensure_levels(board, self.batch):  # a DENSE board without
+                acted.append(board)  # levels (it predates them, or a switch was cut short)
         for row in await Leaderboard.filter(is_active=True, dirty_since__isnull=False):
             marked = row.dirty_since
             assert marked is not None

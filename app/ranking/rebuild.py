@@ -53,10 +53,8 @@ async def rebuild_board(
             if not clean:
                 await _prune_missing(store, board, batch)
             await store.redis.set(keys.ready, started.isoformat())
-            if board.dense and not await store.redis.exists(keys.levels_ready):
-                if not clean:  # PROJECT skipped standings Redis already had
-                    await store.fill_levels(board, batch)
-                await store.redis.set(keys.levels_ready, started.isoformat())
+            # PROJECT kept levels of what it wrote, but skipped standings Redis already had
+            await store.ensure_levels(board, batch)
             with contextlib.suppress(Unavailable):  # the ranking is whole; dashboards re-read it
                 await store.announce_reset(board)  # at their next change
     except (RedisError, LockError) as exc:

@@ -66,8 +66,9 @@ PROJECT = (
     + _DENSE
     + """
 local channel, at = ARGV[1], ARGV[2]
--- Levels are kept for a DENSE board, and wherever a levels set exists (it is being filled)
-local dense = ARGV[3] == '1' or redis.call('EXISTS', KEYS[4]) == 1
+-- Levels are kept for a DENSE board, and wherever they exist or were complete: a writer with
+-- an outdated definition keeps them too
+local dense = ARGV[3] == '1' or levels_ready or redis.call('EXISTS', KEYS[4]) == 1
 local function level(s, t) return t .. '@' .. s end
 local function drop_level(s, t)  -- when no member is left at (s, t)
   local n
@@ -203,35 +204,44 @@ if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) e
 return redis.call('INCR', KEYS[1])
 """
 
-# The rank a participant has with a given score and tie key. KEYS: scores, ready, ties.
-# ARGV: padded id, stored score, tie key. The participant's own current entry is not
-# counted (it may hold a newer score by now). Returns -1 when the ranking is not ready.
+# The rank and 0-based position a participant has with a given score and tie key.
+# KEYS: scores, ready, ties. ARGV: padded id, stored score, tie key. The participant's own
+# current entry is not counted (it may hold a newer score by now). Returns {rank, position},
+# or {-1} when the ranking is not ready.
 RANK_OF = (
     _BEFORE
     + """
-if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local s, tie = ARGV[2], ARGV[3]
 local better = before(s, tie, false)
+local position = before(s, tie .. ARGV[1], false)
 local own_tie = redis.call('HGET', KEYS[3], ARGV[1]) or ''
 local own = redis.call('ZSCORE', KEYS[1], own_tie .. ARGV[1])
-if own and (tonumber(own) < tonumber(s) or (tonumber(own) == tonumber(s) and own_tie < tie)) then
-  better = better - 1
+if own then
+  local o, n = tonumber(own), tonumber(s)
+  if o < n or (o == n and own_tie < tie) then better = better - 1 end
+  if o < n or (o == n and own_tie .. ARGV[1] < tie .. ARGV[1]) then position = position - 1 end
 end
-return better + 1
+return {better + 1, position}
 """
 )
 
 # Fill a ranking's levels from a slice of its sorted set (a board that became DENSE).
-# KEYS: scores, levels. ARGV: first position, how many. Returns how many members it read.
-# Each slice is read atomically, and writes meanwhile keep the levels they touch, so the
-# levels are complete once every slice was read.
+# KEYS: scores, levels. ARGV: how many, then the stored score and member read last (none at
+# first). Returns {score, member} of the last member read, {} at the end. Each slice is read
+# atomically after a keyset cursor (positions shift as members move), and writes meanwhile
+# keep the levels they touch, so the levels are complete once the end is reached.
 FILL_LEVELS = (
-    _TIE_OF
+    _BEFORE
+    + _TIE_OF
     + """
-local rows = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1] + ARGV[2] - 1, 'WITHSCORES')
+local start = 0
+if ARGV[2] then start = before(ARGV[2], ARGV[3], true) end
+local rows = redis.call('ZRANGE', KEYS[1], start, start + ARGV[1] - 1, 'WITHSCORES')
 for i = 1, #rows, 2 do
   redis.call('ZADD', KEYS[2], rows[i + 1], tie_of(rows[i]) .. '@' .. rows[i + 1])
 end
-return #rows / 2
+if #rows == 0 then return {} end
+return {rows[#rows], rows[#rows - 1]}
 """
 )

@@ -166,14 +166,15 @@ class RankingStore:
             )
         return result
 
-    async def rank_of(self, board: BoardRef, pid: int, score: float, tie: str = "") -> int:
-        """The rank ``pid`` has with ``score`` and ``tie`` (as of its own change, say)."""
+    async def rank_of(self, board: BoardRef, pid: int, score: float, tie: str = "") -> Entry:
+        """The entry ``pid`` has with ``score`` and ``tie`` (as of its own change, say):
+        its rank and position among the others as they are now."""
         keys = self.keys(board)
         args = [member(pid), repr(to_stored(board, score)), tie]
-        rank = int(await self._call(self._rank_of, [keys.scores, keys.ready, keys.ties], args))
-        if rank < 0:
+        reply = await self._call(self._rank_of, [keys.scores, keys.ready, keys.ties], args)
+        if reply == [-1]:
             raise RankingNotReady(board)
-        return rank
+        return Entry(score, int(reply[0]), tie, int(reply[1]))
 
     async def project(
         self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True
@@ -240,15 +241,22 @@ class RankingStore:
         key = tenant_version_key(self.prefix, tenant_id)
         return await self._bump(keys=[key], args=[time.time_ns()], client=client)
 
-    async def fill_levels(self, board: BoardRef, batch: int) -> None:
-        """Complete the levels of a board that became DENSE, while it keeps serving."""
+    async def ensure_levels(self, board: BoardRef, batch: int) -> bool:
+        """Complete the levels of a DENSE board that lacks them (it became DENSE, or they
+        were lost), while it keeps serving; returns whether it had to."""
         keys = self.keys(board)
-        start = 0
+        if not board.dense or await self._guard(lambda: self.redis.exists(keys.levels_ready)):
+            return False
+        started = time.time()
+        after: list[Any] = []
         while True:
-            read = await self._call(self._fill_levels, [keys.scores, keys.levels], [start, batch])
-            if int(read) < batch:
-                return
-            start += batch
+            args = [batch, *after]
+            last = await self._call(self._fill_levels, [keys.scores, keys.levels], args)
+            if not last:
+                break
+            after = list(last)
+        await self._guard(lambda: self.redis.set(keys.levels_ready, repr(started)))
+        return True
 
     async def is_ready(self, board: BoardRef) -> bool:
         return bool(await self._guard(lambda: self.redis.exists(self.keys(board).ready)))

@@ -133,8 +133,11 @@ def composite(metrics: Sequence[MetricWeight], by_metric: dict[int, float]) -> f
 
 def standing_of(
     definition: BoardDefinition, rows: Mapping[int, Mapping[str, Any]]
-) -> tuple[float, str]:
-    """Score and tie key of a participant, from its aggregate rows (by metric id)."""
+) -> tuple[float, str] | None:
+    """Score and tie key of a participant, from its aggregate rows (by metric id); None when
+    none of them counts (only metrics of weight 0, which are tracked, not ranked)."""
+    if not any(m.weight != 0 and m.metric_id in rows for m in definition.metrics):
+        return None
     values = {
         m.metric_id: aggregate_value(m.aggregation, rows[m.metric_id])
         for m in definition.metrics
@@ -196,10 +199,10 @@ async def composite_scores(
     definition: BoardDefinition,
     touched: dict[StandingKey, dict[int, dict[str, Any]]],
     conn: BaseDBAsyncClient,
-) -> dict[StandingKey, tuple[float, str]]:
-    """Scores and tie keys of the touched standings of one board. ``touched`` holds the
-    aggregate rows the caller already has; the board's other metrics are read when it has
-    more than one."""
+) -> dict[StandingKey, tuple[float, str] | None]:
+    """Scores and tie keys of the touched standings of one board (None: not ranked, see
+    :func:`standing_of`). ``touched`` holds the aggregate rows the caller already has; the
+    board's other metrics are read when it has more than one."""
     if len(definition.metrics) > 1:  # the other metrics' aggregates
         by_period: dict[str, list[int]] = {}
         for _, period, pid in touched:

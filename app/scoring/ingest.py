@@ -291,8 +291,14 @@ async def fold_events(
         board_id, skey = int(row["leaderboard_id"]), _standing_key(row)
         touched.setdefault(board_id, {}).setdefault(skey, {})[int(row["metric_id"])] = row
     scores: dict[StandingKey, tuple[float, str]] = {}
+    unranked: list[StandingKey] = []
     for board_id, rows in touched.items():
-        scores.update(await composite_scores(boards[board_id], rows, conn))
+        for standing, place in (await composite_scores(boards[board_id], rows, conn)).items():
+            if place is None:
+                unranked.append(standing)
+            else:
+                scores[standing] = place
+    await _drop_placeholders(unranked, conn)
     return await _upsert_standings(
         deps, tenant_id, boards, scores, people, now, conn, rescoring=rescoring
     )
@@ -326,6 +332,22 @@ async def _lock_composites(
             values,
             conn,
         )
+
+
+async def _drop_placeholders(keys: list[StandingKey], conn: BaseDBAsyncClient) -> None:
+    """Remove the standings ``_lock_composites`` created for participants whose events only
+    count for metrics of weight 0 (they are tracked, not ranked)."""
+    for (board_id, period), group in groupby(sorted(keys), key=lambda k: k[:2]):
+        pids = [pid for _, _, pid in group]
+        for start in range(0, len(pids), ROWS_PER_STATEMENT):
+            chunk = pids[start : start + ROWS_PER_STATEMENT]
+            marks = ", ".join(f"${i + 3}" for i in range(len(chunk)))
+            await fetch(
+                "DELETE FROM standings WHERE leaderboard_id = $1 AND period = $2"
+                f" AND participant_id IN ({marks})",
+                [board_id, period, *chunk],
+                conn,
+            )
 
 
 async def lock_metrics(ids: list[int], conn: BaseDBAsyncClient, *, exclusive: bool) -> None:

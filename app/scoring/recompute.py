@@ -167,7 +167,11 @@ async def expected_scores(definition: BoardDefinition, period: str) -> dict[int,
     rows: dict[int, dict[int, dict[str, Any]]] = {}
     for (pid, metric_id), agg in aggregates.items():
         rows.setdefault(pid, {})[metric_id] = agg.row()
-    scores = {pid: standing_of(definition, by_metric) for pid, by_metric in rows.items()}
+    scores = {
+        pid: place
+        for pid, by_metric in rows.items()
+        if (place := standing_of(definition, by_metric)) is not None
+    }
     if definition.key == POINTS:  # every participant is on it, with 0 until scored
         unscored = (0.0, definition.tie_break.key(None, None))
         for r in await fetch(

@@ -19,7 +19,6 @@ from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS
 from app.participants.models import Participant
 from app.participants.service import get_participants
-from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, Entry, to_stored
 from app.scoring.ingest import EventInput, Recorded, record_batch
 from app.text import storable, storable_json
@@ -186,7 +185,7 @@ async def adjust_points(
     mine = next((s for b, s in recorded.standings if b == board), None)
     found: Entry | None
     if mine is not None and mine.score is not None:  # the entry as of this change
-        found = await _entry_with(deps, board, participant_id, (mine.score, mine.tie))
+        found = await rankings.entry_with(deps, board, participant_id, mine.score, mine.tie)
     else:  # a replay: the entry as it is now
         try:
             found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
@@ -198,18 +197,10 @@ async def adjust_points(
     if found is None and person is not None and person.opted_out:  # not ranked, but scored:
         stored = await rankings.standing_score(board, participant_id)  # the rank it would have
         if stored is not None:
-            found = await _entry_with(deps, board, participant_id, stored)
+            found = await rankings.entry_with(deps, board, participant_id, *stored)
     if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")
     definition = await deps.definitions.board(tenant_id, POINTS)
     rank = await rankings.rank_as(definition.rank_mode, board, found)
     cursor = Cursor(repr(to_stored(board, found.score)), participant_id, found.tie)
-    return EntryView(rank, found.score, person, cursor)
-
-
-async def _entry_with(
-    deps: Deps, board: BoardRef, participant_id: int, place: tuple[float, str]
-) -> Entry:
-    """The participant's entry with this (score, tie key), whatever it holds now."""
-    score, tie = place
-    return Entry(score, await rankings.rank_of_score(deps, board, participant_id, score, tie), tie)
+    return EntryView(rank, found.score, person, cursor, found.position)

@@ -65,7 +65,8 @@ def model(
         }[aggs[m]]  # fmt: skip
         aggregate[(period, pid, m)] = agg
         board = scores.setdefault(period, {})
-        board[pid] = board.get(pid, 0.0) + w[m] * agg
+        if w[m] != 0:  # a participant with events of weight-0 metrics only is not ranked
+            board[pid] = board.get(pid, 0.0) + w[m] * agg
         when = _reached(aggs[m], vs, agg)
         if w[m] != 0 and when is not None:
             reached.setdefault((period, pid), []).append(when)

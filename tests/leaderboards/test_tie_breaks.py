@@ -238,3 +238,52 @@ async def test_the_tie_break_metric_cannot_be_dropped_from_the_weights(gql: GQL)
     # Changing the tie-break and the weights in one update is fine.
     both = {"metrics": [{"metric": "points", "weight": 2}], "tieBreak": {"earliestToReach": True}}
     assert data(await gql(UPDATE, {"key": "b", "input": both}))
+
+
+async def test_a_participant_with_only_tracked_metrics_is_not_ranked(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    await metric(gql, "points")
+    await metric(gql, "wins")
+    await board(gql, "b", [("points", 1), ("wins", 0)], tieBreak={"metric": "wins"},
+                sortOrder="ASC")  # fmt: skip
+    a, b = await add(gql, "A"), await add(gql, "B")
+    await record(gql, (a, "points", 3), (b, "wins", 9))  # B: only a tracked metric
+    assert await names(gql, "b") == [("A", 1)]  # B (score 0) would lead an ASC board
+    definition = await deps.definitions.board(tenant.id, "b")
+    assert await verify(deps, definition, "all", 10) == []
+    data(await gql(WEIGHTS, {"key": "b", "weights": [{"metric": "points", "weight": 2},
+                                                      {"metric": "wins", "weight": 0}]}))  # fmt: skip
+    assert await names(gql, "b") == [("A", 1)]  # re-scored from events: the same
+    await record(gql, (b, "points", 5))
+    assert await names(gql, "b") == [("A", 1), ("B", 2)]
+
+
+async def test_adjust_points_answers_in_the_boards_rank_mode(gql: GQL) -> None:
+    data(await gql(UPDATE, {"key": "points", "input": {"rankMode": "ORDINAL"}}))
+    a, b = await add(gql, "A"), await add(gql, "B")
+    assert (await adjust(gql, a, 5))["rank"] == 1
+    assert (await adjust(gql, b, 5))["rank"] == 2  # tied, listed after A (COMPETITION: 1)
+    assert await names(gql, "points") == [("A", 1), ("B", 2)]
+
+
+async def test_the_keeper_fills_missing_levels_of_a_dense_board(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    await metric(gql, "m")
+    await board(gql, "b", [("m", 1)], rankMode="DENSE")
+    people = [await add(gql, f"P{i}") for i in range(7)]
+    await record(gql, *((p, "m", v) for p, v in zip(people, [9, 9, 7, 5, 5, 5, 1], strict=True)))
+    definition = await deps.definitions.board(tenant.id, "b")
+    ref = definition.ref("all")
+    keys = deps.store.keys(ref)
+    await deps.store.redis.delete(keys.levels, keys.levels_ready)  # as before this version
+    entries = await deps.store.entries(ref, [int(p) for p in people])
+    assert [e.dense for e in entries.values() if e] == [None] * 7  # unknown: not made up
+    assert await names(gql, "b") == list(zip([f"P{i}" for i in range(7)],
+                                             [1, 1, 2, 3, 3, 3, 4], strict=True))  # fmt: skip
+    deps.keeper.batch = 2  # several slices
+    assert ref in await deps.keeper.check()
+    entries = await deps.store.entries(ref, [int(p) for p in people])
+    assert [e.dense for e in entries.values() if e] == [1, 1, 2, 3, 3, 3, 4]
+    assert ref not in await deps.keeper.check()  # complete: nothing more to do
