@@ -182,19 +182,21 @@ def _operation(client: httpx.AsyncClient, body: Callable[[], bytes], check: Chec
 
 
 async def define_composite(base_url: str) -> None:
-    """Define the three metrics and the composite board of the recordScores scenario."""
+    """Define the three metrics and the composite board of the recordScores scenario (with
+    a tie-break by the earliest to reach the score, the costlier kind of board)."""
     define_metric = "mutation($i: MetricInput!) { defineMetric(input: $i) { key } }"
     define_board = (
         "mutation($k: String!, $i: LeaderboardInput!) { defineLeaderboard(key: $k, input: $i)"
         " { key } }"
     )
     weights = [{"metric": m, "weight": w} for m, _, w in COMPOSITE_METRICS]
+    board = {"name": "Composite", "metrics": weights, "tieBreak": {"earliestToReach": True}}
     requests = [
         *(
             (define_metric, {"i": {"key": m, "name": m, "aggregation": a}})
             for m, a, _ in COMPOSITE_METRICS
         ),
-        (define_board, {"k": COMPOSITE, "i": {"name": "Composite", "metrics": weights}}),
+        (define_board, {"k": COMPOSITE, "i": board}),
     ]
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
         for query, variables in requests:
