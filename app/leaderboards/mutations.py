@@ -53,7 +53,7 @@ class LeaderboardMutations:
 
     @strawberry.mutation(
         description="Change the fields given; a change of scoring (window, time zone, filter,"
-        " metrics, sort order) re-scores the board from its events."
+        " metrics, sort order, tie-break) re-scores the board from its events."
     )
     async def update_leaderboard(
         self, info: GraphQLInfo, key: str, input: LeaderboardInput

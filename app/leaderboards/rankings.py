@@ -172,9 +172,7 @@ def _better(board: BoardRef, first: int) -> str:
     return f"(score {op} ${first} OR (score = ${first} AND tie_key < ${first + 1}))"
 
 
-async def _entry_in_database(
-    board: BoardRef, participant_id: int, score: float, tie: str
-) -> Entry:
+async def _entry_in_database(board: BoardRef, participant_id: int, score: float, tie: str) -> Entry:
     """Rank (1 + how many others rank before) and position (how many others are listed
     before: those, and the tied ones with a lower id)."""
     better = _better(board, 4)

@@ -85,8 +85,8 @@ class RankingKeeper:
             await mark_dirty(board)
 
     async def check(self) -> list[BoardRef]:
-        """One pass: rebuild current rankings that are missing, fill the levels of current
-        DENSE ones that lack them, repair dirty boards (every period changed since the board
+        """One pass: rebuild current rankings that are missing, bring the levels of current
+        ones in line with their rank mode, repair dirty boards (every period changed since the board
         was marked). Returns the rankings acted on."""
         acted: list[BoardRef] = []
         current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
@@ -94,8 +94,8 @@ class RankingKeeper:
             if not await self.store.is_ready(board):
                 acted.append(board)
                 await self.rebuild(board, clean=True)
-            elif await self.store.ensure_levels(board, self.batch):  # a DENSE board without
-                acted.append(board)  # levels (it predates them, or a switch was cut short)
+            elif await self.store.ensure_levels(board, self.batch):  # levels missing (it
+                acted.append(board)  # predates them, a switch was cut short) or left over
         for row in await Leaderboard.filter(is_active=True, dirty_since__isnull=False):
             marked = row.dirty_since
             assert marked is not None

@@ -49,10 +49,9 @@ end
 """
 
 # Apply writes in version order. KEYS: scores, versions, ties, levels, levels ready.
-# ARGV: channel (""
-# publishes nothing), time of the change in ms, "1" when the board keeps ``levels`` (the
-# distinct (score, tie key) pairs, for DENSE ranks), then quads of (padded id, stored score
-# or "" to remove, version, tie key). A write older than the one already applied (a
+# ARGV: channel ("" publishes nothing), time of the change in ms, "1" when the board keeps
+# ``levels`` (the distinct (score, tie key) pairs, for DENSE ranks), then quads of (padded
+# id, stored score or "" to remove, version, tie key). A write older than the one already applied (a
 # reordered or replayed projection) is skipped, so projecting is idempotent and commit order
 # wins even when two processes race. Removal leaves a tombstone version that no later write
 # can beat. Each applied write is published on the channel as

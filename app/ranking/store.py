@@ -243,9 +243,14 @@ class RankingStore:
 
     async def ensure_levels(self, board: BoardRef, batch: int) -> bool:
         """Complete the levels of a DENSE board that lacks them (it became DENSE, or they
-        were lost), while it keeps serving; returns whether it had to."""
+        were lost), while it keeps serving; drop those of a board that is not DENSE (left by
+        a writer that still thought it was). Returns whether it had to do either."""
         keys = self.keys(board)
-        if not board.dense or await self._guard(lambda: self.redis.exists(keys.levels_ready)):
+        if not board.dense:
+            return bool(
+                await self._guard(lambda: self.redis.delete(keys.levels, keys.levels_ready))
+            )
+        if await self._guard(lambda: self.redis.exists(keys.levels_ready)):
             return False
         started = time.time()
         after: list[Any] = []

@@ -4,13 +4,15 @@ after re-scoring and after a rebuild of Redis."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from app.deps import Deps
 from app.ranking.rebuild import rebuild_board
+from app.ranking.store import Standing, version_at
 from app.scoring.recompute import verify
 from app.tenancy.service import TenantRef
 from tests.conftest import GQL, error_code
@@ -202,6 +204,15 @@ async def test_switching_to_dense_reads_dense_ranks_from_redis(
     data(await gql(UPDATE, {"key": "b", "input": {"rankMode": "COMPETITION"}}))
     assert not await deps.store.redis.exists(deps.store.keys(ref).levels)
     assert await names(gql, "b") == [("A", 1), ("B", 2), ("C", 2), ("D", 2)]
+    # A writer that still thought the board DENSE leaves levels behind: the keeper drops them.
+    stale = (await deps.definitions.board(tenant.id, "b")).ref("all")
+    await deps.store.project(
+        replace(stale, rank_mode="DENSE"),
+        [Standing(int(people[0]), 9.0, version_at(datetime.now(UTC)))],
+    )
+    assert await deps.store.redis.exists(deps.store.keys(ref).levels)
+    assert stale in await deps.keeper.check()
+    assert not await deps.store.redis.exists(deps.store.keys(ref).levels)
 
 
 @pytest.mark.parametrize(
