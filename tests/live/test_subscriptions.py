@@ -300,18 +300,27 @@ async def test_subscriptions_follow_the_board_into_its_next_period(
     await client.close()
 
 
-async def test_live_tops_use_the_boards_rank_mode_and_cap(
-    ws_url: str, deps: Deps, tenant: TenantRef
-) -> None:
+async def _board_of_four(
+    deps: Deps, tenant: TenantRef, key: str, mode: RankMode, max_entries: int | None = None
+) -> list[int]:
+    """Board ``key`` of metric m in rank mode ``mode``, with A, B, C, D scoring 9, 5, 5, 1;
+    returns their ids."""
     await define_metric(deps, tenant.id, MetricFields("m", "M"))
     fields = BoardFields(
-        name="D", rank_mode=RankMode.DENSE, max_entries=3, metrics=(WeightFields("m"),)
+        name=key, rank_mode=mode, max_entries=max_entries, metrics=(WeightFields("m"),)
     )
-    await define_leaderboard(deps, tenant.id, "dense", fields)
+    await define_leaderboard(deps, tenant.id, key, fields)
     people = [await participant(deps, tenant.id, name) for name in "ABCD"]
     events = [ScoreInput("m", v, "t", str(i), participant_id=p)
               for i, (p, v) in enumerate(zip(people, [9, 5, 5, 1], strict=True))]  # fmt: skip
     await record_scores(deps, tenant.id, events)
+    return people
+
+
+async def test_live_tops_use_the_boards_rank_mode_and_cap(
+    ws_url: str, deps: Deps, tenant: TenantRef
+) -> None:
+    await _board_of_four(deps, tenant, "dense", RankMode.DENSE, max_entries=3)
 
     client = await WsClient.open(ws_url)
     query = 'subscription { leaderboardTop(leaderboard: "dense", first: 10) { rank participant { name } } }'
@@ -329,13 +338,7 @@ async def test_live_tops_use_the_boards_rank_mode_and_cap(
 async def test_rank_changes_use_the_boards_rank_mode(
     ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis, mode: str, ranks: tuple[int, int]
 ) -> None:
-    await define_metric(deps, tenant.id, MetricFields("m", "M"))
-    fields = BoardFields(name="B", rank_mode=RankMode(mode), metrics=(WeightFields("m"),))
-    await define_leaderboard(deps, tenant.id, "b", fields)
-    people = [await participant(deps, tenant.id, name) for name in "ABCD"]
-    events = [ScoreInput("m", v, "t", str(i), participant_id=p)
-              for i, (p, v) in enumerate(zip(people, [9, 5, 5, 1], strict=True))]  # fmt: skip
-    await record_scores(deps, tenant.id, events)
+    people = await _board_of_four(deps, tenant, "b", RankMode(mode))
 
     client = await WsClient.open(ws_url)
     query = 'subscription { rankChanged(leaderboard: "b") { participantId oldRank newRank } }'
