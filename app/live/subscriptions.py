@@ -60,8 +60,8 @@ class Subscription:
 
         async def changes() -> AsyncGenerator[RankChange, None]:
             async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
-                async for board, change in items:
-                    yield RankChange.of(board.key, change, await _rank_mode(ctx, board))
+                async for shown, change in items:
+                    yield RankChange.of(shown.ref.key, change, await _rank_mode(ctx, shown.ref))
 
         return changes()
 
@@ -83,8 +83,8 @@ class Subscription:
 
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
             async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
-                async for _, update in items:
-                    yield TopEntries.of(update)
+                async for shown, update in items:
+                    yield TopEntries.of(update, shown)
 
         return tops()
 
@@ -94,9 +94,10 @@ Follow = Callable[[BoardRef], AbstractAsyncContextManager[Callable[[], Awaitable
 
 async def _following(
     ctx: Context, leaderboard: str, shown: BoardInfo, follow: Follow[T]
-) -> AsyncGenerator[tuple[BoardRef, T], None]:
-    """The items ``follow`` gives for the board, one period after another: a daily board
-    moves on at local midnight, and the new period's stream starts at once."""
+) -> AsyncGenerator[tuple[BoardInfo, T], None]:
+    """The items ``follow`` gives for the board, with the board they are of, one period
+    after another: a daily board moves on at local midnight, and the new period's stream
+    starts at once."""
     while True:
         board = shown.ref
         async with follow(board) as get:
@@ -108,7 +109,7 @@ async def _following(
                         break
                     continue
                 ctx.fresh()
-                yield board, item
+                yield shown, item
 
 
 async def _next(item: Awaitable[T], board: BoardInfo) -> T | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from app.leaderboards.service import BoardInfo
 from app.leaderboards.types import LeaderboardEntry
 from app.live.feed import TopUpdate
 from app.live.messages import Change
@@ -70,10 +71,11 @@ class TopEntries(list[LeaderboardEntry]):
         self.shared_results: dict[Any, Any] = {}
 
     @classmethod
-    def of(cls, update: TopUpdate) -> TopEntries:
-        """The update's one list, built by its first subscriber."""
+    def of(cls, update: TopUpdate, board: BoardInfo) -> TopEntries:
+        """The update's one list, built by its first subscriber (entries of ``board``, so
+        their snapshots, breakdowns, streaks and reached times resolve)."""
         event: TopEntries | None = update.shared.get(EVENT)
         if event is None:
-            entries = [LeaderboardEntry.from_view(e) for e in update.entries]
+            entries = [LeaderboardEntry.from_view(e, board) for e in update.entries]
             event = update.shared[EVENT] = cls(entries)
         return event

@@ -323,11 +323,14 @@ async def test_live_tops_use_the_boards_rank_mode_and_cap(
     await _board_of_four(deps, tenant, "dense", RankMode.DENSE, max_entries=3)
 
     client = await WsClient.open(ws_url)
-    query = 'subscription { leaderboardTop(leaderboard: "dense", first: 10) { rank participant { name } } }'
+    query = """subscription { leaderboardTop(leaderboard: "dense", first: 10) {
+      rank participant { name } displayName breakdown { metric value } } }"""
     await client.subscribe("t", query)
     payload = await client.next_data("t")
     ranks = [(e["participant"]["name"], e["rank"]) for e in payload["data"]["leaderboardTop"]]
     assert ranks == [("A", 1), ("B", 2), ("C", 2)]  # dense, and only maxEntries of them
+    first = payload["data"]["leaderboardTop"][0]  # entries of the board: its snapshots too
+    assert (first["displayName"], first["breakdown"]) == ("A", [{"metric": "m", "value": 9.0}])
     await client.close()
 
 
