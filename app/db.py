@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, overload
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -86,3 +87,16 @@ def __getattr__(name: str) -> Any:
 
         return tortoise_config(get_settings().effective_database_url)
     raise AttributeError(name)
+
+
+@overload
+def timestamp(value: datetime | str) -> datetime: ...
+@overload
+def timestamp(value: None) -> None: ...
+def timestamp(value: datetime | str | None) -> datetime | None:
+    """A timestamp column as either driver returns it (SQLite: ISO text); instants are
+    stored in UTC, so one without an offset is taken as UTC."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -195,7 +195,7 @@ async def rank_as(mode: RankMode, board: BoardRef, entry: Entry) -> int:
     if mode == RankMode.DENSE:
         if entry.dense is not None:
             return entry.dense
-        return await _distinct_places_better(board, entry.score, entry.tie) + 1
+        return await _dense_in_database(board, entry.score, entry.tie, entry.rank)
     return entry.rank
 
 
@@ -265,10 +265,7 @@ async def ranked_as(mode: RankMode, board: BoardRef, entries: list[EntryView]) -
     if all(e.dense is not None for e in entries):  # read from the ranking's levels
         return [replace(e, rank=e.dense or 0) for e in entries]
     first = entries[0]
-    if first.rank == 1:
-        rank = 1
-    else:
-        rank = await _distinct_places_better(board, first.score, first.cursor.tie) + 1
+    rank = await _dense_in_database(board, first.score, first.cursor.tie, first.rank)
     out: list[EntryView] = []
     for previous, entry in zip([None, *entries], entries, strict=False):
         if previous is not None and _place(entry) != _place(previous):
@@ -281,14 +278,17 @@ def _place(entry: EntryView) -> tuple[float, str]:
     return entry.score, entry.cursor.tie
 
 
-async def _distinct_places_better(board: BoardRef, score: float, tie: str) -> int:
-    """How many distinct (score, tie key) places rank before this one (for DENSE ranks)."""
+async def _dense_in_database(board: BoardRef, score: float, tie: str, competition: int) -> int:
+    """The DENSE rank of a place: 1 + how many distinct (score, tie key) places rank before
+    it (none when its COMPETITION rank is 1)."""
+    if competition == 1:
+        return 1
     rows = await fetch(
         "SELECT COUNT(*) AS n FROM (SELECT DISTINCT score, tie_key FROM standings"
         f" WHERE leaderboard_id = $1 AND period = $2 AND {_better(board, 3)} AND {VISIBLE}) p",
         [board.leaderboard_id, board.period, score, tie],
     )
-    return int(rows[0]["n"])
+    return int(rows[0]["n"]) + 1
 
 
 def capped(page: EntriesPage, max_entries: int | None) -> EntriesPage:

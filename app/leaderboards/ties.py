@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.db import timestamp
 from app.leaderboards.models import Aggregation
 
 VALUE_WIDTH = 16  # hex digits of a double in order-preserving form
@@ -78,14 +79,6 @@ def _micros(moment: datetime) -> str:
     return str(max(0, (moment - EPOCH) // MICROSECOND)).zfill(REACHED_WIDTH)
 
 
-def instant(value: datetime | str | None) -> datetime | None:
-    """A timestamp as either driver returns it (SQLite: text)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def reached_at(aggregation: Aggregation, row: Mapping[str, Any]) -> datetime | None:
     """When an aggregate row took its value under ``aggregation``, in event time."""
     column = {
@@ -93,7 +86,7 @@ def reached_at(aggregation: Aggregation, row: Mapping[str, Any]) -> datetime | N
         Aggregation.MAX: "maximum_at",
         Aggregation.MIN: "minimum_at",
     }.get(aggregation, "last_at")
-    return instant(row.get(column))
+    return timestamp(row.get(column))
 
 
 def score_reached(moments: Sequence[datetime | None]) -> datetime | None:

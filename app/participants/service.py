@@ -19,7 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.db import fetch, is_sqlite
+from app.db import fetch, is_sqlite, timestamp
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
 from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
@@ -84,8 +84,8 @@ def _raw_view(row: dict[str, Any]) -> ParticipantView:
         address=row["address"],
         participant_type=row["participant_type"],
         metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
-        created_at=datetime.fromisoformat(created) if isinstance(created, str) else created,
-        updated_at=datetime.fromisoformat(updated) if isinstance(updated, str) else updated,
+        created_at=timestamp(created),
+        updated_at=timestamp(updated),
         opted_out=bool(row["opted_out"]),  # SQLite: 0 or 1
         avatar_url=row["avatar_url"],
     )

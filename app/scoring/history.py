@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.db import fetch
+from app.db import fetch, timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def _view(row: dict[str, Any]) -> EventView:
         id=int(row["id"]),
         metric=row["metric"],
         value=float(row["value"]),
-        occurred_at=datetime.fromisoformat(at) if isinstance(at, str) else at,
+        occurred_at=timestamp(at),
         source=row["source"],
         source_id=row["source_id"],
         action_type=row["action_type"],

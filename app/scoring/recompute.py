@@ -18,7 +18,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.db import connection, fetch
+from app.db import connection, fetch, timestamp
 from app.deps import Deps
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
@@ -125,9 +125,7 @@ async def _events(
 
 
 def _event(row: dict[str, Any]) -> EventInput:
-    at = row["occurred_at"]
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
+    at = timestamp(row["occurred_at"])
     return EventInput(
         participant_id=int(row["participant_id"]),
         metric_id=int(row["metric_id"]),
