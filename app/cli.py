@@ -110,7 +110,8 @@ def rebuild(
     ] = False,
 ) -> None:
     """Rebuild Redis rankings (current periods) from the database (after a flush, a
-    restore, or drift); with --from-events, re-derive the database's scores first."""
+    restore, or drift), aside: readers keep the old ranking until the new one is swapped
+    in. With --from-events, re-derive the database's scores first."""
     from app.leaderboards.definition import load_definitions
     from app.leaderboards.service import board_in
     from app.main import running
@@ -127,7 +128,11 @@ def rebuild(
                     await rescore(deps, definition)
                 board = board_in(definition).ref
                 count = await rebuild_board(
-                    deps.store, board, clean=True, batch=settings.rebuild_batch
+                    deps.store,
+                    board,
+                    batch=settings.rebuild_batch,
+                    fresh=True,
+                    lock_seconds=settings.rebuild_lock_seconds,
                 )
                 typer.echo(f"tenant {board.tenant_id} {board.key}/{board.period}: {count}")
 

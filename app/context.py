@@ -37,6 +37,7 @@ class Context:
     response: Any = None
     _caller: Caller | None = None
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
+    _listed: dict[BoardRef, int] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None  # (score, rank)
     _groups: DataLoader[GroupKey, GroupPage] | None = None
     _parts: DataLoader[PartsKey, list[PartView]] | None = None
@@ -47,6 +48,7 @@ class Context:
         """Forget what was loaded: a websocket's context lives as long as the connection,
         and each pushed event must read current data."""
         self._boards.clear()
+        self._listed.clear()
         self._points = self._groups = self._parts = self._streaks = self._snapshots = None
         return self
 
@@ -73,6 +75,15 @@ class Context:
             self._boards[name] = board_in(definition, period)
         return self._boards[name]
 
+    async def listed(self, board: BoardInfo) -> int:
+        """How many entries the board lists (within its maxEntries), counted once per
+        request: a count is cheap from Redis and costs a scan from the database."""
+        if board.ref not in self._listed:
+            total = await rankings.size(self.deps, board.ref)
+            cap = board.definition.max_entries
+            self._listed[board.ref] = total if cap is None else min(total, cap)
+        return self._listed[board.ref]
+
     @property
     def points(self) -> DataLoader[int, tuple[float, int] | None]:
         """``(score, rank)`` on the points board per participant (in the board's rank mode),
@@ -84,7 +95,7 @@ class Context:
                 found = await rankings.scores_and_ranks(self.deps, points.ref, ids)
                 mode = points.definition.rank_mode
                 return [
-                    (e.score, await rankings.rank_as(mode, points.ref, e)) if e else None
+                    (e.score, await rankings.rank_as(self.deps, mode, points.ref, e)) if e else None
                     for e in (found.get(i) for i in ids)
                 ]
 

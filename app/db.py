@@ -1,8 +1,8 @@
 """Database wiring: the Tortoise configuration, its lifetime, and raw-SQL helpers.
 
 Raw SQL is used only where the ORM cannot say it in one statement (upserts with RETURNING,
-window functions, bulk loads). ``sql()`` rewrites ``$1`` placeholders for SQLite so every
-statement is written once, in PostgreSQL's style.
+window functions, bulk loads). ``sql()`` rewrites ``$1`` placeholders as SQLite's numbered
+``?1`` so every statement is written once, in PostgreSQL's style.
 """
 
 from __future__ import annotations
@@ -59,16 +59,14 @@ def is_sqlite(conn: BaseDBAsyncClient | None = None) -> bool:
     return (conn or connection()).capabilities.dialect == "sqlite"
 
 
-_PLACEHOLDER = re.compile(r"\$\d+")
+_PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
 def sql(query: str, conn: BaseDBAsyncClient | None = None) -> str:
-    """Adapt a PostgreSQL-style statement (``$1`` placeholders) to the connection's dialect.
-
-    Placeholders must appear in order; SQLite binds ``?`` by position.
-    """
+    """Adapt a PostgreSQL-style statement (``$1`` placeholders, in any order, repeated as
+    needed) to the connection's dialect: SQLite binds ``?1`` to the first value."""
     if is_sqlite(conn):
-        return _PLACEHOLDER.sub("?", query)
+        return _PLACEHOLDER.sub(r"?\1", query)
     return query
 
 

@@ -30,7 +30,10 @@ def build_deps(settings: Settings, redis: Redis, pubsub: Redis | None = None) ->
     needs no read timeout; ``redis`` if not given)."""
     store = RankingStore(redis, settings.redis_prefix)
     keeper = RankingKeeper(
-        store, batch=settings.rebuild_batch, interval=settings.reconcile_interval
+        store,
+        batch=settings.rebuild_batch,
+        interval=settings.reconcile_interval,
+        lock_seconds=settings.rebuild_lock_seconds,
     )
     from app.live.hub import PubSubHub
     from app.live.service import LiveService

@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await deps.keeper.close()
 
     async def health(request: Request) -> JSONResponse:
         deps: Deps = request.app.state.deps

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default=5.0, description="Seconds between checks that Redis rankings match the database."
     )
     rebuild_batch: int = Field(default=10000, description="Rows per batch when rebuilding Redis.")
+    rebuild_lock_seconds: float = Field(
+        default=10.0,
+        description="A rebuild's lock outlives a holder that stopped (killed) by this much.",
+    )
     definition_cache_seconds: float = Field(
         default=5.0, description="How long a process reuses leaderboard/metric definitions."
     )

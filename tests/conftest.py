@@ -137,7 +137,9 @@ def settings(clean_db: str) -> Settings:
 @pytest.fixture
 async def deps(settings: Settings, redis: Redis) -> AsyncIterator[Deps]:
     pubsub = hub_client(REDIS_URL)
-    yield build_deps(settings, redis, pubsub)
+    built = build_deps(settings, redis, pubsub)
+    yield built
+    await built.keeper.close()
     await pubsub.aclose()
     await delete_prefix(redis, settings.redis_prefix)
 

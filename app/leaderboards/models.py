@@ -107,9 +107,11 @@ class Leaderboard(Model):
     # Who may be ranked, decided when an event is recorded (see app.leaderboards.filters).
     entry_filter: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     is_active = fields.BooleanField(default=True)
-    # Set when a committed change could not reach Redis; the reconciler re-projects every
-    # standing updated since then and clears it.
+    # Set when a committed change could not reach Redis (the first such change not yet
+    # repaired, and the latest): the keeper re-projects every standing updated since then
+    # and clears both once a repair that began after the latest is done.
     dirty_since = fields.DatetimeField(null=True)
+    dirty_last = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

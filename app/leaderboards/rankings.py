@@ -1,7 +1,10 @@
 """Reading rankings: pages, one entry, the neighbourhood of an entry, score groups.
 
 Ranks and scores come from Redis in one script call per read; participant details come from
-the database in one query per read (never one per entry).
+the database in one query per read (never one per entry). A ranking that Redis does not
+have complete (being rebuilt after a flush or a restart) is read from the database instead
+(``fallback``), while the keeper rebuilds it: reads are slower for those seconds, never
+refused, and writes never wait for the rebuild.
 """
 
 from __future__ import annotations
@@ -14,19 +17,14 @@ from typing import TypeVar
 from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import Unavailable
+from app.leaderboards import fallback
+from app.leaderboards.fallback import VISIBLE
 from app.leaderboards.models import RankMode
 from app.participants.service import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, Entry, RankedRow, RankingNotReady, Window
 
 T = TypeVar("T")
-
-READY_WAIT_SECONDS = 3.0
-# Opted-out participants are scored but never ranked (a condition on ``standings`` rows).
-VISIBLE = (
-    "NOT EXISTS (SELECT 1 FROM participants h WHERE h.id = standings.participant_id"
-    " AND h.opted_out)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +40,7 @@ class EntryView:
 @dataclass(frozen=True, slots=True)
 class EntriesPage:
     entries: list[EntryView]
-    total: int
+    total: int | None  # None: not counted yet (read from the database); see ``size``
     has_next: bool
     has_previous: bool
 
@@ -54,12 +52,19 @@ class ScoreGroupView:
     average_age: float | None
 
 
-async def _when_ready(deps: Deps, board: BoardRef, read: Callable[[], Awaitable[T]]) -> T:
+async def _read(
+    deps: Deps,
+    board: BoardRef,
+    from_redis: Callable[[], Awaitable[T]],
+    from_database: Callable[[fallback.View], Awaitable[T]],
+) -> T:
+    """Read from Redis; while it does not hold the whole ranking, have it rebuilt and read
+    from the database."""
     try:
-        return await read()
+        return await from_redis()
     except RankingNotReady:
-        await deps.keeper.wait_ready(board, READY_WAIT_SECONDS)
-        return await read()
+        deps.keeper.ensure_rebuilding(board)
+        return await from_database(await fallback.view(deps.store, board))
 
 
 async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]:
@@ -82,24 +87,34 @@ async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]
 async def page(deps: Deps, board: BoardRef, first: int, after: Cursor | None) -> EntriesPage:
     """``first`` entries from the top, or after ``after`` (stable while scores move)."""
 
-    async def read() -> Window:
+    async def from_redis() -> Window:
         if after is None:
             return await deps.store.window_from(board, 0, first)
         return await deps.store.window_after(board, after, first)
 
-    window = await _when_ready(deps, board, read)
+    async def from_database(view: fallback.View) -> Window:
+        if after is None:
+            return await fallback.window_from(view, 0, first)
+        return await fallback.window_after(view, after, first)
+
+    window = await _read(deps, board, from_redis, from_database)
     entries = await _hydrate(board.tenant_id, window.rows)
     return EntriesPage(
         entries,
         window.total,
-        has_next=window.start + len(window.rows) < window.total,
+        has_next=window.has_more,
         has_previous=window.start > 0,
     )
 
 
 async def top_rows(deps: Deps, board: BoardRef, first: int) -> list[RankedRow]:
-    """The first ``first`` rows of the live ranking, without participant details."""
-    window = await _when_ready(deps, board, lambda: deps.store.window_from(board, 0, first))
+    """The first ``first`` rows of the ranking in Redis, without participant details (a
+    ranking being rebuilt is waited for: this is what ``ranked verify`` checks)."""
+    try:
+        window = await deps.store.window_from(board, 0, first)
+    except RankingNotReady:
+        await deps.keeper.rebuild(board)
+        window = await deps.store.window_from(board, 0, first)
     return window.rows
 
 
@@ -108,19 +123,25 @@ async def top_as_shown(deps: Deps, board: BoardRef, first: int) -> list[EntryVie
     in its rank mode (for live tops)."""
     definition = await deps.definitions.board(board.tenant_id, board.key)
     found = capped(await page(deps, board, first, None), definition.max_entries)
-    return await ranked_as(definition.rank_mode, board, found.entries)
+    return await ranked_as(deps, definition.rank_mode, board, found.entries)
 
 
 async def size(deps: Deps, board: BoardRef) -> int:
     """How many participants the board ranks."""
-    window = await _when_ready(deps, board, lambda: deps.store.window_from(board, 0, 0))
-    return window.total
+
+    async def from_redis() -> int:
+        return (await deps.store.window_from(board, 0, 0)).total or 0
+
+    return await _read(deps, board, from_redis, fallback.size)
 
 
 async def around(deps: Deps, board: BoardRef, participant_id: int, radius: int) -> list[EntryView]:
     """The participant's entry with up to ``radius`` entries above and below; [] if unranked."""
-    window = await _when_ready(
-        deps, board, lambda: deps.store.window_around(board, participant_id, radius)
+    window = await _read(
+        deps,
+        board,
+        lambda: deps.store.window_around(board, participant_id, radius),
+        lambda view: fallback.window_around(view, participant_id, radius),
     )
     return [] if window is None else await _hydrate(board.tenant_id, window.rows)
 
@@ -129,73 +150,52 @@ async def scores_and_ranks(
     deps: Deps, board: BoardRef, participant_ids: Sequence[int]
 ) -> dict[int, Entry | None]:
     """Each participant's place, None for those not on the board. One Redis call."""
-    return await _when_ready(deps, board, lambda: deps.store.entries(board, participant_ids))
+    return await _read(
+        deps,
+        board,
+        lambda: deps.store.entries(board, participant_ids),
+        lambda view: fallback.entries(view, participant_ids),
+    )
+
+
+async def entry_now(deps: Deps, board: BoardRef, participant_id: int) -> Entry | None:
+    """The participant's place now (None: not ranked); from the database while Redis is
+    away, for writes, which are answered whatever happens to Redis."""
+    try:
+        return (await scores_and_ranks(deps, board, [participant_id]))[participant_id]
+    except Unavailable:
+        return await fallback.entry_of(await fallback.view(deps.store, board), participant_id)
+
+
+standing_score = fallback.standing_score
 
 
 async def entry_with(
     deps: Deps, board: BoardRef, participant_id: int, score: float, tie: str
 ) -> Entry:
     """The entry the participant has with ``score`` and tie key ``tie`` among the others as
-    they are now; falls back to the database while Redis is away."""
+    they are now; from the database while Redis is away or rebuilding the ranking."""
     try:
-        return await _when_ready(
-            deps, board, lambda: deps.store.rank_of(board, participant_id, score, tie)
+        return await _read(
+            deps,
+            board,
+            lambda: deps.store.rank_of(board, participant_id, score, tie),
+            lambda view: fallback.entry_with(view, participant_id, score, tie),
         )
     except Unavailable:
-        return await _entry_in_database(board, participant_id, score, tie)
+        view = await fallback.view(deps.store, board)
+        return await fallback.entry_with(view, participant_id, score, tie)
 
 
-async def entry_from_database(board: BoardRef, participant_id: int) -> Entry | None:
-    """The participant's place computed by the database: the fallback while Redis is away."""
-    found = await standing_score(board, participant_id, visible=True)
-    if found is None:
-        return None
-    return await _entry_in_database(board, participant_id, *found)
-
-
-async def standing_score(
-    board: BoardRef, participant_id: int, *, visible: bool = False
-) -> tuple[float, str] | None:
-    """The participant's score and tie key in the database, ranked or not (opted out),
-    unless ``visible``."""
-    rows = await fetch(
-        "SELECT score, tie_key FROM standings WHERE leaderboard_id = $1 AND period = $2"
-        f" AND participant_id = $3{f' AND {VISIBLE}' if visible else ''}",
-        [board.leaderboard_id, board.period, participant_id],
-    )
-    return (float(rows[0]["score"]), rows[0]["tie_key"]) if rows else None
-
-
-def _better(board: BoardRef, first: int) -> str:
-    """SQL: a standing ranks before (score ``$first``, tie key ``$first+1``)."""
-    op = ">" if board.higher_is_better else "<"
-    return f"(score {op} ${first} OR (score = ${first} AND tie_key < ${first + 1}))"
-
-
-async def _entry_in_database(board: BoardRef, participant_id: int, score: float, tie: str) -> Entry:
-    """Rank (1 + how many others rank before) and position (how many others are listed
-    before: those, and the tied ones with a lower id)."""
-    better = _better(board, 4)
-    tied_before = "score = $4 AND tie_key = $5 AND participant_id < $3"
-    rows = await fetch(
-        f"SELECT SUM(CASE WHEN {better} THEN 1 ELSE 0 END) AS better,"
-        f" SUM(CASE WHEN {tied_before} THEN 1 ELSE 0 END) AS tied_before FROM standings"
-        " WHERE leaderboard_id = $1 AND period = $2 AND participant_id <> $3"
-        f" AND ({better} OR {tied_before}) AND {VISIBLE}",
-        [board.leaderboard_id, board.period, participant_id, score, tie],
-    )
-    ahead = int(rows[0]["better"] or 0)
-    return Entry(score, ahead + 1, tie, ahead + int(rows[0]["tied_before"] or 0))
-
-
-async def rank_as(mode: RankMode, board: BoardRef, entry: Entry) -> int:
+async def rank_as(deps: Deps, mode: RankMode, board: BoardRef, entry: Entry) -> int:
     """The entry's rank in ``mode`` (it arrives with its COMPETITION rank)."""
     if mode == RankMode.ORDINAL and entry.position is not None:
         return entry.position + 1
     if mode == RankMode.DENSE:
         if entry.dense is not None:
             return entry.dense
-        return await _dense_in_database(board, entry.score, entry.tie, entry.rank)
+        view = await fallback.view(deps.store, board)
+        return await fallback.dense_rank(view, entry.score, entry.tie, entry.rank)
     return entry.rank
 
 
@@ -256,7 +256,9 @@ async def participants_with_scores(
 # -- rank modes, caps, percentiles, distribution ------------------------------------------
 
 
-async def ranked_as(mode: RankMode, board: BoardRef, entries: list[EntryView]) -> list[EntryView]:
+async def ranked_as(
+    deps: Deps, mode: RankMode, board: BoardRef, entries: list[EntryView]
+) -> list[EntryView]:
     """Entries (consecutive, as read) with ranks in ``mode``; they arrive in COMPETITION."""
     if mode == RankMode.COMPETITION or not entries:
         return entries
@@ -265,7 +267,8 @@ async def ranked_as(mode: RankMode, board: BoardRef, entries: list[EntryView]) -
     if all(e.dense is not None for e in entries):  # read from the ranking's levels
         return [replace(e, rank=e.dense or 0) for e in entries]
     first = entries[0]
-    rank = await _dense_in_database(board, first.score, first.cursor.tie, first.rank)
+    view = await fallback.view(deps.store, board)
+    rank = await fallback.dense_rank(view, first.score, first.cursor.tie, first.rank)
     out: list[EntryView] = []
     for previous, entry in zip([None, *entries], entries, strict=False):
         if previous is not None and _place(entry) != _place(previous):
@@ -278,19 +281,6 @@ def _place(entry: EntryView) -> tuple[float, str]:
     return entry.score, entry.cursor.tie
 
 
-async def _dense_in_database(board: BoardRef, score: float, tie: str, competition: int) -> int:
-    """The DENSE rank of a place: 1 + how many distinct (score, tie key) places rank before
-    it (none when its COMPETITION rank is 1)."""
-    if competition == 1:
-        return 1
-    rows = await fetch(
-        "SELECT COUNT(*) AS n FROM (SELECT DISTINCT score, tie_key FROM standings"
-        f" WHERE leaderboard_id = $1 AND period = $2 AND {_better(board, 3)} AND {VISIBLE}) p",
-        [board.leaderboard_id, board.period, score, tie],
-    )
-    return int(rows[0]["n"]) + 1
-
-
 def capped(page: EntriesPage, max_entries: int | None) -> EntriesPage:
     """The page within the board's ``maxEntries`` (the ranking itself holds everyone)."""
     if max_entries is None:
@@ -299,7 +289,7 @@ def capped(page: EntriesPage, max_entries: int | None) -> EntriesPage:
     last = entries[-1].position if entries else None
     return EntriesPage(
         entries,
-        min(page.total, max_entries),
+        None if page.total is None else min(page.total, max_entries),
         has_next=page.has_next and last is not None and last + 1 < max_entries,
         has_previous=page.has_previous,
     )

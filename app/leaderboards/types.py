@@ -59,37 +59,37 @@ class LeaderboardEntry:
     )
     score: float
     participant: Participant
-    percentile: float | None = strawberry.field(
-        default=None,
-        description="Share of the ranked participants (in %) this entry is ahead of or level"
-        " with: 100 for the first.",
-    )
     reached_at: datetime | None = strawberry.field(
         default=None,
         description="When the participant reached this score, in event time (on boards whose"
         " tie-break is earliestToReach; null elsewhere).",
     )
     board: strawberry.Private[BoardInfo | None] = None
+    competition_rank: strawberry.Private[int | None] = None  # for the percentile
 
     @classmethod
     def from_view(
-        cls,
-        v: EntryView,
-        board: BoardInfo | None = None,
-        total: int | None = None,
-        competition_rank: int | None = None,
+        cls, v: EntryView, board: BoardInfo | None = None, competition_rank: int | None = None
     ) -> LeaderboardEntry:
-        """``competition_rank``: the entry's COMPETITION rank, for its percentile (default:
-        its rank)."""
-        standing = competition_rank or v.rank
+        """An entry of ``board`` (None: an entry as ``adjustPoints`` answers it);
+        ``competition_rank``: its COMPETITION rank, for its percentile (default: its rank)."""
         return cls(
             rank=v.rank,
             score=v.score,
             participant=Participant.from_view(v.participant),
-            percentile=rankings.percentile(standing, total) if total is not None else None,
             reached_at=board.definition.tie_break.reached_in(v.cursor.tie) if board else None,
             board=board,
+            competition_rank=competition_rank or v.rank,
         )
+
+    @strawberry.field(
+        description="Share of the ranked participants (in %) this entry is ahead of or level"
+        " with: 100 for the first (null in the entry adjustPoints returns)."
+    )
+    async def percentile(self, info: GraphQLInfo) -> float | None:
+        if self.board is None or self.competition_rank is None:
+            return None
+        return rankings.percentile(self.competition_rank, await info.context.listed(self.board))
 
     @strawberry.field(
         description="The participant's name when this score last changed (a past period"
@@ -125,24 +125,34 @@ class LeaderboardEntry:
         return [ScorePart.from_view(p) for p in await info.context.breakdowns.load(key)]
 
 
-EntryConnection = Connection[LeaderboardEntry]
+@strawberry.type(name="LeaderboardEntryConnection")
+class EntryConnection:
+    """A page of entries; its total is counted only when asked for (see ``Context.listed``)."""
+
+    edges: list[Edge[LeaderboardEntry]]
+    page_info: PageInfo
+    known_total: strawberry.Private[int | None]
+    board: strawberry.Private[BoardInfo]
+
+    @strawberry.field
+    async def total_count(self, info: GraphQLInfo) -> int:
+        if self.known_total is not None:
+            return self.known_total
+        return await info.context.listed(self.board)
 
 
 def entry_connection(
-    page: rankings.EntriesPage,
-    board: BoardInfo | None = None,
-    competition: list[EntryView] | None = None,
-) -> Connection[LeaderboardEntry]:
+    page: rankings.EntriesPage, board: BoardInfo, competition: list[EntryView]
+) -> EntryConnection:
     """``competition``: the entries with COMPETITION ranks, which percentiles come from."""
-    ranks = [e.rank for e in competition or page.entries]
     edges = [
         Edge(
             cursor=rank_cursor(e.cursor),
-            node=LeaderboardEntry.from_view(e, board, page.total if board else None, rank),
+            node=LeaderboardEntry.from_view(e, board, c.rank),
         )
-        for e, rank in zip(page.entries, ranks, strict=True)
+        for e, c in zip(page.entries, competition, strict=True)
     ]
-    return Connection(
+    return EntryConnection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next,
@@ -150,7 +160,8 @@ def entry_connection(
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=page.total,
+        known_total=page.total,
+        board=board,
     )
 
 
@@ -278,22 +289,20 @@ class Leaderboard:
 
     @strawberry.field(description="How many participants are listed.")
     async def size(self, info: GraphQLInfo) -> int:
-        total = await rankings.size(info.context.deps, self.info.ref)
-        cap = self.info.definition.max_entries
-        return total if cap is None else min(total, cap)
+        return await info.context.listed(self.info)
 
     @strawberry.field(
         description="Best first; equal scores by the tie-break, then in order of participant id."
     )
     async def entries(
         self, info: GraphQLInfo, first: int = DEFAULT_PAGE, after: str | None = None
-    ) -> Connection[LeaderboardEntry]:
+    ) -> EntryConnection:
         deps = info.context.deps
         check_first(first, deps.settings.max_page_size)
         board, definition = self.info.ref, self.info.definition
         page = await rankings.page(deps, board, first, parse_rank_cursor(after))
         page = rankings.capped(page, definition.max_entries)
-        entries = await rankings.ranked_as(definition.rank_mode, board, page.entries)
+        entries = await rankings.ranked_as(deps, definition.rank_mode, board, page.entries)
         return entry_connection(replace(page, entries=entries), self.info, page.entries)
 
     @strawberry.field(description="The participant's entry; null if not ranked here.")
@@ -321,10 +330,9 @@ class Leaderboard:
         window = rankings.within_cap(window, definition.max_entries)
         if not any(e.participant.id == pid for e in window):
             return []
-        entries = await rankings.ranked_as(definition.rank_mode, board, window)
-        total = await self.size(info)
+        entries = await rankings.ranked_as(deps, definition.rank_mode, board, window)
         return [
-            LeaderboardEntry.from_view(e, self.info, total, c.rank)
+            LeaderboardEntry.from_view(e, self.info, c.rank)
             for e, c in zip(entries, window, strict=True)
         ]
 

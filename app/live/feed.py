@@ -19,7 +19,7 @@ from app.errors import RankedError
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
-from app.live.messages import Change, Reset, Updated, decode
+from app.live.messages import Change, Gap, Reset, Updated, decode
 from app.participants.service import get_participants
 from app.ranking.keys import BoardRef
 
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 Top = list[EntryView]
 
 TOP_RETRY_SECONDS = 1.0  # between attempts to read a top that could not be read
+REBUILDING = (
+    "Live ranks are unknown while this ranking is rebuilt (Redis lost it); changes were made"
+    " meanwhile. Re-read and subscribe again in a few seconds."
+)
 
 
 @dataclass(eq=False)
@@ -172,6 +176,7 @@ class BoardFeed:
     async def _dispatch(self, batch: list[str]) -> None:
         changes: list[Change] = []
         updated: set[int] = set()
+        gaps: set[int] = set()
         reset = False
         for payload in batch:
             try:
@@ -183,12 +188,16 @@ class BoardFeed:
                 reset = True
             elif isinstance(message, Updated):
                 updated.add(message.participant_id)
+            elif isinstance(message, Gap):
+                gaps.add(message.participant_id)
             else:
                 changes.append(message)
         if changes and (self._everyone or self._by_participant):
             await self._fan_out(changes)
-        if self._tops and (reset or self._top_touched(changes, updated)):
-            self._schedule_top(force=reset)
+        if gaps:
+            self._fail_following(gaps, LiveInterrupted(REBUILDING))
+        if self._tops and (reset or gaps or self._top_touched(changes, updated)):
+            self._schedule_top()  # re-read; pushed if it differs from what was last sent
 
     def _top_touched(self, changes: list[Change], updated: set[int]) -> bool:
         first = self._max_first()
@@ -209,6 +218,14 @@ class BoardFeed:
                 sub.box.offer(change)
             for sub in self._by_participant.get(change.participant_id, ()):
                 sub.box.offer(change)
+
+    def _fail_following(self, pids: set[int], failure: RankedError) -> None:
+        """End the change streams that would have had a message about one of ``pids``."""
+        for sub in self._everyone:
+            sub.box.fail(failure)
+        for pid in pids:
+            for sub in self._by_participant.get(pid, ()):
+                sub.box.fail(failure)
 
     def _fail_changes(self, failure: RankedError) -> None:
         for sub in self._everyone:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.participants.service import ParticipantView
 from app.ranking.keys import BoardRef, participant_id
-from app.ranking.store import RESET, UPDATED, from_stored
+from app.ranking.store import GAP, RESET, UPDATED, from_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,15 @@ class Updated:
     participant_id: int
 
 
-def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A change of the participant was applied while the ranking was not ready (being
+    rebuilt): its ranks are unknown, so no change message could say what it was."""
+
+    participant_id: int
+
+
+def decode(board: BoardRef, payload: str) -> Change | Reset | Updated | Gap:
     """Decode one message; raises ValueError on anything malformed. A process of an older
     version publishes 7 fields: no places or dense ranks."""
     if payload == RESET:
@@ -86,6 +94,8 @@ def decode(board: BoardRef, payload: str) -> Change | Reset | Updated:
     fields = payload.split("|")
     if len(fields) == 2 and fields[0] == UPDATED:
         return Updated(participant_id(fields[1]))
+    if len(fields) == 2 and fields[0] == GAP:
+        return Gap(participant_id(fields[1]))
     if len(fields) == 7:
         fields += [""] * 4
     if len(fields) != 11:

@@ -31,4 +31,5 @@ class Participant(Model):
     class Meta:
         table = "participants"
         unique_together = (("tenant", "external_id"),)
-        indexes = (("tenant", "id"),)
+        # ("tenant", "opted_out"): whether a tenant has opted-out participants at all.
+        indexes = (("tenant", "id"), ("tenant", "opted_out"))

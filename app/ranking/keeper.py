@@ -2,7 +2,10 @@
 
 One keeper runs per API process (and in the worker). It acts when a board's ``ready`` key is
 gone (Redis flushed or restarted) or when the database says a committed change could not be
-projected (``dirty_since``). Readers that hit a board being rebuilt wait a moment for it.
+projected (``dirty_since``). Any number of processes may do so at once: the rebuild lock and
+its "is it still needed" check (``app.ranking.rebuild``) make their requests one rebuild.
+Readers of a ranking being rebuilt are answered from the database meanwhile; they only ask
+for the rebuild (:meth:`RankingKeeper.ensure_rebuilding`), never wait for it.
 """
 
 from __future__ import annotations
@@ -11,55 +14,70 @@ import asyncio
 import functools
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
 from app.ranking.keys import BoardRef
-from app.ranking.rebuild import mark_dirty, rebuild_board
+from app.ranking.rebuild import clear_dirty_mark, mark_dirty, rebuild_board
 from app.ranking.store import RankingStore, Standing
 
 log = logging.getLogger(__name__)
 
 REPAIR_LOOKBACK = timedelta(hours=1)
 
+RebuildKey = tuple[BoardRef, datetime | None]
+
 
 class RankingKeeper:
-    def __init__(self, store: RankingStore, *, batch: int, interval: float) -> None:
+    def __init__(
+        self, store: RankingStore, *, batch: int, interval: float, lock_seconds: float
+    ) -> None:
         self.store = store
         self.batch = batch
         self.interval = interval
-        self._rebuilds: dict[BoardRef, asyncio.Task[int]] = {}
+        self.lock_seconds = lock_seconds
+        self._rebuilds: dict[RebuildKey, asyncio.Task[int]] = {}
 
     def rebuild(
-        self, board: BoardRef, *, clean: bool, clear_dirty: bool = True
+        self, board: BoardRef, *, needed_since: datetime | None = None
     ) -> asyncio.Task[int]:
-        """Start rebuilding ``board`` unless this process already is; returns the task."""
-        task = self._rebuilds.get(board)
+        """Make the ranking complete as of ``needed_since`` (None: make sure it exists),
+        unless this process is already on it; returns the task."""
+        key = (board, needed_since)
+        task = self._rebuilds.get(key)
         if task is None or task.done():
             task = asyncio.create_task(
                 rebuild_board(
-                    self.store, board, clean=clean, batch=self.batch, clear_dirty=clear_dirty
-                )
+                    self.store,
+                    board,
+                    batch=self.batch,
+                    needed_since=needed_since,
+                    lock_seconds=self.lock_seconds,
+                ),
+                name=f"rebuild-{board.key}-{board.period}",
             )
-            self._rebuilds[board] = task
-            task.add_done_callback(functools.partial(self._forget, board))
+            self._rebuilds[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
         return task
 
-    def _forget(self, board: BoardRef, task: asyncio.Task[int]) -> None:
-        if self._rebuilds.get(board) is task:
-            del self._rebuilds[board]
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("rebuild of %s failed: %s", board.key, task.exception())
+    async def close(self) -> None:
+        """Cancel the rebuilds under way (their locks are released) and wait for them."""
+        tasks = list(self._rebuilds.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def wait_ready(self, board: BoardRef, seconds: float) -> None:
-        """Rebuild a board that is not ready, waiting up to ``seconds`` for it."""
-        task = self.rebuild(board, clean=True)
-        try:
-            await asyncio.wait_for(asyncio.shield(task), seconds)
-        except TimeoutError:
-            raise Unavailable("This ranking is being rebuilt; retry in a few seconds.") from None
+    def ensure_rebuilding(self, board: BoardRef) -> None:
+        """Have a missing ranking rebuilt, without waiting for it (a reader's request)."""
+        self.rebuild(board)
+
+    def _forget(self, key: RebuildKey, task: asyncio.Task[int]) -> None:
+        if self._rebuilds.get(key) is task:
+            del self._rebuilds[key]
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("rebuild of %s failed: %s", key[0].key, task.exception())
 
     async def project(
         self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True
@@ -86,35 +104,66 @@ class RankingKeeper:
 
     async def check(self) -> list[BoardRef]:
         """One pass: rebuild current rankings that are missing, bring the levels of current
-        ones in line with their rank mode, repair dirty boards (every period changed since the board
-        was marked). Returns the rankings acted on."""
+        ones in line with their rank mode, repair dirty boards (every period changed since
+        the board was marked). Returns the rankings acted on."""
         acted: list[BoardRef] = []
         current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
+        missing = []
         for board in current.values():
             if not await self.store.is_ready(board):
-                acted.append(board)
-                await self.rebuild(board, clean=True)
+                missing.append(board)
             elif await self.store.ensure_levels(board, self.batch):  # levels missing (it
                 acted.append(board)  # predates them, a switch was cut short) or left over
+        await self._all(self.rebuild(board) for board in missing)
+        acted = missing + acted
         for row in await Leaderboard.filter(is_active=True, dirty_since__isnull=False):
-            marked = row.dirty_since
-            assert marked is not None
-            # A missed change was committed shortly before the board was marked.
-            periods = await ranked_periods(row.id, since=marked - REPAIR_LOOKBACK)
-            for period in periods:
-                board = current.get((row.id, period)) or BoardRef(
-                    row.tenant_id,  # type: ignore[attr-defined]
-                    row.id,
-                    row.key,
-                    period,
-                    row.sort_order == SortOrder.DESC,
-                    RankMode(row.rank_mode).value,
-                )
+            for board in await self._repair(row, current):
                 if board not in acted:
                     acted.append(board)
-                    await self.rebuild(board, clean=False, clear_dirty=False)
-            await Leaderboard.filter(id=row.id, dirty_since=marked).update(dirty_since=None)
         return acted
+
+    async def _repair(
+        self, row: Leaderboard, current: dict[tuple[int, str], BoardRef]
+    ) -> list[BoardRef]:
+        """Repair every period of a dirty board changed since it was marked (a missed change
+        was committed shortly before) and its current one, then clear the mark unless a miss
+        came meanwhile."""
+        marked, latest = row.dirty_since, row.dirty_last or row.dirty_since
+        assert marked is not None
+        assert latest is not None
+        periods = await ranked_periods(row.id, since=marked - REPAIR_LOOKBACK)
+        # A missed removal (a deleted participant) leaves no changed standing behind: the
+        # current period is repaired (pruned) in any case.
+        boards = [b for (board_id, _), b in current.items() if board_id == row.id]
+        boards += [
+            BoardRef(
+                row.tenant_id,  # type: ignore[attr-defined]
+                row.id,
+                row.key,
+                period,
+                row.sort_order == SortOrder.DESC,
+                RankMode(row.rank_mode).value,
+            )
+            for period in periods
+            if (row.id, period) not in current
+        ]
+        if not await self._all(self.rebuild(b, needed_since=latest) for b in boards):
+            return boards  # a rebuild failed: the mark stays for the next pass
+        built = [await self.store.ready_since(b) for b in boards]
+        if boards and None not in built:
+            as_of = min(b for b in built if b is not None)
+            await clear_dirty_mark(row.id, datetime.fromtimestamp(as_of / 1000, UTC))
+        return boards
+
+    @staticmethod
+    async def _all(tasks: Iterable[asyncio.Future[int]]) -> bool:
+        """Wait for every task; failures are logged. Returns whether all succeeded."""
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        for failure in failed:
+            if not isinstance(failure, Unavailable):
+                log.error("ranking rebuild failed", exc_info=failure)
+        return not failed
 
     async def run(self) -> None:
         """Check forever, every ``interval`` seconds; Redis outages are logged and retried."""

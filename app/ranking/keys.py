@@ -1,6 +1,6 @@
 """Every Redis key of the ranking projection is built here, and nowhere else.
 
-A ranking lives in three keys that share one hash tag, so Lua scripts touch them atomically
+A ranking lives in keys that share one hash tag, so Lua scripts touch them atomically
 (and Redis Cluster keeps them on one shard):
 
     {prefix}:{<tenant>:<board>:<period>}:scores    sorted set, member = tie key + padded id
@@ -9,8 +9,17 @@ A ranking lives in three keys that share one hash tag, so Lua scripts touch them
     {prefix}:{<tenant>:<board>:<period>}:levels    sorted set of distinct (score, tie key)
                                                    pairs, kept for DENSE boards only
     {prefix}:{<tenant>:<board>:<period>}:levels-ready  present once ``levels`` is complete
-    {prefix}:{<tenant>:<board>:<period>}:ready     present once the set holds every standing
-    {prefix}:{<tenant>:<board>:<period>}:rebuild   lock held while a rebuild runs
+    {prefix}:{<tenant>:<board>:<period>}:levels-fill   token of the fill of ``levels`` under way
+    {prefix}:{<tenant>:<board>:<period>}:ready     when the build the set holds began (epoch ms);
+                                                   absent: the set is missing or partial
+    {prefix}:{<tenant>:<board>:<period>}:gone      hash, padded id -> 1 for deleted participants
+    {prefix}:{<tenant>:<board>:<period>}:rebuild   lock: the token of whoever rebuilds it
+    {prefix}:{<tenant>:<board>:<period>}:building  the same token, while a build runs aside
+    {prefix}:{<tenant>:<board>:<period>}:build:scores|versions|ties|levels
+                                                   the ranking being built aside, swapped in
+                                                   for the live keys when complete
+
+(see ``app.ranking.rebuild``),
 
 and one pub/sub channel per ranking, on which every applied write is announced:
 
@@ -51,6 +60,20 @@ class BoardRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RankingKeys:
+    """The keys that hold one ranking's members; the live ones and the staging ones of a
+    build aside have the same shape."""
+
+    scores: str
+    versions: str
+    ties: str
+    levels: str
+
+    def all(self) -> list[str]:
+        return [self.scores, self.versions, self.ties, self.levels]
+
+
+@dataclass(frozen=True, slots=True)
 class BoardKeys:
     scores: str
     versions: str
@@ -58,8 +81,16 @@ class BoardKeys:
     ties: str
     levels: str
     levels_ready: str
+    levels_fill: str
+    gone: str
     rebuild_lock: str
+    building: str
+    staged: RankingKeys  # the ranking being built aside
     changes: str  # a pub/sub channel, not a key
+
+    @property
+    def live(self) -> RankingKeys:
+        return RankingKeys(self.scores, self.versions, self.ties, self.levels)
 
 
 def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
@@ -70,8 +101,17 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
         ties=f"{base}:ties",
         levels=f"{base}:levels",
         levels_ready=f"{base}:levels-ready",
+        levels_fill=f"{base}:levels-fill",
+        gone=f"{base}:gone",
         ready=f"{base}:ready",
         rebuild_lock=f"{base}:rebuild",
+        building=f"{base}:building",
+        staged=RankingKeys(
+            f"{base}:build:scores",
+            f"{base}:build:versions",
+            f"{base}:build:ties",
+            f"{base}:build:levels",
+        ),
         changes=f"{base}:changes",
     )
 

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 from app.ranking.keys import MEMBER_WIDTH
 
-# How many members of KEYS[1] sort before (stored score s, member or tie key m); with
-# ``inclusive``, also those equal to m. Within one score Redis orders members by their
-# bytes, so a binary search over that score's positions finds the place of m.
+# The version a removal writes: larger than any version a standing can reach (2**53 keeps
+# it exact in Lua's doubles). The participant is deleted: it goes into the ranking's ``gone``
+# hash, which no rebuild replaces, and a late write for it is never applied.
+TOMBSTONE_VERSION = 2**53
+
+# How many members of a sorted set (``before``: KEYS[1]) sort before (stored score s, member
+# or tie key m); with ``inclusive``, also those equal to m. Within one score Redis orders
+# members by their bytes, so a binary search over that score's positions finds the place of m.
 _BEFORE = """
-local function before(s, m, inclusive)
-  local lo = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)
+local function before_in(key, s, m, inclusive)
+  local lo = redis.call('ZCOUNT', key, '-inf', '(' .. s)
   if m == '' and not inclusive then return lo end
-  local hi = redis.call('ZCOUNT', KEYS[1], '-inf', s)
+  local hi = redis.call('ZCOUNT', key, '-inf', s)
   while lo < hi do
     local mid = math.floor((lo + hi) / 2)
-    local at = redis.call('ZRANGE', KEYS[1], mid, mid)[1]
+    local at = redis.call('ZRANGE', key, mid, mid)[1]
     if at < m or (inclusive and at == m) then lo = mid + 1 else hi = mid end
   end
   return lo
 end
+local function before(s, m, inclusive) return before_in(KEYS[1], s, m, inclusive) end
 """
 
 _TIE_OF = f"""
@@ -34,6 +40,7 @@ local function tie_of(m) return string.sub(m, 1, #m - {MEMBER_WIDTH}) end
 # order (strcoll, locale-dependent) agrees with the byte order Redis sorts by.
 _LAST_ID = f"""
 local LAST_ID = '{"9" * MEMBER_WIDTH}'
+local MEMBER_WIDTH = {MEMBER_WIDTH}
 """
 
 # The dense rank of (canonical stored score s, tie key t) from the ``levels`` set KEYS[4],
@@ -48,76 +55,189 @@ local function dense_rank(s, t)
 end
 """
 
-# Apply writes in version order. KEYS: scores, versions, ties, levels, levels ready.
-# ARGV: channel ("" publishes nothing), time of the change in ms, "1" when the board keeps
-# ``levels`` (the distinct (score, tie key) pairs, for DENSE ranks), then quads of (padded
-# id, stored score or "" to remove, version, tie key). A write older than the one already applied (a
-# reordered or replayed projection) is skipped, so projecting is idempotent and commit order
-# wins even when two processes race. Removal leaves a tombstone version that no later write
-# can beat. Each applied write is published on the channel as
+# One write to a ranking's keys (scores, versions, ties, levels): applied only if its version
+# is newer than the one already applied (a reordered or replayed projection is skipped), so
+# projecting is idempotent and commit order wins even when two processes race. ``dense``:
+# maintain the levels (the distinct (score, tie key) pairs, for DENSE ranks). Returns whether
+# it applied, and the stored score it left (false: removed).
+_APPLY = f"""
+local LEVEL_SEP = '@'
+local function level(s, t) return t .. LEVEL_SEP .. s end
+local function drop_level(k, s, t)  -- when no member is left at (s, t)
+  local n
+  if t == '' then n = redis.call('ZCOUNT', k.scores, s, s)
+  else n = before_in(k.scores, s, t .. LAST_ID, true) - before_in(k.scores, s, t, false) end
+  if n == 0 then redis.call('ZREM', k.levels, level(s, t)) end
+end
+local function apply(k, dense, id, new, version, tie)
+  local cur = tonumber(redis.call('HGET', k.versions, id) or '0')
+  if tonumber(version) <= cur then return false, false end
+  local old_tie = redis.call('HGET', k.ties, id) or ''
+  local old_member, new_member = old_tie .. id, tie .. id
+  local old = redis.call('ZSCORE', k.scores, old_member)
+  if version == '{TOMBSTONE_VERSION}' then
+    redis.call('HDEL', k.versions, id)
+  else
+    redis.call('HSET', k.versions, id, version)
+  end
+  if old and (new == '' or old_tie ~= tie) then redis.call('ZREM', k.scores, old_member) end
+  if new == '' or tie == '' then
+    redis.call('HDEL', k.ties, id)
+  else
+    redis.call('HSET', k.ties, id, tie)
+  end
+  local stored = false
+  if new ~= '' then
+    redis.call('ZADD', k.scores, new, new_member)
+    stored = redis.call('ZSCORE', k.scores, new_member)
+  end
+  if dense then
+    if old and (old ~= stored or old_tie ~= tie) then drop_level(k, old, old_tie) end
+    if stored then redis.call('ZADD', k.levels, stored, level(stored, tie)) end
+  end
+  return true, stored
+end
+"""
+
+# Staged keys that a write creates during a build get the build's remaining lifetime (in
+# ``building``, KEYS[b]), so the keys of a holder that died expire with its lock.
+_EXPIRE_STAGED = """
+local function expire_staged(b, first)
+  local ttl = redis.call('PTTL', KEYS[b])
+  if ttl <= 0 then return end
+  for i = first, first + 3 do
+    if redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIRE', KEYS[i], ttl) end
+  end
+end
+"""
+
+# Apply committed writes to the live ranking, and to the one being built aside while a build
+# runs (``building`` holds "<token>|<1 if that build keeps levels>"), so the build's swap
+# carries every write that landed meanwhile. KEYS: scores, versions, ties, levels, levels
+# ready, ready, building, gone, then the staged scores, versions, ties, levels. ARGV: channel
+# ("" publishes nothing), time of the change in ms, "1" when the board keeps ``levels`` (for
+# DENSE ranks), then quads of (padded id, stored score or "" to remove, version, tie key).
+# A removal at TOMBSTONE_VERSION is a deletion: the participant goes into ``gone`` and no
+# later write of it applies. While the ranking is ready, each applied write is published as
 #   "id|old score|new score|old rank|new rank|ms|version|old place|new place|old dense|new dense"
 # (empty: not ranked before / after; dense "" or 0: no complete levels), ranks taken just
 # before and after the write: competition ranks, 1-based places (ORDINAL ranks), dense
-# ranks. Returns how many writes applied.
+# ranks. While it is not (flushed, being rebuilt), ranks are unknown: "gap|id" is published
+# instead. Returns how many writes applied.
 PROJECT = (
     _BEFORE
     + _LAST_ID
     + _DENSE
+    + _APPLY
+    + _EXPIRE_STAGED
     + """
 local channel, at = ARGV[1], ARGV[2]
+local live = {scores = KEYS[1], versions = KEYS[2], ties = KEYS[3], levels = KEYS[4]}
+local staged = {scores = KEYS[9], versions = KEYS[10], ties = KEYS[11], levels = KEYS[12]}
+local ready = redis.call('EXISTS', KEYS[6]) == 1
+local building = redis.call('GET', KEYS[7])
+local staged_dense = building and string.sub(building, -1) == '1'
 -- Levels are kept for a DENSE board, and wherever they exist or were complete: a writer with
 -- an outdated definition keeps them too
 local dense = ARGV[3] == '1' or levels_ready or redis.call('EXISTS', KEYS[4]) == 1
-local function level(s, t) return t .. '@' .. s end
-local function drop_level(s, t)  -- when no member is left at (s, t)
-  local n
-  if t == '' then n = redis.call('ZCOUNT', KEYS[1], s, s)
-  else n = before(s, t .. LAST_ID, true) - before(s, t, false) end
-  if n == 0 then redis.call('ZREM', KEYS[4], level(s, t)) end
-end
 local applied = 0
 for i = 4, #ARGV, 4 do
   local id, new, version, tie = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local cur = tonumber(redis.call('HGET', KEYS[2], id) or '0')
-  if tonumber(version) > cur then
+  if redis.call('HEXISTS', KEYS[8], id) == 0 then
     local old_tie = redis.call('HGET', KEYS[3], id) or ''
-    local old_member, new_member = old_tie .. id, tie .. id
-    local old = redis.call('ZSCORE', KEYS[1], old_member)
+    local old = redis.call('ZSCORE', KEYS[1], old_tie .. id)
+    local publish = channel ~= '' and ready
     local old_rank, old_place, old_dense = '', '', ''
-    if old and channel ~= '' then
+    if old and publish then
       old_rank = before(old, old_tie, false) + 1
-      old_place = redis.call('ZRANK', KEYS[1], old_member) + 1
+      old_place = redis.call('ZRANK', KEYS[1], old_tie .. id) + 1
       if dense and levels_ready then old_dense = dense_rank(old, old_tie) end
     end
-    redis.call('HSET', KEYS[2], id, version)
-    if old and (new == '' or old_tie ~= tie) then redis.call('ZREM', KEYS[1], old_member) end
-    if new == '' or tie == '' then
-      redis.call('HDEL', KEYS[3], id)
-    else
-      redis.call('HSET', KEYS[3], id, tie)
-    end
-    local stored = false
-    if new ~= '' then
-      redis.call('ZADD', KEYS[1], new, new_member)
-      if dense then stored = redis.call('ZSCORE', KEYS[1], new_member) end
-    end
-    if dense then
-      if old and (old ~= stored or old_tie ~= tie) then drop_level(old, old_tie) end
-      if stored then redis.call('ZADD', KEYS[4], stored, level(stored, tie)) end
-    end
-    applied = applied + 1
-    if channel ~= '' and (old or new ~= '') then
-      local new_rank, new_place, new_dense = '', '', ''
-      if new ~= '' then
-        new_rank = before(new, tie, false) + 1
-        new_place = redis.call('ZRANK', KEYS[1], new_member) + 1
-        if stored and levels_ready then new_dense = dense_rank(stored, tie) end
+    local done, stored = apply(live, dense, id, new, version, tie)
+    if done then
+      applied = applied + 1
+      if building then apply(staged, staged_dense, id, new, version, tie) end
+      if version == '"""
+    + str(TOMBSTONE_VERSION)
+    + """' then redis.call('HSET', KEYS[8], id, 1) end
+      if publish and (old or new ~= '') then
+        local new_rank, new_place, new_dense = '', '', ''
+        if new ~= '' then
+          new_rank = before(new, tie, false) + 1
+          new_place = redis.call('ZRANK', KEYS[1], tie .. id) + 1
+          if stored and levels_ready then new_dense = dense_rank(stored, tie) end
+        end
+        redis.call('PUBLISH', channel, table.concat({id, old or '', new, old_rank, new_rank, at,
+          version, old_place, new_place, old_dense, new_dense}, '|'))
+      elseif channel ~= '' then
+        redis.call('PUBLISH', channel, 'gap|' .. id)
       end
-      redis.call('PUBLISH', channel, table.concat({id, old or '', new, old_rank, new_rank, at,
-        version, old_place, new_place, old_dense, new_dense}, '|'))
     end
   end
 end
+if building then expire_staged(7, 9) end
+return applied
+"""
+)
+
+# Load standings read from the database into the ranking being built aside. KEYS: the staged
+# scores, versions, ties, levels, then gone and building. ARGV: "1" when the build keeps
+# levels, then the quads of PROJECT in one string, each field followed by "|" ("" as the
+# score: a participant that is scored but not ranked, whose version is still kept): one
+# argument to encode instead of thousands. Members the staged keys do not know yet (nearly
+# all of them) are added with one variadic call per key; a member a mirrored write already
+# staged goes through ``apply`` (versions decide). Returns how many applied.
+STAGE = (
+    _BEFORE
+    + _LAST_ID
+    + _APPLY
+    + _EXPIRE_STAGED
+    + """
+local staged = {scores = KEYS[1], versions = KEYS[2], ties = KEYS[3], levels = KEYS[4]}
+local dense = ARGV[1] == '1'
+local rows = {}
+for id, new, version, tie in string.gmatch(ARGV[2], '([^|]*)|([^|]*)|([^|]*)|([^|]*)|') do
+  rows[#rows + 1] = {id, new, version, tie}
+end
+if #rows == 0 then return 0 end
+local ids = {}
+for j = 1, #rows do ids[j] = rows[j][1] end
+local known = redis.call('HMGET', KEYS[2], unpack(ids))
+local gone = redis.call('HMGET', KEYS[5], unpack(ids))
+local scores, versions, ties, fresh = {}, {}, {}, {}
+local applied = 0
+for j = 1, #rows do
+  local id, new, version, tie = rows[j][1], rows[j][2], rows[j][3], rows[j][4]
+  if gone[j] then
+  elseif known[j] then
+    if apply(staged, dense, id, new, version, tie) then applied = applied + 1 end
+  else
+    applied = applied + 1
+    versions[#versions + 1] = id
+    versions[#versions + 1] = version
+    if new ~= '' then
+      scores[#scores + 1] = new
+      scores[#scores + 1] = tie .. id
+      fresh[#fresh + 1] = tie .. id
+      if tie ~= '' then
+        ties[#ties + 1] = id
+        ties[#ties + 1] = tie
+      end
+    end
+  end
+end
+if #versions > 0 then redis.call('HSET', KEYS[2], unpack(versions)) end
+if #ties > 0 then redis.call('HSET', KEYS[3], unpack(ties)) end
+if #scores > 0 then
+  redis.call('ZADD', KEYS[1], unpack(scores))
+  if dense then  -- a level names the score as Redis spells it
+    for _, m in ipairs(fresh) do
+      local stored = redis.call('ZSCORE', KEYS[1], m)
+      redis.call('ZADD', KEYS[4], stored, level(stored, string.sub(m, 1, #m - MEMBER_WIDTH)))
+    end
+  end
+end
+expire_staged(6, 1)
 return applied
 """
 )

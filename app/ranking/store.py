@@ -12,6 +12,7 @@ built surfaces as :class:`RankingNotReady` so the caller can rebuild it.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from app.errors import Unavailable
-from app.ranking import scripts
+from app.ranking import build_scripts, scripts
 from app.ranking.keys import (
     BoardKeys,
     BoardRef,
@@ -34,9 +35,7 @@ from app.ranking.keys import (
 
 T = TypeVar("T")
 
-# The version a removal writes: larger than any version a standing can reach (2**53 keeps
-# it exact in Lua's doubles), so a late write of a deleted participant never resurrects it.
-TOMBSTONE_VERSION = 2**53
+TOMBSTONE_VERSION = scripts.TOMBSTONE_VERSION
 
 
 def version_at(moment: datetime) -> int:
@@ -51,6 +50,9 @@ def version_at(moment: datetime) -> int:
 RESET = "reset"
 # Published as "updated|<member>" when a participant's details (name, ...) changed.
 UPDATED = "updated"
+# Published by PROJECT as "gap|<member>" for a write applied while the ranking is not ready:
+# its ranks are unknown, so no change message could be sent.
+GAP = "gap"
 
 
 class RankingNotReady(Exception):
@@ -74,9 +76,10 @@ class RankedRow:
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    total: int
+    total: int | None  # None: not counted (a window read from the database; see ``size``)
     start: int
     rows: list[RankedRow]
+    has_more: bool = False  # rows follow after this window
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,12 @@ def to_stored(board: BoardRef, score: float) -> float:
     return stored + 0.0  # no negative zero
 
 
+def stored_text(board: BoardRef, score: float) -> str:
+    """The stored score spelt as Redis spells it in replies (``%.17g``), so a cursor made
+    from a database row is the one Redis would have made for the same entry."""
+    return f"{to_stored(board, score):.17g}"
+
+
 def from_stored(board: BoardRef, stored: str) -> float:
     value = float(stored)
     return (-value if board.higher_is_better else value) + 0.0
@@ -134,6 +143,9 @@ class RankingStore:
         self._bump = redis.register_script(scripts.BUMP_VERSION)
         self._rank_of = redis.register_script(scripts.RANK_OF)
         self._fill_levels = redis.register_script(scripts.FILL_LEVELS)
+        self._finish_fill = redis.register_script(build_scripts.FINISH_FILL)
+        self._stage = redis.register_script(scripts.STAGE)
+        self._scripts: dict[str, Any] = {}
 
     def keys(self, board: BoardRef) -> BoardKeys:
         return board_keys(self.prefix, board)
@@ -182,17 +194,19 @@ class RankingStore:
         """Apply committed standings in version order; returns how many were newer.
 
         With ``publish`` each applied write is announced on the board's ``changes`` channel
-        (bulk loads and rebuilds pass False and announce a reset once they are done).
+        (bulk loads and rebuilds pass False and announce a reset once they are done). While
+        a build runs aside, the writes go to its staged ranking too (see ``rebuild``).
         """
         keys = self.keys(board)
         channel = keys.changes if publish else ""
         args: list[Any] = [channel, int(time.time() * 1000), "1" if board.dense else "0"]
-        for s in standings:
-            score = "" if s.score is None else repr(to_stored(board, s.score))
-            args += [member(s.participant_id), score, s.version, s.tie if score else ""]
+        args += _quads(board, standings)
         if len(args) == 3:
             return 0
-        project_keys = [keys.scores, keys.versions, keys.ties, keys.levels, keys.levels_ready]
+        project_keys = [
+            keys.scores, keys.versions, keys.ties, keys.levels, keys.levels_ready, keys.ready,
+            keys.building, keys.gone, *keys.staged.all(),
+        ]  # fmt: skip
 
         async def project_and_bump() -> int:
             async with self.redis.pipeline(transaction=False) as pipe:
@@ -201,16 +215,27 @@ class RankingStore:
                 applied, _ = await pipe.execute()
             return int(applied)
 
-        return await self._guard(project_and_bump)
+        return await guard(project_and_bump)
+
+    async def stage(self, board: BoardRef, standings: Iterable[Standing], *, dense: bool) -> int:
+        """Load standings read from the database into the ranking being built aside (a
+        standing with no score: scored but not ranked, its version kept)."""
+        keys = self.keys(board)
+        quads = _quads(board, standings)
+        if not quads:
+            return 0
+        packed = "|".join(map(str, quads)) + "|"  # one argument: see scripts.STAGE
+        staged = [*keys.staged.all(), keys.gone, keys.building]
+        return int(await self._call(self._stage, staged, ["1" if dense else "0", packed]))
 
     async def announce_update(self, board: BoardRef, pid: int) -> None:
         """Tell listeners a participant's details (not its score) changed."""
         message = f"{UPDATED}|{member(pid)}"
-        await self._guard(lambda: self.redis.publish(self.keys(board).changes, message))
+        await guard(lambda: self.redis.publish(self.keys(board).changes, message))
 
     async def announce_reset(self, board: BoardRef) -> None:
         """Tell listeners the ranking changed wholesale (rebuilt, bulk-loaded): re-read it."""
-        await self._guard(lambda: self.redis.publish(self.keys(board).changes, RESET))
+        await guard(lambda: self.redis.publish(self.keys(board).changes, RESET))
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> int:
         """Remove participants for good (a deletion): later writes for them are ignored."""
@@ -231,11 +256,11 @@ class RankingStore:
                 value = await self.redis.get(key)
             return str(value)
 
-        return await self._guard(read)
+        return await guard(read)
 
     async def touch(self, tenant_id: int) -> None:
         """Record that the tenant's data changed outside a ranking write."""
-        await self._guard(lambda: self._bump_in(self.redis, tenant_id))
+        await guard(lambda: self._bump_in(self.redis, tenant_id))
 
     async def _bump_in(self, client: Any, tenant_id: int) -> Any:
         key = tenant_version_key(self.prefix, tenant_id)
@@ -244,15 +269,19 @@ class RankingStore:
     async def ensure_levels(self, board: BoardRef, batch: int) -> bool:
         """Complete the levels of a DENSE board that lacks them (it became DENSE, or they
         were lost), while it keeps serving; drop those of a board that is not DENSE (left by
-        a writer that still thought it was). Returns whether it had to do either."""
+        a writer that still thought it was). Returns whether it had to do either.
+
+        Processes may disagree for a moment about a board's rank mode (definitions are
+        cached): a drop while another process fills removes the fill's token, and that fill
+        then marks nothing complete; the next check fills again."""
         keys = self.keys(board)
         if not board.dense:
-            return bool(
-                await self._guard(lambda: self.redis.delete(keys.levels, keys.levels_ready))
-            )
-        if await self._guard(lambda: self.redis.exists(keys.levels_ready)):
+            doomed = (keys.levels, keys.levels_ready, keys.levels_fill)
+            return bool(await guard(lambda: self.redis.delete(*doomed)))
+        if await guard(lambda: self.redis.exists(keys.levels_ready)):
             return False
-        started = time.time()
+        started, token = int(time.time() * 1000), uuid.uuid4().hex
+        await guard(lambda: self.redis.set(keys.levels_fill, token))
         after: list[Any] = []
         while True:
             args = [batch, *after]
@@ -260,14 +289,25 @@ class RankingStore:
             if not last:
                 break
             after = list(last)
-        await self._guard(lambda: self.redis.set(keys.levels_ready, repr(started)))
+        await self._call(self._finish_fill, [keys.levels_fill, keys.levels_ready], [token, started])
         return True
 
+    async def ready_since(self, board: BoardRef) -> int | None:
+        """When the build the ranking holds began (epoch ms); None while it is not ready. A
+        ranking marked ready by an older version of the service counts as built at 0."""
+        value = await guard(lambda: self.redis.get(self.keys(board).ready))
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            return 0
+
     async def is_ready(self, board: BoardRef) -> bool:
-        return bool(await self._guard(lambda: self.redis.exists(self.keys(board).ready)))
+        return bool(await guard(lambda: self.redis.exists(self.keys(board).ready)))
 
     async def size(self, board: BoardRef) -> int:
-        return int(await self._guard(lambda: self.redis.zcard(self.keys(board).scores)))
+        return int(await guard(lambda: self.redis.zcard(self.keys(board).scores)))
 
     async def _read_window(self, board: BoardRef, args: list[Any]) -> Window:
         keys = self.keys(board)
@@ -277,40 +317,76 @@ class RankingStore:
         if reply == [-2]:
             return None  # type: ignore[return-value]  # only "around" can get here
         total, start, rank, dense = (int(v) for v in reply[:4])
-        rows: list[RankedRow] = []
-        previous: tuple[str, str] | None = None
-        for i in range(4, len(reply), 2):
-            position = start + len(rows)
-            place = (reply[i + 1], tie_of(reply[i]))  # (stored score, tie key)
-            if previous is not None and place != previous:
-                rank = position + 1
-                dense += 1 if dense else 0
-            previous = place
-            rows.append(
-                RankedRow(
-                    participant_id(reply[i]),
-                    from_stored(board, place[0]),
-                    rank,
-                    position,
-                    place[0],
-                    place[1],
-                    dense or None,
-                )
-            )
-        return Window(total, start, rows)
+        pairs = [(reply[i], reply[i + 1]) for i in range(4, len(reply), 2)]
+        return window_of(board, total, start, rank, dense, pairs)
 
     @staticmethod
     def _read_keys(keys: BoardKeys) -> list[str]:
         return [keys.scores, keys.ready, keys.ties, keys.levels, keys.levels_ready]
 
-    async def _call(self, script: Any, keys: list[str], args: Iterable[Any]) -> Any:
-        return await self._guard(lambda: script(keys=keys, args=list(args)))
+    async def run(self, source: str, keys: list[str], args: Iterable[Any]) -> Any:
+        """Run a Lua script (registered once per store) over keys of one ranking."""
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = self.redis.register_script(source)
+        return await self._call(script, keys, args)
 
-    @staticmethod
-    async def _guard(call: Callable[[], Awaitable[T]]) -> T:
-        try:
-            return await call()
-        except RedisError as exc:
-            raise Unavailable(
-                "Live rankings are temporarily unavailable; no data was lost, retry shortly."
-            ) from exc
+    async def _call(self, script: Any, keys: list[str], args: Iterable[Any]) -> Any:
+        return await guard(lambda: script(keys=keys, args=list(args)))
+
+
+async def guard(call: Callable[[], Awaitable[T]]) -> T:
+    """Run a Redis call; a Redis failure becomes :class:`Unavailable`."""
+    try:
+        return await call()
+    except RedisError as exc:
+        raise Unavailable(
+            "Live rankings are temporarily unavailable; no data was lost, retry shortly."
+        ) from exc
+
+
+def window_of(
+    board: BoardRef,
+    total: int | None,
+    start: int,
+    rank: int,
+    dense: int,
+    pairs: list[tuple[str, str]],
+    has_more: bool | None = None,
+) -> Window:
+    """A window from consecutive (member, stored score) pairs starting at 0-based position
+    ``start``, the first ranked ``rank`` (and ``dense``, 0: unknown): the other ranks follow
+    from the scores and tie keys. ``has_more`` defaults to what ``total`` says."""
+    rows: list[RankedRow] = []
+    previous: tuple[str, str] | None = None
+    for name, stored in pairs:
+        position = start + len(rows)
+        place = (stored, tie_of(name))
+        if previous is not None and place != previous:
+            rank = position + 1
+            dense += 1 if dense else 0
+        previous = place
+        rows.append(
+            RankedRow(
+                participant_id(name),
+                from_stored(board, stored),
+                rank,
+                position,
+                stored,
+                place[1],
+                dense or None,
+            )
+        )
+    if has_more is None:
+        has_more = total is not None and start + len(rows) < total
+    return Window(total, start, rows, has_more)
+
+
+def _quads(board: BoardRef, standings: Iterable[Standing]) -> list[Any]:
+    """PROJECT's and STAGE's arguments of standings: (member id, stored score or "",
+    version, tie key)."""
+    args: list[Any] = []
+    for s in standings:
+        score = "" if s.score is None else repr(to_stored(board, s.score))
+        args += [member(s.participant_id), score, s.version, s.tie if score else ""]
+    return args

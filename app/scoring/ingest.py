@@ -39,6 +39,7 @@ from app.scoring.aggregates import (
     composite_scores,
     upsert_aggregates,
 )
+from app.scoring.replays import reproject
 
 ATTEMPTS = 3  # a batch that deadlocked with another (they overlap in another order) retries
 RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
@@ -108,6 +109,8 @@ async def record_batch(deps: Deps, tenant_id: int, events: Sequence[EventInput])
     hidden = {pid for pid, person in people.items() if person.opted_out}
     for board, group in groupby(standings, key=lambda bs: bs[0]):
         await deps.keeper.project(board, [visible(s, hidden) for _, s in group])
+    fresh = {i for i, d in zip(ids, duplicate, strict=True) if not d}
+    await reproject(deps, tenant_id, [i for i in ids if i not in fresh], people)
     return Recorded(ids, duplicate, standings, people)
 
 

@@ -57,6 +57,7 @@ class Standing(Model):
     )
     score = fields.FloatField(default=0)
     # Orders equal scores (the board's tie-break, see app.leaderboards.ties); "" without one.
+    # Compared byte-wise, as Redis compares members: COLLATE "C" on PostgreSQL (migration 4).
     tie_key = fields.CharField(max_length=32, default="")
     version = fields.BigIntField(default=1)
     updated_at = fields.DatetimeField()
@@ -68,7 +69,11 @@ class Standing(Model):
     class Meta:
         table = "standings"
         unique_together = (("leaderboard", "period", "participant"),)
-        indexes = (("leaderboard", "period", "score"), ("leaderboard", "period", "updated_at"))
+        # Pages in board order, and the counts of who ranks ahead, from the index alone.
+        indexes = (
+            ("leaderboard", "period", "score", "tie_key", "participant"),
+            ("leaderboard", "period", "updated_at"),
+        )
 
 
 class MetricAggregate(Model):

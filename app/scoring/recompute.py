@@ -68,13 +68,20 @@ async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[st
 
 async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list[str]) -> None:
     """Bring every Redis ranking of the board that had or has standings up to date, and its
-    current one (ready at once, even while empty)."""
+    current one (ready at once, even while empty). In place: readers never find a ranking
+    missing; new versions win, dropped ones go."""
     after = await ranked_periods(definition.id)
     current = definition.period_at(datetime.now(UTC))
     now_key = [current.key] if current is not None else []
-    for period in dict.fromkeys(before + after + now_key):  # merge and prune: readers never
-        await rebuild_board(  # find a ranking missing; new versions win, dropped ones go
-            deps.store, definition.ref(period), clean=False, batch=deps.settings.rebuild_batch
+    changed = datetime.now(UTC)  # after the re-scoring committed: a rebuild must follow it
+    for period in dict.fromkeys(before + after + now_key):
+        await rebuild_board(
+            deps.store,
+            definition.ref(period),
+            batch=deps.settings.rebuild_batch,
+            needed_since=changed,
+            clear_dirty=False,
+            lock_seconds=deps.settings.rebuild_lock_seconds,
         )
 
 

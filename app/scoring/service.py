@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.deps import Deps
-from app.errors import BadUserInput, Conflict, NotFound, Unavailable
+from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS
 from app.participants.models import Participant
 from app.participants.service import get_participants
-from app.ranking.store import Cursor, Entry, to_stored
+from app.ranking.store import Cursor, Entry, stored_text
 from app.scoring.ingest import EventInput, Recorded, record_batch
 from app.text import storable, storable_json
 
@@ -187,10 +187,7 @@ async def adjust_points(
     if mine is not None and mine.score is not None:  # the entry as of this change
         found = await rankings.entry_with(deps, board, participant_id, mine.score, mine.tie)
     else:  # a replay: the entry as it is now
-        try:
-            found = (await rankings.scores_and_ranks(deps, board, [participant_id]))[participant_id]
-        except Unavailable:
-            found = await rankings.entry_from_database(board, participant_id)
+        found = await rankings.entry_now(deps, board, participant_id)
     person = recorded.people.get(participant_id)
     if recorded.duplicate[0]:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
@@ -201,6 +198,6 @@ async def adjust_points(
     if found is None or person is None:  # deleted meanwhile
         raise NotFound(f"No participant with id {participant_id}.")
     definition = await deps.definitions.board(tenant_id, POINTS)
-    rank = await rankings.rank_as(definition.rank_mode, board, found)
-    cursor = Cursor(repr(to_stored(board, found.score)), participant_id, found.tie)
+    rank = await rankings.rank_as(deps, definition.rank_mode, board, found)
+    cursor = Cursor(stored_text(board, found.score), participant_id, found.tie)
     return EntryView(rank, found.score, person, cursor, found.position)

@@ -500,7 +500,7 @@ async def test_opted_out_participants_are_scored_but_never_ranked(
     assert await ranking(gql, "b") == [("B", 1, 3.0)]
     definition = await deps.definitions.board(tenant.id, "b")
     assert await verify(deps, definition, "all", 10) == []
-    await rebuild_board(deps.store, definition.ref("all"), clean=True, batch=100)
+    await rebuild_board(deps.store, definition.ref("all"), batch=100, fresh=True)
     assert await ranking(gql, "b") == [("B", 1, 3.0)]  # a rebuild keeps them out
 
     data(await gql(opt, {"id": a, "out": False}))

@@ -180,7 +180,7 @@ async def test_setting_a_tie_break_rescores_and_redis_rebuilds_the_same_order(
     definition = await deps.definitions.board(tenant.id, "b")
     assert await verify(deps, definition, "all", 10) == []
     await deps.store.redis.flushdb()
-    await rebuild_board(deps.store, definition.ref("all"), clean=True, batch=2)
+    await rebuild_board(deps.store, definition.ref("all"), batch=2, fresh=True)
     assert await names(gql, "b") == [("B", 1), ("C", 1), ("A", 3)]
     data(await gql(UPDATE, {"key": "b", "input": {"tieBreak": {}}}))  # none again
     assert await names(gql, "b") == [("A", 1), ("B", 1), ("C", 1)]

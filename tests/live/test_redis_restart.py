@@ -31,6 +31,7 @@ async def restart_deps(settings: Settings, private_redis: RedisServer) -> AsyncI
     deps = build_deps(settings, client, pubsub)
     deps.live.hub.backoff = (0.05, 0.2)  # reconnect quickly in the test
     yield deps
+    await deps.keeper.close()
     await pubsub.aclose()
     await client.aclose()
 

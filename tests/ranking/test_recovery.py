@@ -38,7 +38,7 @@ async def test_rebuild_after_a_flush_restores_the_identical_ranking(
     before = await redis_ranking(deps, board)
 
     await delete_prefix(deps.store.redis, deps.settings.redis_prefix)
-    count = await rebuild_board(deps.store, board, clean=True, batch=7)
+    count = await rebuild_board(deps.store, board, batch=7, fresh=True)
 
     assert count == 25
     assert (
@@ -73,7 +73,9 @@ async def test_the_keeper_rebuilds_missing_rankings(deps: Deps, tenant: TenantRe
 @pytest.fixture
 async def outage_deps(settings: Settings, private_redis: RedisServer) -> AsyncIterator[Deps]:
     client = redis_client(private_redis.url, socket_timeout=2)
-    yield build_deps(settings, client)
+    outage = build_deps(settings, client)
+    yield outage
+    await outage.keeper.close()
     await client.aclose()
 
 
