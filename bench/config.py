@@ -37,6 +37,7 @@ class BenchConfig:
     live: LiveConfig
     ingest_batch: int = 1_000  # events per recordScores call
     ingest_concurrency: int = 4  # recordScores calls in flight
+    rebuild_processes: tuple[int, ...] = (1, 2)  # API processes of the rebuild scenarios
 
     @property
     def database_url(self) -> str:
@@ -85,7 +86,20 @@ def load_config() -> BenchConfig:
         ingest_batch=int(_number("BENCH_INGEST_BATCH", 1_000)),
         ingest_concurrency=int(_number("BENCH_INGEST_CONCURRENCY", 4)),
         live=_live_config(),
+        rebuild_processes=_counts("BENCH_REBUILD_PROCESSES", "1,2"),
     )
+
+
+def _counts(name: str, default: str) -> tuple[int, ...]:
+    """A comma-separated list of positive integers (empty: none)."""
+    raw = os.environ.get(name, default)
+    try:
+        counts = tuple(int(v) for v in raw.split(",") if v.strip())
+    except ValueError:
+        raise SystemExit(f"{name} must list positive integers, not {raw!r}") from None
+    if any(c < 1 for c in counts):
+        raise SystemExit(f"{name} must list positive integers, not {raw!r}")
+    return counts
 
 
 def _live_config() -> LiveConfig:

@@ -15,6 +15,7 @@ from typing import Any
 from bench.config import ROOT, BenchConfig
 from bench.driver import Measurement
 from bench.live import LiveMeasurement
+from bench.rebuild import RebuildMeasurement
 from bench.service import ServerLog
 
 RATIOS = (
@@ -59,6 +60,7 @@ class Run:
     server_log: ServerLog
     writer_log: ServerLog  # the live :split scenarios' second server
     load_before: tuple[float, float, float]  # load averages when the run began
+    rebuilds: list[RebuildMeasurement]
 
 
 def ratios(measurements: Sequence[Measurement]) -> dict[str, float | None]:
@@ -114,6 +116,10 @@ def to_json(run: Run) -> dict[str, Any]:
                 "machine_saturated": machine_saturated(m),
             }
             for m in run.live
+        ],
+        "rebuilds": [
+            {**asdict(m), "errors": m.errors, "seconds_per_100k": round(m.seconds_per_100k, 2)}
+            for m in run.rebuilds
         ],
         "target": {
             "rule": TARGET[0],
@@ -402,11 +408,37 @@ def _summary(document: dict[str, Any], run: Run) -> list[str]:
     ]
 
 
+def _rebuilds(rebuilds: Sequence[RebuildMeasurement]) -> list[str]:
+    headers = ["API processes", "rebuild s", "s per 100k", "reads/s", "reads p50/p99 ms",
+               "writes/s", "writes p50/p99 ms", "errors"]  # fmt: skip
+    rows = [
+        [
+            str(m.processes),
+            f"{m.seconds:.1f}",
+            f"{m.seconds_per_100k:.2f}",
+            f"{m.reads.per_second:,.0f}",
+            f"{m.reads.p50_ms:.0f} / {m.reads.p99_ms:.0f}",
+            f"{m.writes.per_second:,.0f}",
+            f"{m.writes.p50_ms:.0f} / {m.writes.p99_ms:.0f}",
+            str(m.errors),
+        ]
+        for m in rebuilds
+    ]
+    readers, writers = rebuilds[0].reads.connections, rebuilds[0].writes.connections
+    return [
+        f"Rebuild after Redis lost the {rebuilds[0].members:,}-member ranking (wrk: {readers}"
+        f" connections reading the top 100, {writers} writing adjustPoints, until ready again)",
+        *format_table(headers, rows),
+    ]
+
+
 def render(document: dict[str, Any], run: Run) -> str:
     """The human-readable report of a run."""
     lines = [*_header(document, run), "", *_scenarios(run), "", *_summary(document, run)]
     if run.live:
         lines += ["", *_live(run)]
+    if run.rebuilds:
+        lines += ["", *_rebuilds(run.rebuilds)]
     errors = _error_lines(run.measurements) + _live_error_lines(run.live)
     if errors:
         lines += ["", "errors:", *errors]

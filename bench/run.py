@@ -114,6 +114,7 @@ from bench.cpu import CpuWatch
 from bench.driver import Measurement
 from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, define_composite, run_http
 from bench.live import LiveMeasurement, measure_live
+from bench.rebuild import measure_rebuilds
 from bench.redis_load import RedisSpec, run_redis
 from bench.report import Run, Seeding, render, to_json, write_json
 from bench.service import Server, ServerLog, run_ranked, service_env, serving
@@ -233,12 +234,15 @@ async def _measure_redis(config: BenchConfig, scores_key: str, redis_pid: int) -
 
 
 async def _serve_and_measure(
-    config: BenchConfig, redis: Redis, redis_pid: int, logs: tuple[ServerLog, ServerLog]
+    config: BenchConfig,
+    redis: Redis,
+    redis_pid: int,
+    logs: tuple[ServerLog, ServerLog],
+    scores_key: str,
 ) -> tuple[float, list[Measurement], list[LiveMeasurement]]:
     """Serve, measure the GraphQL scenarios and the live ones; ``logs``: the output of the
-    server and of the live scenarios' second server."""
+    server and of the live scenarios' second server; ``scores_key``: the seeded ranking."""
     log, writer_log = logs
-    scores_key = await find_scores_key(redis, config.redis_prefix)
     try:
         async with serving(service_env(config), log) as server:
             say(f"server at {server.base_url}; waiting for the ranking to be ready")
@@ -278,8 +282,14 @@ async def benchmark(config: BenchConfig) -> Run:
         await delete_prefix(redis, config.redis_prefix)
         seeding = await _seed(config)
         logs = ServerLog(), ServerLog()
-        ready, measurements, live = await _serve_and_measure(config, redis, redis_pid, logs)
-        return Run(config, started, seeding, ready, measurements, live, *logs, load_before)
+        scores_key = await find_scores_key(redis, config.redis_prefix)  # the seeded points board
+        ready, measurements, live = await _serve_and_measure(
+            config, redis, redis_pid, logs, scores_key
+        )
+        rebuilds = await measure_rebuilds(config, redis, scores_key, logs[0])
+        return Run(
+            config, started, seeding, ready, measurements, live, *logs, load_before, rebuilds
+        )
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)
         say(f"deleted {deleted} Redis keys under {config.redis_prefix}:")
@@ -302,7 +312,7 @@ def main() -> None:
     print(f"\nresults: {path.relative_to(ROOT)} (also {RESULTS_DIR.relative_to(ROOT)}/latest.json)")
     if any(m.errors or m.errors_outside_window for m in run.measurements):
         raise SystemExit(1)
-    if any(m.errors for m in run.live):
+    if any(m.errors for m in run.live) or any(m.errors for m in run.rebuilds):
         raise SystemExit(1)
 
 

@@ -137,8 +137,10 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
 
 
 @asynccontextmanager
-async def serving(env: dict[str, str], log: ServerLog) -> AsyncIterator[Server]:
-    """``ranked serve`` (one uvicorn worker) on a free port, healthy, for the block.
+async def serving(
+    env: dict[str, str], log: ServerLog, *, workers: int = 1
+) -> AsyncIterator[Server]:
+    """``ranked serve`` (``workers`` uvicorn processes) on a free port, healthy, for the block.
 
     The server's output is kept in a temporary file and its tail put in ``log`` on the way
     out, so warnings raised under load reach the report.
@@ -146,8 +148,8 @@ async def serving(env: dict[str, str], log: ServerLog) -> AsyncIterator[Server]:
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = await asyncio.create_subprocess_exec(
-            _ranked(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-            env=env, cwd=ROOT, stdout=output, stderr=output,
+            _ranked(), "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), env=env, cwd=ROOT, stdout=output, stderr=output,
         )  # fmt: skip
         try:
             base_url = f"http://127.0.0.1:{port}"

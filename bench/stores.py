@@ -91,7 +91,9 @@ async def find_scores_key(redis: Redis, prefix: str) -> str:
     return str(keys[0])
 
 
-async def wait_until_ranked(redis: Redis, scores_key: str, members: int) -> float:
+async def wait_until_ranked(
+    redis: Redis, scores_key: str, members: int, *, poll: float = POLL_SECONDS
+) -> float:
     """Wait until the ranking is marked ready and holds ``members``; returns seconds waited.
 
     The ``ready`` key sits beside ``scores`` (app/ranking/keys.py): the service sets it when
@@ -103,4 +105,4 @@ async def wait_until_ranked(redis: Redis, scores_key: str, members: int) -> floa
     while True:
         if await redis.exists(ready_key) and await redis.zcard(scores_key) == members:
             return time.perf_counter() - started
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(poll)
