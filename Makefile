@@ -22,10 +22,11 @@ run: install  ## migrate, seed demo data if empty, serve on HOST:PORT (default 1
 	$(BIN)/ranked seed --participants $(DEMO_PARTICIPANTS) --if-empty
 	$(BIN)/ranked serve
 
-lint: install  ## ruff, ruff format, mypy
+lint: install  ## ruff, ruff format, mypy, the import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app
+	PYTHONPATH=. $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

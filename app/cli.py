@@ -89,7 +89,8 @@ def seed(
     from app.participants.seeding import seed_participants
 
     async def main() -> int:
-        async with running(get_settings()) as (deps, tenant):
+        async with running(get_settings()) as rt:
+            deps, tenant = rt.deps, rt.tenant
             if if_empty and await Participant.filter(tenant_id=tenant.id).exists():
                 return 0
             with typer.progressbar(length=participants, label="seeding", file=sys.stderr) as bar:
@@ -120,7 +121,8 @@ def rebuild(
 
     async def main() -> None:
         settings = get_settings()
-        async with running(settings) as (deps, _tenant):
+        async with running(settings) as rt:
+            deps = rt.deps
             for definition in await load_definitions(None, is_active=True):
                 if leaderboard is not None and definition.key != leaderboard:
                     continue
@@ -159,7 +161,8 @@ def verify(
 
     async def main() -> int:
         settings = get_settings()
-        async with running(settings) as (deps, default):
+        async with running(settings) as rt:
+            deps, default = rt.deps, rt.tenant
             owner = await Tenant.get_or_none(slug=tenant) if tenant else default
             if owner is None:
                 typer.echo(f"no tenant {tenant!r}", err=True)

@@ -15,7 +15,8 @@ from app.leaderboards import rankings
 from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.service import POINTS, BoardInfo, board_in
 from app.leaderboards.streaks import streaks
-from app.participants.service import ParticipantView
+from app.live.service import LiveService
+from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
 from app.tenancy.access import Caller, caller, can_see, require_admin
 from app.tenancy.service import TenantRef
@@ -35,6 +36,7 @@ class Context:
     tenant: TenantRef
     request: Any = None
     response: Any = None
+    live: LiveService | None = None  # the process's live service (subscriptions)
     _caller: Caller | None = None
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _listed: dict[BoardRef, int] = field(default_factory=dict)
@@ -51,6 +53,12 @@ class Context:
         self._listed.clear()
         self._points = self._groups = self._parts = self._streaks = self._snapshots = None
         return self
+
+    @property
+    def live_service(self) -> LiveService:
+        if self.live is None:
+            raise RuntimeError("this context serves no subscriptions (no live service)")
+        return self.live
 
     @property
     def caller(self) -> Caller:

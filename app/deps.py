@@ -1,19 +1,26 @@
-"""What services need from the running process, passed explicitly (never a global)."""
+"""What services need from the running process, passed explicitly (never a global).
+
+``Deps`` is the bottom layer of the services: it holds nothing that takes ``Deps`` itself
+(the live service, which does, is built beside it and carried on the GraphQL context; see
+``app.main.Runtime``). Every domain service may take it; it imports no domain service.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
 from app.leaderboards.definitions import Definitions
-from app.ranking.keeper import RankingKeeper
+from app.leaderboards.keeper import RankingKeeper
 from app.ranking.store import RankingStore
 from app.settings import Settings
 
-if TYPE_CHECKING:  # the live services use Deps themselves
-    from app.live.service import LiveService
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -22,12 +29,14 @@ class Deps:
     store: RankingStore
     keeper: RankingKeeper
     definitions: Definitions
-    live: LiveService
+    # What "now" is for scheduled work (jobs take it from here; tests pass their own).
+    clock: Callable[[], datetime] = field(default=utc_now)
 
 
-def build_deps(settings: Settings, redis: Redis, pubsub: Redis | None = None) -> Deps:
-    """The services of one process, over an open Redis client (and one for pub/sub, which
-    needs no read timeout; ``redis`` if not given)."""
+def build_deps(
+    settings: Settings, redis: Redis, *, clock: Callable[[], datetime] = utc_now
+) -> Deps:
+    """The services of one process, over an open Redis client."""
     store = RankingStore(redis, settings.redis_prefix)
     keeper = RankingKeeper(
         store,
@@ -35,8 +44,4 @@ def build_deps(settings: Settings, redis: Redis, pubsub: Redis | None = None) ->
         interval=settings.reconcile_interval,
         lock_seconds=settings.rebuild_lock_seconds,
     )
-    from app.live.hub import PubSubHub
-    from app.live.service import LiveService
-
-    live = LiveService(PubSubHub(pubsub or redis), settings)
-    return Deps(settings, store, keeper, Definitions(settings.definition_cache_seconds), live)
+    return Deps(settings, store, keeper, Definitions(settings.definition_cache_seconds), clock)

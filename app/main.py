@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,18 +24,28 @@ from app.deps import Deps, build_deps
 from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import code_protocol_error, coded
 from app.graphql.schema import build_schema
-from app.live.hub import hub_client
+from app.live.hub import PubSubHub, hub_client
+from app.live.service import LiveService
 from app.settings import Settings, get_settings
 from app.tenancy.service import TenantRef, ensure_tenant
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Runtime:
+    """What one process runs with: the services, the live service beside them (it takes
+    the services itself), and the tenant requests run in."""
+
+    deps: Deps
+    live: LiveService
+    tenant: TenantRef
+
+
 class RankedGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with the service's context; wired up by the lifespan."""
 
-    deps: Deps
-    tenant: TenantRef
+    runtime: Runtime
     debug: bool = False
     payloads: SharedPayloads
 
@@ -61,12 +72,14 @@ class RankedGraphQL(GraphQL[Context, None]):
         return await super().process_result(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        return Context(self.deps, self.tenant, request, response)
+        rt = self.runtime
+        return Context(rt.deps, rt.tenant, request, response, live=rt.live)
 
 
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[tuple[Deps, TenantRef]]:
-    """Everything a process needs to serve: ORM, Redis, ranking keeper, default tenant."""
+async def running(settings: Settings) -> AsyncIterator[Runtime]:
+    """Everything a process needs to serve: ORM, Redis, ranking keeper, live service,
+    default tenant."""
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(database(settings))
         url = await stack.enter_async_context(embedded_redis_url(settings))
@@ -75,10 +88,11 @@ async def running(settings: Settings) -> AsyncIterator[tuple[Deps, TenantRef]]:
         pubsub = hub_client(url)
         stack.push_async_callback(pubsub.aclose)
         tenant = await ensure_tenant(settings.default_tenant)
-        yield build_deps(settings, redis, pubsub), tenant
+        deps = build_deps(settings, redis)
+        yield Runtime(deps, LiveService(deps, PubSubHub(pubsub)), tenant)
 
 
-Services = Callable[[], AbstractAsyncContextManager[tuple[Deps, TenantRef]]]
+Services = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
@@ -98,12 +112,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with start() as (deps, tenant):
-            graphql.deps, graphql.tenant = deps, tenant
-            app.state.deps = deps
+        async with start() as runtime:
+            deps = runtime.deps
+            graphql.runtime = runtime
+            app.state.runtime = runtime
             tasks = [
                 asyncio.create_task(deps.keeper.run(), name="ranking-keeper"),
-                asyncio.create_task(deps.live.run(), name="live-pubsub"),
+                asyncio.create_task(runtime.live.run(), name="live-pubsub"),
             ]
             try:
                 yield
@@ -114,13 +129,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await deps.keeper.close()
 
     async def health(request: Request) -> JSONResponse:
-        deps: Deps = request.app.state.deps
+        runtime: Runtime = request.app.state.runtime
         try:
-            await deps.store.redis.ping()
+            await runtime.deps.store.redis.ping()
             redis_ok = True
         except Exception:  # noqa: BLE001 - health reports, never raises
             redis_ok = False
-        live = deps.live.hub.connected
+        live = runtime.live.hub.connected
         return JSONResponse(
             {"status": "ok" if redis_ok else "degraded", "redis": redis_ok, "live": live}
         )

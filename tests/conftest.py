@@ -26,7 +26,8 @@ from app.context import Context
 from app.db import tortoise_config
 from app.deps import Deps, build_deps
 from app.graphql.schema import build_schema
-from app.live.hub import hub_client
+from app.live.hub import PubSubHub, hub_client
+from app.live.service import LiveService
 from app.settings import Settings
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.redis_server import RedisServer
@@ -136,12 +137,18 @@ def settings(clean_db: str) -> Settings:
 
 @pytest.fixture
 async def deps(settings: Settings, redis: Redis) -> AsyncIterator[Deps]:
-    pubsub = hub_client(REDIS_URL)
-    built = build_deps(settings, redis, pubsub)
+    built = build_deps(settings, redis)
     yield built
     await built.keeper.close()
-    await pubsub.aclose()
     await delete_prefix(redis, settings.redis_prefix)
+
+
+@pytest.fixture
+async def live(deps: Deps) -> AsyncIterator[LiveService]:
+    """The live service of the test's process, over a pub/sub connection of its own."""
+    pubsub = hub_client(REDIS_URL)
+    yield LiveService(deps, PubSubHub(pubsub))
+    await pubsub.aclose()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.db import fetch
 from app.leaderboards.models import (
@@ -23,10 +23,8 @@ from app.leaderboards.models import (
 )
 from app.leaderboards.periods import Period, Span, WindowSpec, period_at, period_named
 from app.leaderboards.ties import NO_TIE_BREAK, TieBreak
+from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
-
-if TYPE_CHECKING:  # participants use the leaderboards' services themselves
-    from app.participants.service import ParticipantView
 
 JsonScalar = str | int | float | bool | None
 

@@ -20,7 +20,7 @@ from app.errors import Unavailable
 from app.leaderboards import fallback
 from app.leaderboards.fallback import VISIBLE
 from app.leaderboards.models import RankMode
-from app.participants.service import ParticipantView, get_participants
+from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Cursor, Entry, RankedRow, RankingNotReady, Window
 

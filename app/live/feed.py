@@ -13,18 +13,16 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from app.deps import Deps
 from app.errors import RankedError
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
 from app.live.messages import Change, Gap, Reset, Updated, decode
-from app.participants.service import get_participants
+from app.participants.views import get_participants
 from app.ranking.keys import BoardRef
-
-if TYPE_CHECKING:  # Deps holds the LiveService
-    from app.deps import Deps
 
 log = logging.getLogger(__name__)
 

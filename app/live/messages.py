@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from app.participants.service import ParticipantView
+from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef, participant_id
 from app.ranking.store import GAP, RESET, UPDATED, from_stored
 

@@ -10,25 +10,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
 
+from app.deps import Deps
 from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber, TopUpdate
 from app.live.hub import PubSubHub
 from app.live.mailbox import Latest, PerParticipant
 from app.live.messages import Change
 from app.ranking.keys import BoardRef
-from app.settings import Settings
-
-if TYPE_CHECKING:  # Deps holds the LiveService
-    from app.deps import Deps
 
 
 class LiveService:
     """One per process; owns the hub and a feed per board that has local subscribers."""
 
-    def __init__(self, hub: PubSubHub, settings: Settings) -> None:
+    def __init__(self, deps: Deps, hub: PubSubHub) -> None:
+        self.deps = deps
         self.hub = hub
-        self.settings = settings
+        self.settings = deps.settings
         self._feeds: dict[BoardRef, BoardFeed] = {}
 
     async def run(self) -> None:
@@ -45,7 +42,6 @@ class LiveService:
     @asynccontextmanager
     async def rank_changes(
         self,
-        deps: Deps,
         board: BoardRef,
         participant_ids: frozenset[int] | None,
         on_stuck: Callable[[], None],
@@ -54,7 +50,7 @@ class LiveService:
         given) from the moment this returns."""
         box = PerParticipant(self.settings.live_buffer, self.settings.live_stuck_seconds, on_stuck)
         sub = ChangeSubscriber(box, participant_ids)
-        feed = self._feed(deps, board)
+        feed = self._feed(board)
         feed.add_changes(sub)
         try:
             await self.hub.wait_confirmed(feed.channel)
@@ -64,12 +60,12 @@ class LiveService:
 
     @asynccontextmanager
     async def top(
-        self, deps: Deps, board: BoardRef, first: int, on_stuck: Callable[[], None]
+        self, board: BoardRef, first: int, on_stuck: Callable[[], None]
     ) -> AsyncIterator[Latest[TopUpdate]]:
         """The top ``first`` entries now, then whenever they change (coalesced)."""
         box: Latest[TopUpdate] = Latest(self.settings.live_stuck_seconds, on_stuck)
         sub = TopSubscriber(first, box)
-        feed = self._feed(deps, board)
+        feed = self._feed(board)
         feed.add_top(sub)
         try:
             await self.hub.wait_confirmed(feed.channel)
@@ -78,11 +74,11 @@ class LiveService:
         finally:
             feed.remove(sub)
 
-    def _feed(self, deps: Deps, board: BoardRef) -> BoardFeed:
+    def _feed(self, board: BoardRef) -> BoardFeed:
         feed = self._feeds.get(board)
         if feed is None:
             feed = BoardFeed(
-                deps,
+                self.deps,
                 board,
                 top_interval=self.settings.live_top_interval,
                 backlog=self.settings.live_backlog,

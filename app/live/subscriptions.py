@@ -54,8 +54,7 @@ class Subscription:
 
         @asynccontextmanager
         async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[Change]]]:
-            live = ctx.deps.live
-            async with live.rank_changes(ctx.deps, board, pids, _on_stuck(info)) as stream:
+            async with ctx.live_service.rank_changes(board, pids, _on_stuck(info)) as stream:
                 yield stream.__anext__
 
         async def changes() -> AsyncGenerator[RankChange, None]:
@@ -78,7 +77,7 @@ class Subscription:
 
         @asynccontextmanager
         async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[TopUpdate]]]:
-            async with ctx.deps.live.top(ctx.deps, board, first, _on_stuck(info)) as box:
+            async with ctx.live_service.top(board, first, _on_stuck(info)) as box:
                 yield box.get
 
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:

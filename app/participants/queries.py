@@ -9,6 +9,7 @@ from app.graphql.cursors import id_cursor, parse_id_cursor
 from app.graphql.pagination import Connection, Edge, PageInfo, check_first, parse_id
 from app.participants import service
 from app.participants.types import Participant
+from app.participants.views import get_participants
 
 
 @strawberry.type
@@ -16,7 +17,7 @@ class ParticipantQueries:
     @strawberry.field(description="The participant with this id; null when there is none.")
     async def participant(self, info: GraphQLInfo, id: strawberry.ID) -> Participant | None:
         pid = parse_id(id)
-        found = await service.get_participants(info.context.tenant.id, [pid])
+        found = await get_participants(info.context.tenant.id, [pid])
         return Participant.from_view(found[pid]) if pid in found else None
 
     @strawberry.field(description="All participants, oldest first.")

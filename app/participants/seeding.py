@@ -25,7 +25,7 @@ from app.leaderboards.definition import BoardDefinition
 from app.leaderboards.models import Aggregation
 from app.leaderboards.service import POINTS, boards_fed_by, metric_id
 from app.participants.factory import fake_people
-from app.participants.service import ParticipantView
+from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing, version_at
 

@@ -8,58 +8,27 @@ ranking in Redis (with a tombstone, so a late concurrent write cannot bring it b
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.db import fetch, is_sqlite, timestamp
+from app.db import fetch
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
+from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
+from app.participants.views import VIEW_FIELDS, ParticipantView, get_participants
 from app.ranking.keys import BoardRef
-from app.ranking.rebuild import mark_dirty
 from app.ranking.store import Standing, version_at
 from app.scoring.models import Standing as StandingRow
 
 log = logging.getLogger(__name__)
-
-VIEW_FIELDS = (
-    "id",
-    "external_id",
-    "name",
-    "age",
-    "address",
-    "participant_type",
-    "metadata",
-    "created_at",
-    "updated_at",
-    "opted_out",
-    "avatar_url",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ParticipantView:
-    id: int
-    external_id: str | None
-    name: str
-    age: int | None
-    address: str
-    participant_type: str
-    metadata: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    opted_out: bool = False
-    avatar_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +40,6 @@ class ParticipantPage:
 
 def _view(row: dict[str, Any]) -> ParticipantView:
     return ParticipantView(**{f: row[f] for f in VIEW_FIELDS})
-
-
-def _raw_view(row: dict[str, Any]) -> ParticipantView:
-    """A view from a raw row: SQLite hands back JSON and timestamps as text."""
-    metadata, created, updated = row["metadata"], row["created_at"], row["updated_at"]
-    return ParticipantView(
-        id=row["id"],
-        external_id=row["external_id"],
-        name=row["name"],
-        age=row["age"],
-        address=row["address"],
-        participant_type=row["participant_type"],
-        metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
-        created_at=timestamp(created),
-        updated_at=timestamp(updated),
-        opted_out=bool(row["opted_out"]),  # SQLite: 0 or 1
-        avatar_url=row["avatar_url"],
-    )
 
 
 async def add_participant(deps: Deps, tenant_id: int, fields: ParticipantFields) -> ParticipantView:
@@ -161,31 +112,6 @@ async def delete_participant(deps: Deps, tenant_id: int, participant_id: int) ->
         raise NotFound(f"No participant with id {participant_id}.")
     for board in boards:
         await deps.keeper.remove(board, [participant_id])
-
-
-async def get_participants(
-    tenant_id: int,
-    ids: Sequence[int],
-    conn: BaseDBAsyncClient | None = None,
-    *,
-    share_lock: bool = False,
-) -> dict[int, ParticipantView]:
-    """The participants with these ids (absent ones are missing from the result). With
-    ``share_lock`` (in a transaction) their rows stay as read until it ends: a concurrent
-    opt-out or deletion waits for it."""
-    if not ids:
-        return {}
-    # Raw SQL: this is on the hot read path (a page of entries), and the ORM's row
-    # conversion costs several times the query itself.
-    marks = ", ".join(f"${i}" for i in range(2, 2 + len(ids)))
-    rows = await fetch(
-        f"SELECT {', '.join(VIEW_FIELDS)} FROM participants"
-        f" WHERE tenant_id = $1 AND id IN ({marks})"
-        + (" ORDER BY id FOR SHARE" if share_lock and not is_sqlite(conn) else ""),
-        [tenant_id, *ids],
-        conn,
-    )
-    return {r["id"]: _raw_view(r) for r in rows}
 
 
 async def list_participants(tenant_id: int, first: int, after_id: int | None) -> ParticipantPage:

@@ -10,8 +10,8 @@ from strawberry.scalars import JSON
 
 from app.context import GraphQLInfo
 from app.graphql.pagination import check_first
-from app.participants.service import ParticipantView
 from app.participants.validation import UNSET, ParticipantFields
+from app.participants.views import ParticipantView
 from app.scoring.history import EventView, score_history
 
 

@@ -35,16 +35,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.expressions import Q
-
 from app.db import fetch
 from app.errors import Unavailable
-from app.leaderboards.models import Leaderboard
-from app.participants.models import Participant
 from app.ranking import build_scripts
 from app.ranking.keys import BoardRef, participant_id
 from app.ranking.store import RankingStore, Standing, guard, version_at
-from app.scoring.models import Standing as StandingRow
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +95,12 @@ async def rebuild_board(
     batch: int,
     needed_since: datetime | None = None,
     fresh: bool = False,
-    clear_dirty: bool = True,
     lock_seconds: float = LOCK_SECONDS,
 ) -> int:
     """Make ``board``'s ranking complete as of ``needed_since`` (None: make sure it exists;
     ``fresh``: build it anew aside, as of now), unless a build that began later already did;
-    returns how many participants it ranks. With ``clear_dirty`` the board's repair mark is
-    cleared when the build covers it (a caller repairing several periods clears it itself
-    once all are done, with :func:`clear_dirty_mark`)."""
+    returns how many participants it ranks. ``RankingStore.ready_since`` says, afterwards,
+    as of when the ranking is complete."""
     if fresh:
         needed_since = datetime.now(UTC)
     needed = None if needed_since is None else _ms(needed_since)
@@ -124,10 +117,6 @@ async def rebuild_board(
         if done is not None:
             count = done
             break
-    if clear_dirty:
-        as_of = await store.ready_since(board)
-        if as_of is not None:
-            await clear_dirty_mark(board.leaderboard_id, _at(as_of))
     return count
 
 
@@ -313,22 +302,33 @@ async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> No
     keys = store.keys(board)
     async for chunk in _scan_members(store, keys.scores, batch):
         pids = [participant_id(m) for m in chunk]
-        rows = await StandingRow.filter(
-            leaderboard_id=board.leaderboard_id, period=board.period, participant_id__in=pids
-        ).values("participant_id", "version", "participant__opted_out")
+        marks = ", ".join(f"${i + 3}" for i in range(len(pids)))
+        rows = await fetch(
+            "SELECT s.participant_id, s.version, p.opted_out FROM standings s"
+            " JOIN participants p ON p.id = s.participant_id"
+            f" WHERE s.leaderboard_id = $1 AND s.period = $2 AND s.participant_id IN ({marks})",
+            [board.leaderboard_id, board.period, *pids],
+        )
         present = {int(r["participant_id"]) for r in rows}
         hidden = [
             Standing(int(r["participant_id"]), None, int(r["version"]))
             for r in rows
-            if r["participant__opted_out"]
+            if r["opted_out"]
         ]
         missing = [p for p in pids if p not in present]
-        found = await Participant.filter(id__in=missing).values("id") if missing else []
-        alive = {int(r["id"]) for r in found}
+        alive = await _existing_participants(missing)
         await store.remove(board, (p for p in missing if p not in alive))
         now = version_at(datetime.now(UTC))
         dropped = [Standing(p, None, now) for p in missing if p in alive]
         await store.project(board, hidden + dropped, publish=False)
+
+
+async def _existing_participants(pids: list[int]) -> set[int]:
+    if not pids:
+        return set()
+    marks = ", ".join(f"${i + 1}" for i in range(len(pids)))
+    rows = await fetch(f"SELECT id FROM participants WHERE id IN ({marks})", pids)
+    return {int(r["id"]) for r in rows}
 
 
 async def _scan_members(store: RankingStore, key: str, batch: int) -> AsyncIterator[list[str]]:
@@ -347,27 +347,3 @@ async def _run(store: RankingStore, script: str, keys: list[str], args: list[obj
 
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
-
-
-def _at(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
-async def mark_dirty(board: BoardRef) -> None:
-    """Record durably that Redis missed a committed change to ``board``: since when (the
-    first miss not yet repaired) and the latest miss (what a repair must come after)."""
-    now = datetime.now(UTC)
-    await Leaderboard.filter(id=board.leaderboard_id).update(dirty_last=now)
-    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__isnull=True).update(
-        dirty_since=now
-    )
-
-
-async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:
-    """Clear the board's repair mark if its rankings, rebuilt as of ``as_of``, include every
-    miss it records (a miss marked meanwhile keeps it); returns whether it did."""
-    latest_before = Q(dirty_last__lt=as_of) | Q(dirty_last__isnull=True, dirty_since__lt=as_of)
-    cleared = await Leaderboard.filter(Q(id=leaderboard_id), latest_before).update(
-        dirty_since=None, dirty_last=None
-    )
-    return bool(cleared)

@@ -27,7 +27,7 @@ from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, revision_of
-from app.participants.service import ParticipantView, get_participants
+from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing, version_at
 from app.scoring.aggregates import (

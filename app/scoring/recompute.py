@@ -23,7 +23,7 @@ from app.deps import Deps
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
 from app.leaderboards.service import POINTS, ranked_periods
-from app.participants.service import ParticipantView, get_participants
+from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import rebuild_board
 from app.scoring.aggregates import Aggregate, standing_of
@@ -80,7 +80,6 @@ async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list
             definition.ref(period),
             batch=deps.settings.rebuild_batch,
             needed_since=changed,
-            clear_dirty=False,
             lock_seconds=deps.settings.rebuild_lock_seconds,
         )
 

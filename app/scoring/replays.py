@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from app.db import fetch, timestamp
 from app.deps import Deps
-from app.participants.service import ParticipantView
+from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing
 

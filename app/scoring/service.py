@@ -18,7 +18,7 @@ from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS
 from app.participants.models import Participant
-from app.participants.service import get_participants
+from app.participants.views import get_participants
 from app.ranking.store import Cursor, Entry, stored_text
 from app.scoring.ingest import EventInput, Recorded, record_batch
 from app.text import storable, storable_json

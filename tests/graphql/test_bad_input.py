@@ -394,7 +394,7 @@ async def explode(*args: Any, **kwargs: Any) -> Any:
 async def test_unexpected_error_in_a_query_is_internal_and_hides_the_details(
     gql: GQL, people: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.participants.service.get_participants", explode)
+    monkeypatch.setattr("app.participants.queries.get_participants", explode)
 
     response = await gql("query($id: ID!) { participant(id: $id) { id } }", {"id": people[0]})
 

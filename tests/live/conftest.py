@@ -12,7 +12,8 @@ import uvicorn
 from redis.asyncio import Redis
 
 from app.deps import Deps
-from app.main import create_app
+from app.live.service import LiveService
+from app.main import Runtime, create_app
 from app.tenancy.service import TenantRef
 from tests.factories import points_board
 
@@ -35,12 +36,12 @@ async def until(
 
 
 @asynccontextmanager
-async def serving(deps: Deps, tenant: TenantRef) -> AsyncIterator[str]:
+async def serving(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIterator[str]:
     """Serve the app on a free loopback port; yields the websocket URL of /graphql."""
 
     @asynccontextmanager
-    async def services() -> AsyncIterator[tuple[Deps, TenantRef]]:
-        yield deps, tenant
+    async def services() -> AsyncIterator[Runtime]:
+        yield Runtime(deps, live, tenant)
 
     app = create_app(deps.settings, services)
     config = uvicorn.Config(
@@ -60,9 +61,9 @@ async def serving(deps: Deps, tenant: TenantRef) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def ws_url(deps: Deps, tenant: TenantRef) -> AsyncIterator[str]:
-    async with serving(deps, tenant) as url:
-        await until(lambda: deps.live.hub.connected, what="the pub/sub connection")
+async def ws_url(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIterator[str]:
+    async with serving(deps, live, tenant) as url:
+        await until(lambda: live.hub.connected, what="the pub/sub connection")
         yield url
 
 

@@ -8,6 +8,7 @@ import pytest
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.deps import Deps
+from app.live.service import LiveService
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
 from tests.factories import participant
@@ -36,7 +37,7 @@ def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_subscribers_with_the_same_query_share_one_execution_per_event(
-    ws_url: str, deps: Deps, tenant: TenantRef, executions: list[str]
+    ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, executions: list[str]
 ) -> None:
     ada = await participant(deps, tenant.id, "Ada")
     clients = [await WsClient.open(ws_url) for _ in range(4)]
@@ -45,7 +46,7 @@ async def test_subscribers_with_the_same_query_share_one_execution_per_event(
     await clients[3].subscribe("s", OTHER)
     channel = await channel_of(deps, tenant)
     await until(
-        lambda: deps.live.subscriber_count() == 4 and deps.live.hub.confirmed(channel),
+        lambda: live.subscriber_count() == 4 and live.hub.confirmed(channel),
         what="four subscriptions",
     )
 
@@ -61,7 +62,7 @@ async def test_subscribers_with_the_same_query_share_one_execution_per_event(
 
 
 async def test_a_selection_with_async_fields_is_shared_while_it_runs(
-    ws_url: str, deps: Deps, tenant: TenantRef, executions: list[str]
+    ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, executions: list[str]
 ) -> None:
     ada = await participant(deps, tenant.id, "Ada")
     clients = [await WsClient.open(ws_url) for _ in range(5)]
@@ -69,7 +70,7 @@ async def test_a_selection_with_async_fields_is_shared_while_it_runs(
         await client.subscribe("s", ASYNC_FIELDS)
     channel = await channel_of(deps, tenant)
     await until(
-        lambda: deps.live.subscriber_count() == 5 and deps.live.hub.confirmed(channel),
+        lambda: live.subscriber_count() == 5 and live.hub.confirmed(channel),
         what="five subscriptions",
     )
 

@@ -7,6 +7,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from app.deps import Deps
+from app.live.service import LiveService
 from app.tenancy.service import TenantRef
 from tests.factories import participant, points_board
 from tests.live.conftest import numsub, until
@@ -33,19 +34,19 @@ async def one_cycle(url: str, i: int) -> None:
 
 
 async def test_a_thousand_subscribe_and_disconnect_cycles_leave_nothing_behind(
-    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+    ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, redis: Redis
 ) -> None:
     await participant(deps, tenant.id, "A", points=1)
     channel = deps.store.keys(await points_board(tenant.id)).changes
     await one_cycle(ws_url, 0)  # warm up lazily created machinery
-    await until(lambda: deps.live.feed_count() == 0, what="the warm-up feed to close")
+    await until(lambda: live.feed_count() == 0, what="the warm-up feed to close")
     tasks_before = len(asyncio.all_tasks())
 
     for i in range(CYCLES):
         await one_cycle(ws_url, i)
 
-    await until(lambda: deps.live.feed_count() == 0, what="every feed to close")
-    assert deps.live.hub.listener_count() == 0
+    await until(lambda: live.feed_count() == 0, what="every feed to close")
+    assert live.hub.listener_count() == 0
     await until(lambda: len(asyncio.all_tasks()) <= tasks_before, what="tasks to end")
     await until(lambda: _unsubscribed(redis, channel), what="the channel to be unsubscribed")
 

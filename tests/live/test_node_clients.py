@@ -23,6 +23,7 @@ import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
+from app.live.service import LiveService
 from app.participants.service import delete_participant
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
@@ -155,9 +156,9 @@ async def node_client(node: str, library: str, url: str) -> AsyncIterator[NodeCl
         await process.wait()
 
 
-async def cleaned_up(deps: Deps, redis: Redis, channel: str) -> None:
+async def cleaned_up(live: LiveService, redis: Redis, channel: str) -> None:
     """Wait until the server holds no feed and no Redis subscription for ``channel``."""
-    await until(lambda: deps.live.feed_count() == 0, what="the server's feeds to close")
+    await until(lambda: live.feed_count() == 0, what="the server's feeds to close")
 
     async def unsubscribed() -> bool:
         return await numsub(redis, channel) == 0
@@ -200,7 +201,13 @@ LIBRARIES = {
 
 @pytest.mark.parametrize("library", list(LIBRARIES))
 async def test_client_receives_rank_changes_then_unsubscribes_cleanly(
-    node: str, ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis, library: str
+    node: str,
+    ws_url: str,
+    deps: Deps,
+    live: LiveService,
+    tenant: TenantRef,
+    redis: Redis,
+    library: str,
 ) -> None:
     ada = await participant(deps, tenant.id, "Ada", points=10)
     channel = await channel_of(deps, tenant)
@@ -235,13 +242,13 @@ async def test_client_receives_rank_changes_then_unsubscribes_cleanly(
         await client.expect("unsubscribed", "ranks")
         if LIBRARIES[library].completes_on_unsubscribe:
             await client.expect("complete", "ranks")
-        await cleaned_up(deps, redis, channel)
+        await cleaned_up(live, redis, channel)
         # Nothing else arrived for the operation: the next event is the close.
         assert await client.close() in LIBRARIES[library].close_codes
 
 
 async def test_graphql_ws_gets_the_top_at_once_then_when_a_change_enters_it(
-    node: str, ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+    node: str, ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, redis: Redis
 ) -> None:
     ids = {n: str(await participant(deps, tenant.id, n, points=p)) for n, p in
            [("A", 40), ("B", 30), ("C", 20), ("D", 10), ("E", 5)]}  # fmt: skip
@@ -267,12 +274,12 @@ async def test_graphql_ws_gets_the_top_at_once_then_when_a_change_enters_it(
         await client.send("unsubscribe", id="top")
         await client.expect("unsubscribed", "top")
         await client.expect("complete", "top")
-        await cleaned_up(deps, redis, channel)
+        await cleaned_up(live, redis, channel)
         assert await client.close() == 1000
 
 
 async def test_graphql_ws_reports_a_top_above_the_cap_to_the_error_callback(
-    node: str, ws_url: str, deps: Deps
+    node: str, ws_url: str, deps: Deps, live: LiveService
 ) -> None:
     cap = deps.settings.live_max_top
     assert cap == 100
@@ -282,6 +289,6 @@ async def test_graphql_ws_reports_a_top_above_the_cap_to_the_error_callback(
         error = (await client.expect("error", "top"))["error"]
         assert [e["extensions"]["code"] for e in error["errors"]] == ["BAD_USER_INPUT"], error
         assert error["errors"][0]["message"] == f"first must be at most {cap}.", error
-        assert deps.live.feed_count() == 0
+        assert live.feed_count() == 0
         # One failed operation leaves the connection open and usable: it closes normally.
         assert await client.close() == 1000

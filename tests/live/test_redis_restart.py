@@ -11,7 +11,8 @@ import pytest
 
 from app.connections import redis_client
 from app.deps import Deps, build_deps
-from app.live.hub import hub_client
+from app.live.hub import PubSubHub, hub_client
+from app.live.service import LiveService
 from app.scoring.service import adjust_points
 from app.settings import Settings
 from app.tenancy.service import TenantRef
@@ -25,12 +26,15 @@ CHANGES = "subscription { rankChanged { participantId newRank } }"
 
 
 @pytest.fixture
-async def restart_deps(settings: Settings, private_redis: RedisServer) -> AsyncIterator[Deps]:
+async def restart_services(
+    settings: Settings, private_redis: RedisServer
+) -> AsyncIterator[tuple[Deps, LiveService]]:
+    """The services and live service of a process whose Redis the test restarts."""
     client = redis_client(private_redis.url, socket_timeout=2)
     pubsub = hub_client(private_redis.url)
-    deps = build_deps(settings, client, pubsub)
-    deps.live.hub.backoff = (0.05, 0.2)  # reconnect quickly in the test
-    yield deps
+    deps = build_deps(settings, client)
+    live = LiveService(deps, PubSubHub(pubsub, backoff=(0.05, 0.2)))  # reconnect quickly
+    yield deps, live
     await deps.keeper.close()
     await pubsub.aclose()
     await client.aclose()
@@ -42,22 +46,22 @@ def names(payload: dict[str, Any]) -> list[tuple[str, float]]:
 
 
 async def test_subscribers_recover_from_a_redis_restart(
-    restart_deps: Deps, tenant: TenantRef, private_redis: RedisServer
+    restart_services: tuple[Deps, LiveService], tenant: TenantRef, private_redis: RedisServer
 ) -> None:
-    deps = restart_deps
+    deps, live = restart_services
     a = await participant(deps, tenant.id, "A", points=3)
     await participant(deps, tenant.id, "B", points=2)
-    async with serving(deps, tenant) as url:
-        await until(lambda: deps.live.hub.connected, what="the pub/sub connection")
+    async with serving(deps, live, tenant) as url:
+        await until(lambda: live.hub.connected, what="the pub/sub connection")
         client = await WsClient.open(url)
         await client.subscribe("top", TOP)
         assert names(await client.next_data("top")) == [("A", 3.0), ("B", 2.0)]
         await client.subscribe("changes", CHANGES)
         channel = deps.store.keys(await points_board(tenant.id)).changes
-        await until(lambda: deps.live.hub.confirmed(channel), what="the subscription")
+        await until(lambda: live.hub.confirmed(channel), what="the subscription")
 
         private_redis.stop()
-        await until(lambda: not deps.live.hub.connected, what="the hub to notice")
+        await until(lambda: not live.hub.connected, what="the hub to notice")
         private_redis.start()  # empty: every ranking must be rebuilt from the database
 
         # rankChanged says it was interrupted; leaderboardTop sends a fresh top.
@@ -77,5 +81,5 @@ async def test_subscribers_recover_from_a_redis_restart(
         assert names(await client.next_data("top")) == [("C", 10.0), ("A", 3.0)]
         await adjust_points(deps, tenant.id, a, 20, None)
         assert names(await client.next_data("top")) == [("A", 23.0), ("C", 10.0)]
-        assert deps.live.hub.reconnects >= 1
+        assert live.hub.reconnects >= 1
         await client.close()

@@ -20,6 +20,7 @@ from app.leaderboards.admin import (
     define_metric,
 )
 from app.leaderboards.models import RankMode, TimeWindow
+from app.live.service import LiveService
 from app.participants.service import add_participant, delete_participant, update_participant
 from app.participants.validation import ParticipantFields
 from app.scoring.service import ScoreInput, adjust_points, record_scores
@@ -61,7 +62,12 @@ async def _numsub_at_least(redis: Redis, channel: str) -> bool:
     "client_class", [WsClient, LegacyWsClient], ids=["transport-ws", "legacy-ws"]
 )
 async def test_rank_changed_reports_additions_changes_and_deletions(
-    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis, client_class: type[WsClient]
+    ws_url: str,
+    deps: Deps,
+    live: LiveService,
+    tenant: TenantRef,
+    redis: Redis,
+    client_class: type[WsClient],
 ) -> None:
     ada = await participant(deps, tenant.id, "Ada", points=10)
     client = await client_class.open(ws_url)
@@ -86,7 +92,7 @@ async def test_rank_changed_reports_additions_changes_and_deletions(
     if client_class is LegacyWsClient:  # the legacy protocol's keep-alive
         assert {"type": "ka"} in client.ignored
     await client.stop("1")
-    await until(lambda: deps.live.feed_count() == 0, what="the feed to close")
+    await until(lambda: live.feed_count() == 0, what="the feed to close")
     await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be unsubscribed")
     await client.close()
 
@@ -167,7 +173,7 @@ async def test_leaderboard_top_coalesces_bursts(
     ids=["first-above-cap", "first-zero", "unknown-board", "bad-id", "unknown-field"],
 )
 async def test_bad_subscriptions_get_a_coded_error_and_leave_nothing_behind(
-    ws_url: str, deps: Deps, query: str, variables: dict[str, Any], code: str
+    ws_url: str, deps: Deps, live: LiveService, query: str, variables: dict[str, Any], code: str
 ) -> None:
     client = await WsClient.open(ws_url)
     await client.subscribe("bad", query, variables)
@@ -177,8 +183,8 @@ async def test_bad_subscriptions_get_a_coded_error_and_leave_nothing_behind(
     assert message["id"] == "bad"
     assert message["type"] == "error", message  # a request error: no stream was started
     assert [e["extensions"]["code"] for e in message["payload"]] == [code], message
-    assert deps.live.feed_count() == 0
-    assert deps.live.hub.listener_count() == 0
+    assert live.feed_count() == 0
+    assert live.hub.listener_count() == 0
     await client.close()
 
 
@@ -199,7 +205,7 @@ async def test_leaderboard_top_pushes_when_a_shown_participant_is_renamed(
 
 
 async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
-    ws_url: str, deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+    ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(deps.settings, "live_buffer", 3)
     monkeypatch.setattr(deps.settings, "live_stuck_seconds", 0.2)
@@ -216,7 +222,7 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     client = await WsClient.open(ws_url, sock=raw, max_queue=1, compression=None)
     await client.subscribe("s", f"subscription {{ rankChanged {{ {fields} }} }}")
     channel = await channel_of(deps, tenant)
-    await until(lambda: deps.live.hub.confirmed(channel), what="the subscription")
+    await until(lambda: live.hub.confirmed(channel), what="the subscription")
 
     for pid in ids:  # the client reads none of this
         await adjust_points(deps, tenant.id, pid, 1, None)
@@ -225,25 +231,25 @@ async def test_a_client_that_stops_reading_is_cut_off_and_forgotten(
     # the server cuts it: no subscriber, no feed, nothing buffered for it.
     async def cut() -> bool:
         await adjust_points(deps, tenant.id, ids[0], 1, None)
-        return deps.live.feed_count() == 0
+        return live.feed_count() == 0
 
     await until(cut, seconds=30, what="the stuck client to go")
-    assert deps.live.hub.listener_count() == 0
+    assert live.hub.listener_count() == 0
     client.socket.transport.abort()
 
 
 async def test_many_subscribers_share_one_redis_subscription(
-    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+    ws_url: str, deps: Deps, live: LiveService, tenant: TenantRef, redis: Redis
 ) -> None:
     clients = [await WsClient.open(ws_url) for _ in range(10)]
     for i, client in enumerate(clients):
         await client.subscribe("a", RANK_CHANGED)
         await client.subscribe("b", TOP, {"first": 1 + i})
     channel = await channel_of(deps, tenant)
-    await until(lambda: deps.live.subscriber_count() == 20 and deps.live.hub.confirmed(channel))
+    await until(lambda: live.subscriber_count() == 20 and live.hub.confirmed(channel))
 
     assert await numsub(redis, channel) == 1  # one connection for 20 subscriptions
-    assert deps.live.feed_count() == 1
+    assert live.feed_count() == 1
     for client in clients:
         await client.close()
     await until(lambda: _numsub_is(redis, channel, 0), what="the channel to be released")

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.deps import Deps, build_deps
+from app.leaderboards.keeper import clear_dirty_mark, mark_dirty
 from app.leaderboards.models import Leaderboard
 from app.ranking import build_scripts
-from app.ranking.rebuild import begin, clear_dirty_mark, holder_pid, mark_dirty, rebuild_board
+from app.ranking.rebuild import begin, holder_pid, rebuild_board
 from app.ranking.store import Standing, version_at
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef

@@ -16,11 +16,13 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from tortoise.expressions import Q
+
 from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
 from app.ranking.keys import BoardRef
-from app.ranking.rebuild import clear_dirty_mark, mark_dirty, rebuild_board
+from app.ranking.rebuild import rebuild_board
 from app.ranking.store import RankingStore, Standing
 
 log = logging.getLogger(__name__)
@@ -175,3 +177,23 @@ class RankingKeeper:
             except Exception:
                 log.exception("ranking check failed")
             await asyncio.sleep(self.interval)
+
+
+async def mark_dirty(board: BoardRef) -> None:
+    """Record durably that Redis missed a committed change to ``board``: since when (the
+    first miss not yet repaired) and the latest miss (what a repair must come after)."""
+    now = datetime.now(UTC)
+    await Leaderboard.filter(id=board.leaderboard_id).update(dirty_last=now)
+    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__isnull=True).update(
+        dirty_since=now
+    )
+
+
+async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:
+    """Clear the board's repair mark if its rankings, rebuilt as of ``as_of``, include every
+    miss it records (a miss marked meanwhile keeps it); returns whether it did."""
+    latest_before = Q(dirty_last__lt=as_of) | Q(dirty_last__isnull=True, dirty_since__lt=as_of)
+    cleared = await Leaderboard.filter(Q(id=leaderboard_id), latest_before).update(
+        dirty_since=None, dirty_last=None
+    )
+    return bool(cleared)
