@@ -1,9 +1,14 @@
-"""The ``ranked`` command line: serve, migrate, seed, rebuild, verify, export-schema."""
+"""The ``ranked`` command line: serve, worker, jobs, migrate, seed, rebuild, verify,
+export-schema."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
+import signal
+import subprocess
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -33,22 +38,83 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    worker: Annotated[
+        bool, typer.Option("--worker", help="Also run a job worker (`ranked worker`) beside it.")
+    ] = False,
 ) -> None:
-    """Serve GraphQL (and GraphiQL) at /graphql."""
+    """Serve GraphQL (and GraphiQL) at /graphql; with --worker, the job worker too."""
     import uvicorn
 
+    from app.connections import embedded_redis
+
     settings = get_settings()
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        ws_ping_interval=settings.ws_ping_interval or None,
-        ws_ping_timeout=settings.ws_ping_interval or None,
-        ws_per_message_deflate=settings.ws_per_message_deflate,
-        log_level=settings.log_level,
-    )
+    # The embedded Redis (if any) lives in this process, for every process it starts.
+    with embedded_redis(settings) as url:
+        os.environ.update(REDIS_URL=url, DATABASE_URL=settings.effective_database_url)
+        get_settings.cache_clear()
+        jobs = subprocess.Popen([sys.executable, "-m", "app", "worker"]) if worker else None
+        try:
+            uvicorn.run(
+                "app.main:create_app",
+                factory=True,
+                host=host or settings.host,
+                port=port or settings.port,
+                workers=workers,
+                ws_ping_interval=settings.ws_ping_interval or None,
+                ws_ping_timeout=settings.ws_ping_interval or None,
+                ws_per_message_deflate=settings.ws_per_message_deflate,
+                log_level=settings.log_level,
+            )
+        finally:
+            if jobs is not None:
+                _stop(jobs)
+
+
+def _stop(process: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """SIGINT (arq's graceful stop: running jobs are cancelled and retried later), then
+    SIGKILL if it does not end in time."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@cli.command()
+def worker(
+    burst: Annotated[
+        bool, typer.Option("--burst", help="Stop once the queue is empty (tests, one-offs).")
+    ] = False,
+) -> None:
+    """Run the job worker: winner checks, leaderboard runs, runs of closed periods."""
+    from app.jobs.worker import run_worker
+
+    _run(lambda: run_worker(get_settings(), burst=burst))
+
+
+@cli.command()
+def jobs(
+    limit: Annotated[int, typer.Option(help="How many to list.", min=1)] = 20,
+    name: Annotated[str | None, typer.Option(help="Only jobs of this name.")] = None,
+) -> None:
+    """List the latest job runs: name, tick or run id, outcome, duration, detail."""
+    from app.db import database
+    from app.joblog.service import recent
+
+    async def main() -> None:
+        async with database(get_settings()):
+            for job in await recent(limit, name):
+                took = f"{job.duration_ms} ms" if job.duration_ms is not None else "running"
+                detail = json.dumps(job.detail, separators=(",", ":")) if job.detail else ""
+                error = f" error: {job.error}" if job.error else ""
+                typer.echo(
+                    f"{job.started_at:%Y-%m-%d %H:%M:%S}  {job.name:<15} {job.key:<28}"
+                    f" {job.outcome:<10} {took:>9}  {detail}{error}"
+                )
+
+    _run(main)
 
 
 @cli.command()

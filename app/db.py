@@ -23,6 +23,9 @@ MODELS = [
     "app.participants.models",
     "app.leaderboards.models",
     "app.scoring.models",
+    "app.winners.models",
+    "app.runs.models",
+    "app.joblog.models",
 ]
 
 

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from app.leaderboards.definitions import Definitions
 from app.leaderboards.keeper import RankingKeeper
+from app.queue import JobQueue, NoQueue
 from app.ranking.store import RankingStore
 from app.settings import Settings
 
@@ -29,14 +30,20 @@ class Deps:
     store: RankingStore
     keeper: RankingKeeper
     definitions: Definitions
+    jobs: JobQueue = field(default_factory=NoQueue)
     # What "now" is for scheduled work (jobs take it from here; tests pass their own).
     clock: Callable[[], datetime] = field(default=utc_now)
 
 
 def build_deps(
-    settings: Settings, redis: Redis, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    redis: Redis,
+    *,
+    jobs: JobQueue | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Deps:
-    """The services of one process, over an open Redis client."""
+    """The services of one process, over an open Redis client (and the job queue, for a
+    process that enqueues work)."""
     store = RankingStore(redis, settings.redis_prefix)
     keeper = RankingKeeper(
         store,
@@ -44,4 +51,5 @@ def build_deps(
         interval=settings.reconcile_interval,
         lock_seconds=settings.rebuild_lock_seconds,
     )
-    return Deps(settings, store, keeper, Definitions(settings.definition_cache_seconds), clock)
+    definitions = Definitions(settings.definition_cache_seconds)
+    return Deps(settings, store, keeper, definitions, jobs or NoQueue(), clock)

@@ -24,6 +24,7 @@ from app.deps import Deps, build_deps
 from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import code_protocol_error, coded
 from app.graphql.schema import build_schema
+from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
 from app.settings import Settings, get_settings
@@ -87,8 +88,10 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(redis.aclose)
         pubsub = hub_client(url)
         stack.push_async_callback(pubsub.aclose)
+        pool = await open_pool(url)
+        stack.push_async_callback(pool.aclose)
         tenant = await ensure_tenant(settings.default_tenant)
-        deps = build_deps(settings, redis)
+        deps = build_deps(settings, redis, jobs=ArqJobQueue(pool, settings))
         yield Runtime(deps, LiveService(deps, PubSubHub(pubsub)), tenant)
 
 

@@ -67,6 +67,24 @@ class Settings(BaseSettings):
         default=10.0,
         description="A rebuild's lock outlives a holder that stopped (killed) by this much.",
     )
+    job_timeout_seconds: float = Field(
+        default=300.0, description="Longest a queued job (a leaderboard run) may take."
+    )
+    job_tries: int = Field(
+        default=5, description="Attempts of a queued job whose worker died under it."
+    )
+    winner_late_seconds: float = Field(
+        default=60.0,
+        description="A winner check run this long after its tick declares nobody (missed).",
+    )
+    run_grace_seconds: float = Field(
+        default=120.0,
+        description="How long after a period closes its scheduled run waits for late events.",
+    )
+    run_catch_up_days: float = Field(
+        default=7.0,
+        description="Periods that closed this recently get their scheduled run if they lack it.",
+    )
     definition_cache_seconds: float = Field(
         default=5.0, description="How long a process reuses leaderboard/metric definitions."
     )
@@ -111,6 +129,11 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_redis(self) -> bool:
         return not self.redis_url
+
+    @property
+    def job_queue(self) -> str:
+        """The arq queue of this deployment (under the Redis prefix)."""
+        return f"{self.redis_prefix}:jobs"
 
 
 @lru_cache

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 import pytest
 import redis as sync_redis
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from tortoise import Tortoise
 
@@ -26,18 +27,21 @@ from app.context import Context
 from app.db import tortoise_config
 from app.deps import Deps, build_deps
 from app.graphql.schema import build_schema
+from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
 from app.settings import Settings
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.redis_server import RedisServer
 
+pytest_plugins = ["tests.workers"]
+
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_DB = f"ranked_test_{os.getpid()}"
 TABLES = (
     "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings,"
-    " metric_aggregates, calendar_periods"
+    " metric_aggregates, calendar_periods, winners, leaderboard_runs, run_entries, job_runs"
 )
 
 
@@ -136,8 +140,18 @@ def settings(clean_db: str) -> Settings:
 
 
 @pytest.fixture
-async def deps(settings: Settings, redis: Redis) -> AsyncIterator[Deps]:
-    built = build_deps(settings, redis)
+async def pool() -> AsyncIterator[ArqRedis]:
+    """An arq connection pool to the test Redis (what API processes enqueue jobs through)."""
+    arq_pool = await open_pool(REDIS_URL)
+    yield arq_pool
+    await arq_pool.aclose()
+
+
+@pytest.fixture
+async def deps(settings: Settings, redis: Redis, pool: ArqRedis) -> AsyncIterator[Deps]:
+    """The services of an API process: its job queue and job ids are under the test's
+    prefix, like its Redis keys."""
+    built = build_deps(settings, redis, jobs=ArqJobQueue(pool, settings))
     yield built
     await built.keeper.close()
     await delete_prefix(redis, settings.redis_prefix)

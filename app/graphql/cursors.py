@@ -67,3 +67,17 @@ def parse_rank_cursor(cursor: str | None) -> Cursor | None:
     if not _SCORE.fullmatch(parts[0]) or not math.isfinite(float(parts[0])):
         raise BadUserInput("Malformed cursor.", field="after")
     return Cursor(parts[0], _positive_int(parts[1]), parts[2])
+
+
+def position_cursor(position: int) -> str:
+    """A cursor of a fixed list read in order (a run's entries): the 0-based position."""
+    return _encode(f"pos:{position}")
+
+
+def parse_position_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    parts = _decode(cursor, "pos")
+    if len(parts) != 1 or not (parts[0].isascii() and parts[0].isdigit()) or len(parts[0]) > 9:
+        raise BadUserInput("Malformed cursor.", field="after")
+    return int(parts[0])

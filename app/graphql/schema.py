@@ -25,17 +25,23 @@ from app.leaderboards.queries import LeaderboardQueries
 from app.live.subscriptions import Subscription
 from app.participants.mutations import ParticipantMutations
 from app.participants.queries import ParticipantQueries
+from app.runs.mutations import RunMutations
+from app.runs.queries import RunQueries
 from app.scoring.mutations import ScoringMutations
 from app.settings import Settings
+from app.winners.mutations import WinnerMutations
+from app.winners.queries import WinnerQueries
 
 
 @strawberry.type
-class Query(ParticipantQueries, LeaderboardQueries):
+class Query(ParticipantQueries, LeaderboardQueries, WinnerQueries, RunQueries):
     pass
 
 
 @strawberry.type
-class Mutation(ParticipantMutations, ScoringMutations, LeaderboardMutations):
+class Mutation(
+    ParticipantMutations, ScoringMutations, LeaderboardMutations, WinnerMutations, RunMutations
+):
     pass
 
 

@@ -88,6 +88,7 @@ class BoardFields:
     entry_filter: EntryFilter | None = None
     metrics: tuple[WeightFields, ...] | None = None
     tie_break: TieBreakFields | None = None
+    winner_every: int | None = None  # minutes; 0: off
 
 
 # Fields whose change alters scores: the board is re-scored from events.
@@ -449,6 +450,8 @@ def _validated(
         raise BadUserInput("maxEntries must be positive.", field="maxEntries")
     if given.entry_filter is not None:
         _check_filter(given.entry_filter)
+    if given.winner_every is not None:
+        check_winner_every(given.winner_every)
     values: dict[str, Any] = {
         "name": given.name,
         "description": given.description,
@@ -461,15 +464,34 @@ def _validated(
         "entry_filter": given.entry_filter.to_json() if given.entry_filter else None,
         "starts_at": utc(starts) if window == TimeWindow.CUSTOM else None,
         "ends_at": utc(ends) if window == TimeWindow.CUSTOM else None,
+        "winner_every": given.winner_every,
     }
     if given.entry_filter is not None:  # the type lives in its own column
         values["participant_type"] = given.entry_filter.participant_type
     if partial:  # the window's own fields are set by the caller
         skip = ("starts_at", "ends_at")
-        return {k: v for k, v in values.items() if v is not None and k not in skip}
+        given_values = {k: v for k, v in values.items() if v is not None and k not in skip}
+        if given.winner_every == 0:
+            given_values["winner_every"] = None  # off
+        return given_values
+    values["winner_every"] = given.winner_every or None
     defaults = {"description": "", "category": "", "timezone": "UTC", "entry_filter": {},
                 "rank_mode": RankMode.COMPETITION, "visibility": Visibility.TENANT}  # fmt: skip
     return {k: (defaults.get(k) if v is None else v) for k, v in values.items()}
+
+
+MINUTES_PER_DAY = 1440
+
+
+def check_winner_every(minutes: int) -> None:
+    """Winner checks tick every ``minutes``, aligned to UTC midnight: a divisor of a day
+    (or 0, off)."""
+    if minutes < 0 or (minutes and MINUTES_PER_DAY % minutes):
+        raise BadUserInput(
+            "winnerEvery must divide a day in minutes (1, 2, 3, 5, 10, 15, 30, 60, 1440 ...),"
+            " or be 0 to turn winner detection off.",
+            field="winnerEvery",
+        )
 
 
 def _check_span(starts: datetime, ends: datetime) -> None:

@@ -112,6 +112,7 @@ class BoardDefinition:
     metrics: tuple[MetricWeight, ...]
     revision: str  # changes whenever the definition or its weights change
     tie_break: TieBreak = NO_TIE_BREAK
+    winner_every: int | None = None  # minutes between winner checks; None: none
 
     @property
     def higher_is_better(self) -> bool:
@@ -207,6 +208,7 @@ def _definition(
         metrics=metrics,
         revision=revision_of(b.updated_at),
         tie_break=_tie_break(b, metrics),
+        winner_every=b.winner_every,
     )
 
 

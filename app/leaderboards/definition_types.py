@@ -193,6 +193,12 @@ class LeaderboardInput:
     tie_break: TieBreakInput | None = strawberry.field(
         default=None, description="Default: none (equal scores share a rank)."
     )
+    winner_every: int | None = strawberry.field(
+        default=None,
+        description="Minutes between winner checks (a divisor of a day: 1, 5, 15, 60, 1440"
+        " ...; ticks aligned to UTC midnight); 0 turns winner detection off. Default: off"
+        " (the built-in points board: 5).",
+    )
 
     def to_fields(self) -> BoardFields:
         entry_filter = self.filter.to_filter() if self.filter is not None else None
@@ -205,4 +211,5 @@ class LeaderboardInput:
             metrics=tuple(w.to_fields() for w in self.metrics) if self.metrics is not None
             else None,
             tie_break=self.tie_break.to_fields() if self.tie_break is not None else None,
+            winner_every=self.winner_every,
         )  # fmt: skip

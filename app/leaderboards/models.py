@@ -107,6 +107,9 @@ class Leaderboard(Model):
     # Who may be ranked, decided when an event is recorded (see app.leaderboards.filters).
     entry_filter: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     is_active = fields.BooleanField(default=True)
+    # Minutes between two winner checks (app.winners), ticks aligned to UTC midnight; a
+    # divisor of a day. None: no winner detection. The built-in points board: 5.
+    winner_every = fields.IntField(null=True)
     # Set when a committed change could not reach Redis (the first such change not yet
     # repaired, and the latest): the keeper re-projects every standing updated since then
     # and clears both once a repair that began after the latest is done.

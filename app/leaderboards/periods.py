@@ -160,3 +160,23 @@ def previous(spec: WindowSpec, period: Period) -> Period | None:
         span = max(earlier, key=lambda s: s.start)
         return Period(span.key, span.start, span.end)
     return period_at(spec, period.start - timedelta(microseconds=1))
+
+
+def ended_between(spec: WindowSpec, after: datetime, until: datetime) -> list[Period]:
+    """The periods that ended in (``after``, ``until``], oldest first (none for ALL_TIME)."""
+    if spec.kind == TimeWindow.ALL_TIME:
+        return []
+    if spec.kind in (TimeWindow.TERM, TimeWindow.SEASON):
+        spans = [s for s in spec.calendar if after < s.end <= until]
+        return [Period(s.key, s.start, s.end) for s in sorted(spans, key=lambda s: s.end)]
+    if spec.kind == TimeWindow.CUSTOM:
+        end = spec.ends_at
+        inside = end is not None and after < end <= until
+        return [Period(CUSTOM_KEY, spec.starts_at, end)] if inside else []
+    found: list[Period] = []
+    period = period_at(spec, until - timedelta(microseconds=1))
+    while period is not None and period.end is not None and period.end > after:
+        if period.end <= until:
+            found.append(period)
+        period = previous(spec, period)
+    return found[::-1]

@@ -118,6 +118,18 @@ async def top_rows(deps: Deps, board: BoardRef, first: int) -> list[RankedRow]:
     return window.rows
 
 
+async def top_places(deps: Deps, board: BoardRef, first: int) -> list[RankedRow]:
+    """The first ``first`` rows as one consistent read (one Redis script call, or one query
+    while the ranking is rebuilt), without participant details."""
+    window = await _read(
+        deps,
+        board,
+        lambda: deps.store.window_from(board, 0, first),
+        lambda view: fallback.window_from(view, 0, first),
+    )
+    return window.rows
+
+
 async def top_as_shown(deps: Deps, board: BoardRef, first: int) -> list[EntryView]:
     """The first ``first`` entries as the board shows them: within its maxEntries, ranked
     in its rank mode (for live tops)."""

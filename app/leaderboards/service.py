@@ -17,6 +17,7 @@ from app.ranking.keys import BoardRef
 from app.text import storable
 
 POINTS = "points"
+POINTS_WINNER_EVERY = 5  # minutes: the winner check of seed 003
 NO_PERIOD = ""  # a TERM or SEASON board before its calendar has any period
 
 
@@ -48,7 +49,11 @@ async def ensure_builtins(tenant_id: int) -> None:
         board, _ = await Leaderboard.get_or_create(
             tenant_id=tenant_id,
             key=POINTS,
-            defaults={"name": "Points", "description": "All-time points of every participant."},
+            defaults={
+                "name": "Points",
+                "description": "All-time points of every participant.",
+                "winner_every": POINTS_WINNER_EVERY,
+            },
         )
         await LeaderboardMetric.get_or_create(
             tenant_id=tenant_id, leaderboard=board, metric=metric, defaults={"weight": 1.0}
@@ -65,20 +70,24 @@ async def get_definition(tenant_id: int, key: str) -> BoardDefinition:
     return found[0]
 
 
-def board_in(definition: BoardDefinition, period: str | None = None) -> BoardInfo:
-    """The board in period ``period`` (a key), or in the current one. A CUSTOM, TERM or
-    SEASON board between periods shows the next (or else the last) one, empty or not."""
+def board_in(
+    definition: BoardDefinition, period: str | None = None, at: datetime | None = None
+) -> BoardInfo:
+    """The board in period ``period`` (a key), or in the one current at ``at`` (default:
+    now). A CUSTOM, TERM or SEASON board between periods shows the next (or else the last)
+    one, empty or not."""
     if period is not None:
         found = definition.period_named(period)
     else:
-        found = definition.period_at(datetime.now(UTC)) or _nearest(definition)
+        moment = at or datetime.now(UTC)
+        found = definition.period_at(moment) or _nearest(definition, moment)
     return BoardInfo(definition, found, definition.ref(found.key))
 
 
-def _nearest(definition: BoardDefinition) -> Period:
+def _nearest(definition: BoardDefinition, now: datetime) -> Period:
     """The period to show between periods: CUSTOM's only one, a calendar's next (or last)
     one, or, before any calendar period exists, an empty one keyed ``""``."""
-    window, now = definition.window, datetime.now(UTC)
+    window = definition.window
     if window.kind == TimeWindow.CUSTOM:
         return definition.period_named(CUSTOM_KEY)
     if not window.calendar:

@@ -27,6 +27,8 @@ from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import BoardInfo
 from app.participants.types import Participant
 from app.ranking.keys import BoardRef
+from app.runs import loaders as run_loaders
+from app.runs.types import LeaderboardRun
 
 DEFAULT_PAGE = 10
 MAX_BUCKETS = 100
@@ -279,6 +281,13 @@ class Leaderboard:
     def filter(self) -> LeaderboardFilter:
         return LeaderboardFilter.from_view(self.info.definition.entry_filter)
 
+    @strawberry.field(
+        description="Minutes between winner checks (ticks aligned to UTC midnight); null: no"
+        " winner detection."
+    )
+    def winner_every(self) -> int | None:
+        return self.info.definition.winner_every
+
     @strawberry.field(description="How equal scores are ordered.")
     def tie_break(self) -> TieBreak:
         return TieBreak.from_view(self.info.definition.tie_break)
@@ -286,6 +295,11 @@ class Leaderboard:
     @strawberry.field(description="The metrics and weights of the score, in display order.")
     def metrics(self) -> list[LeaderboardMetric]:
         return [LeaderboardMetric.from_view(m) for m in self.info.definition.metrics]
+
+    @strawberry.field(description="The latest COMPLETE run of the board (any period).")
+    async def latest_run(self, info: GraphQLInfo) -> LeaderboardRun | None:
+        found = await run_loaders.latest(info.context).load(self.key)
+        return LeaderboardRun.from_view(found) if found is not None else None
 
     @strawberry.field(description="How many participants are listed.")
     async def size(self, info: GraphQLInfo) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -135,3 +135,33 @@ class PerParticipant(_Box):
         _, change = self._pending.popitem(last=False)
         self._waiting_since = self.clock() if self._pending else None
         return change
+
+
+class Queued(_Box, Generic[T]):
+    """Items in arrival order, none merged or skipped (rare events: a winner, a finished
+    run), at most ``capacity`` of them: a reader that lets more pile up is failed."""
+
+    def __init__(
+        self,
+        capacity: int,
+        stuck_after: float,
+        on_stuck: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(stuck_after, on_stuck, clock)
+        self.capacity = capacity
+        self._items: deque[T] = deque()
+
+    def offer(self, item: T) -> None:
+        if not self.failed:
+            self._items.append(item)
+            if len(self._items) > self.capacity:
+                self._items.clear()
+                self.fail(SubscriberTooSlow(BEHIND))
+        self._arrived()
+
+    async def get(self) -> T:
+        await self._until(lambda: bool(self._items))
+        item = self._items.popleft()
+        self._waiting_since = self.clock() if self._items else None
+        return item

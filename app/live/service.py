@@ -12,11 +12,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from app.deps import Deps
+from app.live.events import Event, EventFeed, EventSubscriber
 from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber, TopUpdate
 from app.live.hub import PubSubHub
-from app.live.mailbox import Latest, PerParticipant
+from app.live.mailbox import Latest, PerParticipant, Queued
 from app.live.messages import Change
 from app.ranking.keys import BoardRef
+
+EVENT_BACKLOG = 100  # unread events (winners, runs) a subscriber may have waiting
 
 
 class LiveService:
@@ -27,17 +30,19 @@ class LiveService:
         self.hub = hub
         self.settings = deps.settings
         self._feeds: dict[BoardRef, BoardFeed] = {}
+        self._events: dict[str, EventFeed] = {}
 
     async def run(self) -> None:
         """The pub/sub connection; run as a task for the life of the process."""
         await self.hub.run()
 
     def feed_count(self) -> int:
-        return len(self._feeds)
+        return len(self._feeds) + len(self._events)
 
     def subscriber_count(self) -> int:
         """Live subscriptions in this process, over all boards."""
-        return sum(f.subscriber_count for f in self._feeds.values())
+        boards = sum(f.subscriber_count for f in self._feeds.values())
+        return boards + sum(f.subscriber_count for f in self._events.values())
 
     @asynccontextmanager
     async def rank_changes(
@@ -73,6 +78,31 @@ class LiveService:
             yield box
         finally:
             feed.remove(sub)
+
+    @asynccontextmanager
+    async def events(
+        self, tenant_id: int, board_key: str, kind: str, on_stuck: Callable[[], None]
+    ) -> AsyncIterator[Queued[Event]]:
+        """The board's events of ``kind`` ("winner", "run"), each one, from the moment this
+        returns."""
+        box: Queued[Event] = Queued(EVENT_BACKLOG, self.settings.live_stuck_seconds, on_stuck)
+        sub = EventSubscriber(kind, box)
+        channel = self.deps.store.events_channel(tenant_id, board_key)
+        feed = self._events.get(channel)
+        if feed is None:
+            feed = self._events[channel] = EventFeed(channel, self._forget_events)
+            self.hub.listen(channel, feed)
+        feed.add(sub)
+        try:
+            await self.hub.wait_confirmed(channel)
+            yield box
+        finally:
+            feed.remove(sub)
+
+    def _forget_events(self, feed: EventFeed) -> None:
+        if self._events.get(feed.channel) is feed:
+            del self._events[feed.channel]
+            self.hub.unlisten(feed.channel, feed)
 
     def _feed(self, board: BoardRef) -> BoardFeed:
         feed = self._feeds.get(board)

@@ -22,6 +22,10 @@ from app.live.feed import TopUpdate
 from app.live.messages import Change
 from app.live.types import RankChange, TopEntries
 from app.ranking.keys import BoardRef
+from app.runs import service as run_service
+from app.runs.types import LeaderboardRun
+from app.winners import service as winner_service
+from app.winners.types import Winner
 
 T = TypeVar("T")
 
@@ -86,6 +90,46 @@ class Subscription:
                     yield TopEntries.of(update, shown)
 
         return tops()
+
+    @strawberry.subscription(
+        description="Each winner the leaderboard's winner check declares, from now on."
+    )
+    async def winner_declared(
+        self, info: GraphQLInfo, leaderboard: str = POINTS
+    ) -> AsyncGenerator[Winner, None]:
+        ctx = info.context
+        key = (await ctx.board(leaderboard)).definition.key  # NOT_FOUND before the stream
+
+        async def stream() -> AsyncGenerator[Winner, None]:
+            async with ctx.live_service.events(
+                ctx.tenant.id, key, "winner", _on_stuck(info)
+            ) as box:
+                while True:
+                    event = await box.get()
+                    ctx.fresh()
+                    yield Winner.from_view(winner_service.from_event(ctx.tenant.id, key, event))
+
+        return stream()
+
+    @strawberry.subscription(
+        description="Each run of the leaderboard that finishes (COMPLETE or FAILED), from now on."
+    )
+    async def run_completed(
+        self, info: GraphQLInfo, leaderboard: str = POINTS
+    ) -> AsyncGenerator[LeaderboardRun, None]:
+        ctx = info.context
+        key = (await ctx.board(leaderboard)).definition.key
+
+        async def stream() -> AsyncGenerator[LeaderboardRun, None]:
+            async with ctx.live_service.events(ctx.tenant.id, key, "run", _on_stuck(info)) as box:
+                while True:
+                    event = await box.get()
+                    ctx.fresh()
+                    yield LeaderboardRun.from_view(
+                        await run_service.get_run(ctx.tenant.id, event["id"])
+                    )
+
+        return stream()
 
 
 Follow = Callable[[BoardRef], AbstractAsyncContextManager[Callable[[], Awaitable[T]]]]

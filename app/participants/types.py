@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +14,19 @@ from app.graphql.pagination import check_first
 from app.participants.validation import UNSET, ParticipantFields
 from app.participants.views import ParticipantView
 from app.scoring.history import EventView, score_history
+from app.winners import loaders as winner_loaders
+
+if TYPE_CHECKING:  # a winner names its participant: the two types refer to each other
+    from app.winners.types import Winner
+
+WINNER_TYPES = "app.winners.types"
+
+
+def _winner_type() -> type[Winner]:
+    """The Winner type, looked up when first needed (``strawberry.lazy`` does the same for
+    the schema), so neither module imports the other at load time."""
+    found: type[Winner] = importlib.import_module(WINNER_TYPES).Winner
+    return found
 
 
 @strawberry.type(description="One recorded score event (the audit log).")
@@ -78,6 +92,13 @@ class Participant:
         metric_id = await ctx.deps.definitions.metric_id(ctx.tenant.id, metric) if metric else None
         events = await score_history(ctx.tenant.id, int(self.id), metric_id, from_, to, first)
         return [ScoreEvent.from_view(e) for e in events]
+
+    @strawberry.field(description="The participant's latest wins (10), newest first.")
+    async def wins(
+        self, info: GraphQLInfo
+    ) -> list[Annotated[Winner, strawberry.lazy(WINNER_TYPES)]]:
+        found = await winner_loaders.wins(info.context).load(int(self.id))
+        return [_winner_type().from_view(w) for w in found]
 
     @classmethod
     def from_view(cls, v: ParticipantView) -> Participant:

@@ -25,6 +25,11 @@ and one pub/sub channel per ranking, on which every applied write is announced:
 
     {prefix}:{<tenant>:<board>:<period>}:changes   see ``scripts.PROJECT`` for the format
 
+and one pub/sub channel per board (all periods) for its events (a winner declared, a run
+completed), as JSON:
+
+    {prefix}:{<tenant>:<board>}:events
+
 and one key per tenant that every committed change of the tenant's data increments:
 
     {prefix}:tenant:<tenant>:version               what read caches are keyed by
@@ -114,6 +119,10 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
         ),
         changes=f"{base}:changes",
     )
+
+
+def events_channel(prefix: str, tenant_id: int, board_key: str) -> str:
+    return f"{prefix}:{{{tenant_id}:{board_key}}}:events"
 
 
 def tenant_version_key(prefix: str, tenant_id: int) -> str:

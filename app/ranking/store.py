@@ -11,6 +11,7 @@ built surfaces as :class:`RankingNotReady` so the caller can rebuild it.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -27,6 +28,7 @@ from app.ranking.keys import (
     BoardKeys,
     BoardRef,
     board_keys,
+    events_channel,
     member,
     participant_id,
     tenant_version_key,
@@ -232,6 +234,14 @@ class RankingStore:
         """Tell listeners a participant's details (not its score) changed."""
         message = f"{UPDATED}|{member(pid)}"
         await guard(lambda: self.redis.publish(self.keys(board).changes, message))
+
+    def events_channel(self, tenant_id: int, board_key: str) -> str:
+        return events_channel(self.prefix, tenant_id, board_key)
+
+    async def publish_event(self, tenant_id: int, board_key: str, event: dict[str, Any]) -> None:
+        """Announce an event of a board (a winner, a run) to its live subscribers."""
+        channel, text = self.events_channel(tenant_id, board_key), json.dumps(event)
+        await guard(lambda: self.redis.publish(channel, text))
 
     async def announce_reset(self, board: BoardRef) -> None:
         """Tell listeners the ranking changed wholesale (rebuilt, bulk-loaded): re-read it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from app.leaderboards.periods import (
     Period,
     Span,
     WindowSpec,
+    ended_between,
     period_at,
     period_named,
     previous,
@@ -146,3 +147,40 @@ def test_the_period_before_another() -> None:
     assert previous(terms, period_named(terms, "T2")).key == "T1"
     assert previous(terms, period_named(terms, "T1")) is None
     assert previous(WindowSpec(TimeWindow.ALL_TIME), Period("all", None, None)) is None
+
+
+def test_the_periods_that_ended_in_a_window_oldest_first_across_dst() -> None:
+    spec = WindowSpec(TimeWindow.DAILY, "America/New_York")
+    after, until = datetime(2025, 11, 1, 12, tzinfo=UTC), datetime(2025, 11, 3, 5, tzinfo=UTC)
+
+    ended = ended_between(spec, after, until)
+
+    assert [(p.key, p.end) for p in ended] == [
+        ("2025-11-01", datetime(2025, 11, 2, 4, tzinfo=UTC)),
+        ("2025-11-02", datetime(2025, 11, 3, 5, tzinfo=UTC)),  # 25 hours: the clocks went back
+    ]
+
+
+def test_only_periods_that_ended_count_and_all_time_never_ends() -> None:
+    weekly = WindowSpec(TimeWindow.WEEKLY, "Europe/Paris")
+    monday = datetime(2025, 11, 2, 23, tzinfo=UTC)  # Monday 00:00 in Paris
+    calendar = WindowSpec(
+        TimeWindow.TERM, calendar=(Span("T1", monday - timedelta(days=90), monday),)
+    )
+
+    last_week = ended_between(weekly, monday - timedelta(days=6), monday)
+    assert [p.key for p in last_week] == ["2025-W44"]
+    assert ended_between(
+        weekly, monday - timedelta(days=8), monday - timedelta(microseconds=1)
+    ) == [
+        Period(
+            "2025-W43",
+            datetime(2025, 10, 19, 22, tzinfo=UTC),
+            datetime(2025, 10, 26, 23, tzinfo=UTC),
+        )
+    ]
+    assert [p.key for p in ended_between(calendar, monday - timedelta(days=1), monday)] == ["T1"]
+    assert (
+        ended_between(WindowSpec(TimeWindow.ALL_TIME), datetime(1970, 1, 2, tzinfo=UTC), monday)
+        == []
+    )

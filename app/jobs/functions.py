@@ -1,0 +1,93 @@
+"""The job functions: from arq's untyped ``ctx`` to a domain service, and into the job log.
+
+``ctx["deps"]`` holds the worker's ``Deps`` (with its clock: tests pass their own). A cron
+job's due time is its ``score`` (arq enqueues it deferred to that time), so a tick is the
+tick it was scheduled for, however late it runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.deps import Deps
+from app.joblog.service import logged, record
+from app.runs import schedule, snapshot
+from app.winners import service as winners
+
+Ctx = dict[str, Any]
+MINUTE_MS = 60_000
+
+
+def deps_of(ctx: Ctx) -> Deps:
+    deps: Deps = ctx["deps"]
+    return deps
+
+
+def tick_of(ctx: Ctx, tick_ms: int | None) -> datetime:
+    """The minute a cron job was due at (or the one given, for a check by hand)."""
+    ms = int(ctx["score"] if tick_ms is None else tick_ms)
+    return datetime.fromtimestamp((ms - ms % MINUTE_MS) / 1000, UTC)
+
+
+async def detect_winners(ctx: Ctx, tick_ms: int | None = None) -> str:
+    """The winner check of one tick, on every board due then (nothing logged when none)."""
+    deps, tick = deps_of(ctx), tick_of(ctx, tick_ms)
+    boards = await winners.due_boards(tick)
+    if not boards:
+        return "no board due"
+    outcome, _ = await logged(
+        "detect_winners",
+        tick.isoformat(),
+        deps.clock,
+        lambda: winners.check_tick(deps, boards, tick, deps.clock()),
+    )
+    return outcome
+
+
+async def make_run(ctx: Ctx, run_id: int) -> str:
+    deps = deps_of(ctx)
+
+    async def work() -> tuple[str, dict[str, Any]]:
+        run = await snapshot.make_run(deps, run_id, deps.clock())
+        if run is None:
+            return "no such run", {}
+        return run.status.value.lower(), {"rows": run.row_count, "error": run.error}
+
+    outcome, _ = await logged("make_run", str(run_id), deps.clock, work)
+    return outcome
+
+
+async def close_periods(ctx: Ctx) -> str:
+    """Scheduled runs of the periods that closed (logged when it made any)."""
+    deps = deps_of(ctx)
+    s, started = deps.settings, deps.clock()
+    created = await schedule.schedule_closed_periods(
+        deps,
+        started,
+        grace=timedelta(seconds=s.run_grace_seconds),
+        catch_up=timedelta(days=s.run_catch_up_days),
+    )
+    if created:
+        await _done(deps, "close_periods", started, {"runs": created})
+    return f"{len(created)} run(s)"
+
+
+async def watch_runs(ctx: Ctx) -> str:
+    """Runs that lost their job: enqueued again, or failed (logged when it acted)."""
+    deps = deps_of(ctx)
+    started = deps.clock()
+    watched = await schedule.watch_runs(
+        deps,
+        started,
+        pending_after=timedelta(minutes=1),
+        processing_after=timedelta(seconds=deps.settings.job_timeout_seconds + 60),
+    )
+    if watched.requeued or watched.failed:
+        detail = {"requeued": watched.requeued, "failed": watched.failed}
+        await _done(deps, "watch_runs", started, detail)
+    return f"{len(watched.requeued)} requeued, {len(watched.failed)} failed"
+
+
+async def _done(deps: Deps, name: str, started: datetime, detail: dict[str, Any]) -> None:
+    await record(name, started.isoformat(timespec="minutes"), started, deps.clock(), "ok", detail)

@@ -1,0 +1,101 @@
+"""The arq worker: its functions, its cron table, and the services it runs them with.
+
+Cron (every minute; names under the Redis prefix, so arq's per-tick job ids are per
+deployment): at :00 the winner check of that minute's tick (boards are due when the tick
+falls on their interval), at :15 the scheduled runs of periods that closed, at :30 the
+watchdog of runs that lost their job. Queued: ``make_run``. The worker also runs a ranking
+keeper, like every API process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from arq import cron
+from arq.connections import ArqRedis
+from arq.worker import Worker, func
+
+from app.connections import embedded_redis_url, redis_client
+from app.db import database
+from app.deps import Deps, build_deps
+from app.jobs import functions
+from app.jobs.queue import ArqJobQueue, open_pool
+from app.queue import MAKE_RUN
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HEALTH_CHECK_SECONDS = 60  # how often the worker writes <queue>:health-check
+
+
+def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
+    """A worker over open services and an arq pool (``burst``: until the queue is empty)."""
+    s = deps.settings
+    prefix = s.redis_prefix
+    return Worker(
+        functions=[
+            func(functions.make_run, name=MAKE_RUN, timeout=s.job_timeout_seconds),
+            func(functions.detect_winners, name="detect_winners"),
+        ],
+        cron_jobs=[
+            cron(functions.detect_winners, name=f"{prefix}:detect_winners", second=0),
+            cron(functions.close_periods, name=f"{prefix}:close_periods", second=15),
+            cron(functions.watch_runs, name=f"{prefix}:watch_runs", second=30),
+        ],
+        redis_pool=pool,
+        queue_name=s.job_queue,
+        burst=burst,
+        poll_delay=0 if burst else 0.5,
+        handle_signals=not burst,
+        job_timeout=s.job_timeout_seconds,
+        max_tries=s.job_tries,
+        health_check_interval=HEALTH_CHECK_SECONDS,
+        ctx={"deps": deps},
+        on_startup=_start_keeper,
+        on_shutdown=_stop_keeper,
+    )
+
+
+async def _start_keeper(ctx: dict[str, Any]) -> None:
+    deps = functions.deps_of(ctx)
+    ctx["keeper"] = asyncio.create_task(deps.keeper.run(), name="ranking-keeper")
+
+
+async def _stop_keeper(ctx: dict[str, Any]) -> None:
+    task: asyncio.Task[None] | None = ctx.get("keeper")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await functions.deps_of(ctx).keeper.close()
+
+
+@asynccontextmanager
+async def job_services(settings: Settings) -> AsyncIterator[tuple[Deps, ArqRedis]]:
+    """ORM, Redis and the arq pool, and the services over them (a process that enqueues
+    or runs jobs)."""
+    async with database(settings), embedded_redis_url(settings) as url:
+        redis = redis_client(url)
+        pool = await open_pool(url)
+        try:
+            yield build_deps(settings, redis, jobs=ArqJobQueue(pool, settings)), pool
+        finally:
+            await redis.aclose()
+            await pool.aclose()
+
+
+async def run_worker(settings: Settings, *, burst: bool = False) -> None:
+    """Run a worker until it is stopped (SIGINT, SIGTERM), or the queue is empty (burst)."""
+    async with job_services(settings) as (deps, pool):
+        worker = build_worker(deps, pool, burst=burst)
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:  # SIGINT or SIGTERM: arq cancelled its main task
+            log.info("worker stopping")
+        finally:
+            await worker.close()

@@ -1,0 +1,83 @@
+"""Leaderboard runs (seed 004): a snapshot of one board in one period, and its entries.
+
+A run goes PENDING -> PROCESSING -> COMPLETE or FAILED. Its entries are written, and the run
+marked COMPLETE, in one transaction that reads the standings as of one instant, so no run is
+COMPLETE with part of its entries. Runs made when a period closes (trigger SCHEDULE) carry
+the period as ``schedule_key``, unique per board: one per board and period, however many
+workers ask. Entries keep the participant's id, name and avatar as they were (a snapshot
+outlives its participant, so the id is not a foreign key).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from app.leaderboards.models import Leaderboard
+    from app.tenancy.models import Tenant
+
+
+class RunStatus(StrEnum):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETE = "COMPLETE"
+    FAILED = "FAILED"
+
+
+class RunTrigger(StrEnum):
+    ADMIN = "ADMIN"
+    SCHEDULE = "SCHEDULE"
+
+
+class LeaderboardRun(Model):
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="runs", on_delete=fields.RESTRICT
+    )
+    leaderboard: fields.ForeignKeyRelation[Leaderboard] = fields.ForeignKeyField(
+        "models.Leaderboard", related_name="runs", on_delete=fields.CASCADE
+    )
+    period = fields.CharField(max_length=16)
+    period_start = fields.DatetimeField(null=True)  # None: since the beginning
+    period_end = fields.DatetimeField(null=True)  # None: never closes (all time)
+    status = fields.CharEnumField(RunStatus, default=RunStatus.PENDING)
+    trigger = fields.CharEnumField(RunTrigger)
+    schedule_key = fields.CharField(max_length=16, null=True)  # the period, SCHEDULE only
+    max_entries = fields.IntField(null=True)  # None: every entry
+    row_count = fields.IntField(default=0)
+    error = fields.TextField(default="")
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "leaderboard_runs"
+        unique_together = (("leaderboard", "schedule_key"),)
+        indexes = (("leaderboard", "id"), ("status", "created_at"))
+
+
+class RunEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="run_entries", on_delete=fields.RESTRICT
+    )
+    run: fields.ForeignKeyRelation[LeaderboardRun] = fields.ForeignKeyField(
+        "models.LeaderboardRun", related_name="entries", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()  # 0-based, in the board's order
+    rank = fields.IntField()  # in the board's rank mode at the time of the run
+    participant_id = fields.BigIntField()
+    score = fields.FloatField()
+    tie_key = fields.CharField(max_length=32, default="")
+    display_name = fields.CharField(max_length=200)
+    avatar = fields.CharField(max_length=500, default="")
+    breakdown: fields.Field[list[dict[str, Any]]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "run_entries"
+        unique_together = (("run", "position"),)

@@ -1,0 +1,216 @@
+"""Leaderboard runs: asking for one, and reading them back (the snapshot itself is made by
+``app.runs.snapshot``, in the worker).
+
+``trigger_run`` stores the run PENDING and enqueues its job; the worker moves it through
+PROCESSING to COMPLETE or FAILED. If the queue cannot be reached the run stays PENDING and
+the worker's watchdog enqueues it later (``app.runs.schedule``): a run asked for is never
+forgotten.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from app.db import fetch, timestamp
+from app.deps import Deps
+from app.errors import NotFound, Unavailable
+from app.leaderboards.definition import BoardDefinition
+from app.leaderboards.service import board_in
+from app.queue import MAKE_RUN
+from app.runs.models import LeaderboardRun, RunStatus, RunTrigger
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_ENTRIES = 1_000  # entries a run keeps when the board sets no maxEntries
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    id: int
+    tenant_id: int
+    leaderboard: str
+    period: str
+    period_start: datetime | None
+    period_end: datetime | None
+    status: RunStatus
+    trigger: RunTrigger
+    max_entries: int | None
+    row_count: int
+    error: str
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunEntryView:
+    position: int
+    rank: int
+    participant_id: int
+    score: float
+    tie_key: str
+    display_name: str
+    avatar: str
+    breakdown: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    has_next: bool
+
+
+async def trigger_run(
+    deps: Deps,
+    definition: BoardDefinition,
+    period: str | None,
+    now: datetime,
+    *,
+    keep_all: bool = False,
+    trigger: RunTrigger = RunTrigger.ADMIN,
+) -> RunView:
+    """Ask for a run of the board in ``period`` (default: the current one) and enqueue it."""
+    shown = board_in(definition, period, at=now).period
+    max_entries = None if keep_all else (definition.max_entries or DEFAULT_ENTRIES)
+    run = await LeaderboardRun.create(
+        tenant_id=definition.tenant_id,
+        leaderboard_id=definition.id,
+        period=shown.key,
+        period_start=shown.start,
+        period_end=shown.end,
+        trigger=trigger,
+        schedule_key=shown.key if trigger == RunTrigger.SCHEDULE else None,
+        max_entries=max_entries,
+        created_at=now,
+    )
+    await enqueue(deps, run.id)
+    return await get_run(definition.tenant_id, run.id)
+
+
+async def enqueue(deps: Deps, run_id: int, attempt: int = 0) -> bool:
+    """Queue the run's job (once per ``attempt``: the watchdog's re-enqueues use new ones);
+    False when the queue is unreachable (the run stays PENDING; the watchdog retries)."""
+    job_id = f"run:{run_id}" + (f":{attempt}" if attempt else "")
+    try:
+        return await deps.jobs.enqueue(MAKE_RUN, run_id, job_id=job_id)
+    except Unavailable:
+        log.warning("could not enqueue run %s; the watchdog will", run_id)
+        return False
+
+
+async def get_run(tenant_id: int, run_id: int) -> RunView:
+    """The tenant's run ``run_id``, or :class:`NotFound` (another tenant's run included)."""
+    found = await _runs("r.tenant_id = $1 AND r.id = $2", [tenant_id, run_id], 1)
+    if not found:
+        raise NotFound(f"No run with id {run_id}.")
+    return found[0]
+
+
+async def list_runs(
+    tenant_id: int,
+    board_key: str,
+    status: RunStatus | None,
+    first: int,
+    before_id: int | None,
+) -> Page[RunView]:
+    """The board's runs, newest first, of one status if given."""
+    condition, values = "r.tenant_id = $1 AND l.key = $2", [tenant_id, board_key]
+    if status is not None:
+        condition += f" AND r.status = ${len(values) + 1}"
+        values.append(status.value)
+    if before_id is not None:
+        condition += f" AND r.id < ${len(values) + 1}"
+        values.append(before_id)
+    found = await _runs(condition, values, first + 1)
+    return Page(found[:first], len(found) > first)
+
+
+async def latest_runs(tenant_id: int, board_keys: list[str]) -> dict[str, RunView]:
+    """Each board's latest COMPLETE run (boards without one are left out). One query."""
+    if not board_keys:
+        return {}
+    marks = ", ".join(f"${i + 3}" for i in range(len(board_keys)))
+    rows = await fetch(
+        f"SELECT {_COLUMNS} FROM leaderboard_runs r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        " WHERE r.id IN (SELECT MAX(r2.id) FROM leaderboard_runs r2"
+        "  JOIN leaderboards l2 ON l2.id = r2.leaderboard_id"
+        f"  WHERE r2.tenant_id = $1 AND r2.status = $2 AND l2.key IN ({marks})"
+        "  GROUP BY r2.leaderboard_id)",
+        [tenant_id, RunStatus.COMPLETE.value, *board_keys],
+    )
+    return {str(r["key"]): _view(r) for r in rows}
+
+
+async def run_entries(run: RunView, first: int, after_position: int | None) -> Page[RunEntryView]:
+    """The run's entries in board order, ``first`` after a position."""
+    start = -1 if after_position is None else after_position
+    rows = await fetch(
+        "SELECT position, rank, participant_id, score, tie_key, display_name, avatar, breakdown"
+        " FROM run_entries WHERE run_id = $1 AND position > $2 ORDER BY position"
+        f" LIMIT {int(first) + 1}",
+        [run.id, start],
+    )
+    entries = [
+        RunEntryView(
+            int(r["position"]),
+            int(r["rank"]),
+            int(r["participant_id"]),
+            float(r["score"]),
+            r["tie_key"],
+            r["display_name"],
+            r["avatar"],
+            _json(r["breakdown"]),
+        )
+        for r in rows[:first]
+    ]
+    return Page(entries, len(rows) > first)
+
+
+_COLUMNS = (
+    "r.id, r.tenant_id, l.key, r.period, r.period_start, r.period_end, r.status, r.trigger,"
+    " r.max_entries, r.row_count, r.error, r.attempts, r.created_at, r.started_at, r.finished_at"
+)
+
+
+async def _runs(condition: str, values: list[Any], limit: int) -> list[RunView]:
+    rows = await fetch(
+        f"SELECT {_COLUMNS} FROM leaderboard_runs r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        f" WHERE {condition} ORDER BY r.id DESC LIMIT {int(limit)}",
+        values,
+    )
+    return [_view(r) for r in rows]
+
+
+def _view(r: dict[str, Any]) -> RunView:
+    return RunView(
+        id=int(r["id"]),
+        tenant_id=int(r["tenant_id"]),
+        leaderboard=str(r["key"]),
+        period=str(r["period"]),
+        period_start=_at(r["period_start"]),
+        period_end=_at(r["period_end"]),
+        status=RunStatus(r["status"]),
+        trigger=RunTrigger(r["trigger"]),
+        max_entries=r["max_entries"],
+        row_count=int(r["row_count"]),
+        error=str(r["error"]),
+        attempts=int(r["attempts"]),
+        created_at=timestamp(r["created_at"]),
+        started_at=_at(r["started_at"]),
+        finished_at=_at(r["finished_at"]),
+    )
+
+
+def _at(value: datetime | str | None) -> datetime | None:
+    return None if value is None else timestamp(value)
+
+
+def _json(value: Any) -> list[dict[str, Any]]:
+    parsed = json.loads(value) if isinstance(value, str) else value
+    return list(parsed or [])

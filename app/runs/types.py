@@ -1,0 +1,142 @@
+"""GraphQL types of runs: a thin skin over ``RunView`` and ``RunEntryView``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from app.context import GraphQLInfo
+from app.graphql.cursors import parse_position_cursor, position_cursor
+from app.graphql.pagination import PageInfo, check_first
+from app.participants.types import Participant
+from app.runs import loaders, service
+from app.runs.models import RunStatus, RunTrigger
+from app.runs.service import RunEntryView, RunView
+
+strawberry.enum(RunStatus, description="PENDING -> PROCESSING -> COMPLETE or FAILED.")
+strawberry.enum(RunTrigger, description="Who asked for a run: an admin, or the calendar.")
+
+
+@strawberry.type(description="One metric's part in an entry's score, as it was.")
+class RunScorePart:
+    metric: str
+    value: float
+    weight: float
+    weighted: float
+    events: int
+
+
+@strawberry.type(description="A participant's place in a run, as it was.")
+class RunEntry:
+    position: int = strawberry.field(description="0-based, in the board's order.")
+    rank: int = strawberry.field(description="In the board's rank mode at the time.")
+    score: float
+    tiebreaker: str = strawberry.field(
+        description="The tie key that ordered equal scores (opaque; empty without a tie-break)."
+    )
+    display_name: str
+    avatar: str
+    participant_id: strawberry.ID
+    breakdown: list[RunScorePart]
+
+    @strawberry.field(description="The participant as it is now; null once deleted.")
+    async def participant(self, info: GraphQLInfo) -> Participant | None:
+        found = await loaders.participants(info.context).load(int(self.participant_id))
+        return Participant.from_view(found) if found is not None else None
+
+    @classmethod
+    def from_view(cls, e: RunEntryView) -> RunEntry:
+        return cls(
+            position=e.position,
+            rank=e.rank,
+            score=e.score,
+            tiebreaker=e.tie_key,
+            display_name=e.display_name,
+            avatar=e.avatar,
+            participant_id=strawberry.ID(str(e.participant_id)),
+            breakdown=[RunScorePart(**part) for part in e.breakdown],
+        )
+
+
+@strawberry.type
+class RunEntryEdge:
+    cursor: str
+    node: RunEntry
+
+
+@strawberry.type
+class RunEntryConnection:
+    edges: list[RunEntryEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A snapshot of a leaderboard in one period (seed 004).")
+class LeaderboardRun:
+    id: strawberry.ID
+    leaderboard: str
+    period: str
+    period_start: datetime | None
+    period_end: datetime | None
+    status: RunStatus
+    trigger: RunTrigger
+    max_entries: int | None = strawberry.field(description="Entries kept; null: every one.")
+    row_count: int
+    error: str = strawberry.field(description="Why it FAILED (empty otherwise).")
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    view: strawberry.Private[RunView]
+
+    @strawberry.field(description="The entries in board order.")
+    async def entries(
+        self, info: GraphQLInfo, first: int = 100, after: str | None = None
+    ) -> RunEntryConnection:
+        check_first(first, info.context.deps.settings.max_page_size)
+        page = await service.run_entries(self.view, first, parse_position_cursor(after))
+        edges = [
+            RunEntryEdge(cursor=position_cursor(e.position), node=RunEntry.from_view(e))
+            for e in page.items
+        ]
+        return RunEntryConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @classmethod
+    def from_view(cls, r: RunView) -> LeaderboardRun:
+        return cls(
+            id=strawberry.ID(str(r.id)),
+            leaderboard=r.leaderboard,
+            period=r.period,
+            period_start=r.period_start,
+            period_end=r.period_end,
+            status=r.status,
+            trigger=r.trigger,
+            max_entries=r.max_entries,
+            row_count=r.row_count,
+            error=r.error,
+            attempts=r.attempts,
+            created_at=r.created_at,
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+            view=r,
+        )
+
+
+@strawberry.type
+class RunEdge:
+    cursor: str
+    node: LeaderboardRun
+
+
+@strawberry.type(description="Runs, newest first.")
+class RunConnection:
+    edges: list[RunEdge]
+    page_info: PageInfo
