@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -55,7 +56,7 @@ def embedded_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[byte
         capture_output=True,
     )
     port = free_port()
-    process = subprocess.Popen([RANKED, "serve", "--port", str(port)], env=env)
+    process = subprocess.Popen([RANKED, "serve", "--worker", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
@@ -111,10 +112,41 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert len(redis_servers) == 1, "the API process should have started one embedded redis"
     assert generic == [{"rank": 1, "score": 4.0, "breakdown": [{"value": 2.0}]}]
 
+    job_workers = [c for c in psutil.Process(process.pid).children() if "worker" in c.cmdline()]
+    assert len(job_workers) == 1, "make run starts one job worker beside the API"
+
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 0
-    psutil.wait_procs(redis_servers, timeout=10)
-    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in redis_servers)
+    assert process.wait(timeout=30) == 0
+    psutil.wait_procs([*redis_servers, *job_workers], timeout=10)
+    alive = [p for p in [*redis_servers, *job_workers] if p.is_running()]
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_make_run_declares_a_winner_with_nothing_else_started(
+    embedded_server: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    url, _ = embedded_server
+    every_minute = 'mutation { updateLeaderboard(key: "points", input: {winnerEvery: 1}) { key } }'
+    assert "errors" not in httpx.post(f"{url}/graphql", json={"query": every_minute}).json()
+    query = "{ winners { edges { node { tick points participant { name } } } } }"
+
+    deadline = time.monotonic() + 75  # the next minute's tick, plus the worker's poll
+    while time.monotonic() < deadline:
+        edges = httpx.post(f"{url}/graphql", json={"query": query}).json()["data"]["winners"][
+            "edges"
+        ]
+        if edges:
+            break
+        time.sleep(1)  # the cron fires on the clock; nothing in this process to wait on
+
+    assert edges, "no winner was declared within a tick"
+    winner = edges[0]["node"]
+    top = httpx.post(
+        f"{url}/graphql",
+        json={"query": "{ leaderboard { entries(first: 1) { edges { node { score } } } } }"},
+    ).json()
+    assert winner["points"] == top["data"]["leaderboard"]["entries"]["edges"][0]["node"]["score"]
+    assert datetime.fromisoformat(winner["tick"]).second == 0
 
 
 def generic_board_on_sqlite(url: str, pid: str) -> list[dict[str, object]]:

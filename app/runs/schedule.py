@@ -26,7 +26,7 @@ from app.leaderboards.definition import BoardDefinition, load_definitions
 from app.leaderboards.models import TimeWindow
 from app.leaderboards.periods import Period, ended_between
 from app.runs.models import LeaderboardRun, RunStatus, RunTrigger
-from app.runs.service import DEFAULT_ENTRIES, enqueue
+from app.runs.service import DEFAULT_ENTRIES, changed, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ async def _scheduled_run(
         return None
     run_id: int = run.id
     log.info("period %s of %s closed: run %s", period.key, board.key, run_id)
+    await changed(deps, board.tenant_id)
     await enqueue(deps, run_id)
     return run_id
 
@@ -100,17 +101,18 @@ async def watch_runs(
             requeued.append(int(run["id"]))
     stale = await LeaderboardRun.filter(
         status=RunStatus.PROCESSING, started_at__lt=now - processing_after
-    ).values("id")
+    ).values("id", "tenant_id")
     failed = []
-    for run_id in (int(r["id"]) for r in stale):
+    for run_id, tenant_id in ((int(r["id"]), int(r["tenant_id"])) for r in stale):
         reason = (
             f"Stopped: no attempt finished within {processing_after.total_seconds():.0f} s (its"
             " worker was killed or it timed out, and it was not retried). Trigger it again."
         )
-        changed = await LeaderboardRun.filter(id=run_id, status=RunStatus.PROCESSING).update(
+        updated = await LeaderboardRun.filter(id=run_id, status=RunStatus.PROCESSING).update(
             status=RunStatus.FAILED, error=reason, finished_at=now
         )
-        if changed:
+        if updated:
             log.warning("run %s abandoned: marked FAILED", run_id)
             failed.append(run_id)
+            await changed(deps, tenant_id)
     return Watched(requeued, failed)

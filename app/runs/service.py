@@ -89,8 +89,17 @@ async def trigger_run(
         max_entries=max_entries,
         created_at=now,
     )
+    await changed(deps, definition.tenant_id)
     await enqueue(deps, run.id)
     return await get_run(definition.tenant_id, run.id)
+
+
+async def changed(deps: Deps, tenant_id: int) -> None:
+    """A run was asked for or changed state: cached reads of runs are out of date."""
+    try:
+        await deps.store.touch(tenant_id)
+    except Unavailable:
+        log.warning("could not bump the data version of tenant %s", tenant_id)
 
 
 async def enqueue(deps: Deps, run_id: int, attempt: int = 0) -> bool:

@@ -28,7 +28,7 @@ from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.definition import BoardDefinition, load_definitions
 from app.leaderboards.models import RankMode
 from app.runs.models import RunStatus
-from app.runs.service import RunView, get_run
+from app.runs.service import RunView, changed, get_run
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
         rows = await fetch("SELECT tenant_id FROM leaderboard_runs WHERE id = $1", [run_id])
         return await get_run(int(rows[0]["tenant_id"]), run_id) if rows else None
     tenant_id, board_id, attempt = claim
+    await changed(deps, tenant_id)
     found = await load_definitions(tenant_id, id=board_id, is_active=True)
     try:
         if not found:
@@ -75,6 +76,7 @@ async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
         log.exception("run %s failed", run_id)
         await _fail(run_id, attempt, f"{type(exc).__name__}: {exc}", deps.clock())
     done = await get_run(tenant_id, run_id)
+    await changed(deps, tenant_id)
     if done.status in (RunStatus.COMPLETE, RunStatus.FAILED):
         await _announce(deps, done)
     return done

@@ -188,8 +188,9 @@ async def _announce(deps: Deps, winner: WinnerView) -> None:
         "tick": winner.tick.isoformat(),
     }
     try:
+        await deps.store.touch(winner.tenant_id)  # cached reads of winners are out of date
         await deps.store.publish_event(winner.tenant_id, winner.leaderboard, event)
-    except Unavailable:  # the winner is stored; only the live announcement is lost
+    except Unavailable:  # the winner is stored; the repair bumps the version once Redis is back
         log.warning("could not announce the winner of %s at %s", winner.leaderboard, winner.tick)
 
 

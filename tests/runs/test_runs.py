@@ -241,3 +241,20 @@ async def test_only_admins_trigger_runs_and_detect_winners(gql: GQL, job_deps: D
     assert error_code(winner) == "FORBIDDEN"
     assert "errors" not in allowed
     assert await LeaderboardRun.all().count() == 1
+
+
+async def test_a_runs_list_read_before_shows_each_state_of_a_run_at_once(
+    gql: GQL, job_deps: Deps, tenant: TenantRef
+) -> None:
+    await participant(job_deps, tenant.id, "Ada", points=3)
+    query = "{ leaderboardRuns { edges { node { status } } } latestRun { id } }"
+    assert (await data(gql, query))["leaderboardRuns"]["edges"] == []  # cached
+
+    await data(gql, TRIGGER, {"key": "points"})
+    pending = await data(gql, query)
+    await drain(job_deps)
+    complete = await data(gql, query)
+
+    assert pending["leaderboardRuns"]["edges"] == [{"node": {"status": "PENDING"}}]
+    assert complete["leaderboardRuns"]["edges"] == [{"node": {"status": "COMPLETE"}}]
+    assert complete["latestRun"] is not None

@@ -183,3 +183,15 @@ async def test_winners_are_listed_newest_first_and_with_their_participant(
     assert ticks == [(TICK + timedelta(minutes=5 * i)).isoformat() for i in (2, 1, 0)]
     assert page["data"]["winners"]["pageInfo"]["hasNextPage"] is True
     assert len(wins["data"]["participant"]["wins"]) == 3
+
+
+async def test_a_winners_list_read_before_shows_a_new_winner_at_once(
+    gql: GQL, job_deps: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock
+) -> None:
+    await participant(job_deps, tenant.id, "Ada", points=10)
+    query = "{ winners { edges { node { points } } } }"
+    assert (await gql(query))["data"]["winners"]["edges"] == []  # now in the result cache
+
+    await check(job_deps, pool, clock, TICK)
+
+    assert (await gql(query))["data"]["winners"]["edges"] == [{"node": {"points": 10.0}}]
