@@ -38,6 +38,7 @@ class BenchConfig:
     ingest_batch: int = 1_000  # events per recordScores call
     ingest_concurrency: int = 4  # recordScores calls in flight
     rebuild_processes: tuple[int, ...] = (1, 2)  # API processes of the rebuild scenarios
+    run_participants: int = 100_000  # the board of the run that keeps every entry
 
     @property
     def database_url(self) -> str:
@@ -87,6 +88,7 @@ def load_config() -> BenchConfig:
         ingest_concurrency=int(_number("BENCH_INGEST_CONCURRENCY", 4)),
         live=_live_config(),
         rebuild_processes=_counts("BENCH_REBUILD_PROCESSES", "1,2"),
+        run_participants=int(_number("BENCH_RUN_PARTICIPANTS", 100_000)),
     )
 
 

@@ -117,6 +117,7 @@ from bench.live import LiveMeasurement, measure_live
 from bench.rebuild import measure_rebuilds
 from bench.redis_load import RedisSpec, run_redis
 from bench.report import Run, Seeding, render, to_json, write_json
+from bench.runs import measure_runs
 from bench.service import Server, ServerLog, run_ranked, service_env, serving
 from bench.stores import (
     BenchError,
@@ -287,8 +288,9 @@ async def benchmark(config: BenchConfig) -> Run:
             config, redis, redis_pid, logs, scores_key
         )
         rebuilds = await measure_rebuilds(config, redis, scores_key, logs[0])
+        runs = await measure_runs(config, logs[0])
         return Run(
-            config, started, seeding, ready, measurements, live, *logs, load_before, rebuilds
+            config, started, seeding, ready, measurements, live, *logs, load_before, rebuilds, runs
         )
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)

@@ -82,7 +82,7 @@ async def _scheduled_run(
     run_id: int = run.id
     log.info("period %s of %s closed: run %s", period.key, board.key, run_id)
     await changed(deps, board.tenant_id)
-    await enqueue(deps, run_id)
+    await enqueue(deps, run_id, now)
     return run_id
 
 
@@ -93,11 +93,11 @@ async def watch_runs(
     longer than ``processing_after`` (no attempt lasts that long)."""
     pending = await LeaderboardRun.filter(
         status=RunStatus.PENDING, created_at__lt=now - pending_after
-    ).values("id", "attempts")
+    ).values("id", "created_at")
     requeued = []
     for run in pending:
         minute = int(now.timestamp() // 60)  # a new job id per watchdog pass
-        if await enqueue(deps, int(run["id"]), attempt=minute):
+        if await enqueue(deps, int(run["id"]), run["created_at"], attempt=minute):
             requeued.append(int(run["id"]))
     stale = await LeaderboardRun.filter(
         status=RunStatus.PROCESSING, started_at__lt=now - processing_after

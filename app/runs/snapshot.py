@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -69,7 +70,7 @@ async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
         if not found:
             raise LookupError("the leaderboard was deactivated")
         run = await get_run(tenant_id, run_id)
-        await _snapshot(found[0], run, attempt, deps.clock())
+        await _snapshot(found[0], run, attempt, deps.clock)
     except Superseded:
         log.info("run %s: attempt %s superseded by a newer one", run_id, attempt)
     except Exception as exc:  # the reason goes on the run, for the admin who asked for it
@@ -94,7 +95,9 @@ async def _claim(run_id: int, now: datetime) -> tuple[int, int, int] | None:
     return int(r["tenant_id"]), int(r["leaderboard_id"]), int(r["attempts"])
 
 
-async def _snapshot(definition: BoardDefinition, run: RunView, attempt: int, now: datetime) -> int:
+async def _snapshot(
+    definition: BoardDefinition, run: RunView, attempt: int, clock: Callable[[], datetime]
+) -> int:
     async with in_transaction() as conn:
         if not is_sqlite(conn):  # SQLite: one writer, and a transaction reads one snapshot
             await fetch("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", [], conn)
@@ -120,7 +123,14 @@ async def _snapshot(definition: BoardDefinition, run: RunView, attempt: int, now
         done = await fetch(
             "UPDATE leaderboard_runs SET status = $1, row_count = $2, finished_at = $3,"
             " error = '' WHERE id = $4 AND status = $5 AND attempts = $6 RETURNING id",
-            [RunStatus.COMPLETE.value, len(rows), now, run.id, RunStatus.PROCESSING.value, attempt],
+            [
+                RunStatus.COMPLETE.value,
+                len(rows),
+                clock(),
+                run.id,
+                RunStatus.PROCESSING.value,
+                attempt,
+            ],
             conn,
         )
         if not done:

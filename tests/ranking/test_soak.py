@@ -1,7 +1,8 @@
 """Many processes, one ranking, under load and faults (issue: `--workers 2` never ready).
 
-Real processes on a 200,000-participant board: `ranked serve --workers 2` over its own Redis
-(so Redis can really be flushed), and a load driver in this test that reads continuously
+Real processes on a 200,000-participant board: `ranked serve --workers 2` and two `ranked
+worker`s (each with a ranking keeper, and the winner check every minute) over a Redis of
+their own (so Redis can really be flushed), and a load driver in this test that reads continuously
 (checking every answer) and writes continuously (retrying each write with its idempotency key
 until it is acknowledged). During the run: Redis is flushed; one API process is killed with
 SIGKILL (uvicorn starts another); Redis is flushed again and the process holding the rebuild
@@ -36,6 +37,7 @@ from app.ranking.rebuild import holder_pid
 from app.ranking.store import RankingStore
 from app.scoring.models import ScoreEvent
 from app.tenancy.service import TenantRef
+from app.winners.models import Winner
 from tests.factories import points_board
 from tests.live.conftest import until
 from tests.redis_server import RedisServer, free_port
@@ -87,17 +89,20 @@ def servers(deps: Deps, private_redis: RedisServer) -> Iterator[tuple[str, psuti
     subprocess.run(seed, env=env, check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen([RANKED, "serve", "--workers", "2", "--port", str(port)], env=env)
+    job_workers = [subprocess.Popen([RANKED, "worker"], env=env) for _ in range(2)]
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, seconds=60)
         yield url, psutil.Process(process.pid)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for started in (process, *job_workers):
+            started.send_signal(signal.SIGINT)
+        for started in (process, *job_workers):
+            try:
+                started.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                started.kill()
+                started.wait()
 
 
 @pytest.fixture
@@ -170,6 +175,8 @@ async def test_two_api_processes_keep_one_ranking_through_flushes_and_kills(
     assert first_flush[1] - first_flush[0] <= bound, report
     assert holder_kill[1] - holder_kill[0] <= bound + LOCK_SECONDS + 5, report
     await _assert_every_acknowledged_write_counted_once(ledger, store, board, start)
+    ticks = await Winner.all().values_list("tick", flat=True)
+    assert len(ticks) == len(set(ticks))  # two workers, one winner per tick at most
 
 
 async def _reader(
