@@ -76,7 +76,8 @@ async def test_a_run_whose_worker_was_killed_mid_way_is_completed_by_another(
     await until(lambda: _logged(run.id), seconds=JOB_TIMEOUT + 60, what="the retry")
     done = await LeaderboardRun.get(id=run.id)
     assert (done.status, done.row_count, done.attempts) == (RunStatus.COMPLETE, PARTICIPANTS, 2)
-    assert done.started_at is not None and done.finished_at is not None
+    assert done.started_at is not None
+    assert done.finished_at is not None
     assert done.finished_at > done.started_at  # the time it took, not when it began
     assert await RunEntry.filter(run_id=run.id).count() == PARTICIPANTS
     jobs = await ranked(worker_env, "jobs")
