@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from arq.worker import Retry
+
 from app.deps import Deps
 from app.joblog.service import logged, record
 from app.runs import schedule, snapshot
@@ -17,6 +19,7 @@ from app.winners import service as winners
 
 Ctx = dict[str, Any]
 MINUTE_MS = 60_000
+RETRY_SECONDS = 30  # before a job that could not begin is tried again
 
 
 def deps_of(ctx: Ctx) -> Deps:
@@ -46,6 +49,8 @@ async def detect_winners(ctx: Ctx, tick_ms: int | None = None) -> str:
 
 
 async def make_run(ctx: Ctx, run_id: int) -> str:
+    """Make the run; if it could not even begin (the database away), arq tries again later
+    (within its tries): the run's one job id would keep the watchdog from asking again."""
     deps = deps_of(ctx)
 
     async def work() -> tuple[str, dict[str, Any]]:
@@ -54,7 +59,10 @@ async def make_run(ctx: Ctx, run_id: int) -> str:
             return "no such run", {}
         return run.status.value.lower(), {"rows": run.row_count, "error": run.error}
 
-    outcome, _ = await logged("make_run", str(run_id), deps.clock, work)
+    try:
+        outcome, _ = await logged("make_run", str(run_id), deps.clock, work)
+    except Exception as exc:
+        raise Retry(defer=RETRY_SECONDS) from exc
     return outcome
 
 

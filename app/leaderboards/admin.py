@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound, Unavailable
 from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
+from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.models import (
     Aggregation,
     CalendarPeriod,
@@ -327,7 +328,8 @@ async def _rescoring(
         for key in keys:
             definition = (await load_definitions(tenant_id, key=key))[0]
             before, _ = await rescore_rows(deps, definition)
-            found.append((definition, before))
+            await mark_dirty(definition.id)  # Redis follows after the commit; until then
+            found.append((definition, before))  # (or if this process dies) it is dirty
     deps.definitions.forget()
     for definition, before in found:
         await refresh_rankings(deps, definition, before)

@@ -94,7 +94,7 @@ class RankingKeeper:
             return True
         except Unavailable:
             log.warning("redis missed a change to %s; marked for repair", board.key)
-            await mark_dirty(board)
+            await mark_dirty(board.leaderboard_id)
             return False
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> None:
@@ -102,7 +102,7 @@ class RankingKeeper:
             await self.store.remove(board, pids)
         except Unavailable:
             log.warning("redis missed a removal from %s; marked for repair", board.key)
-            await mark_dirty(board)
+            await mark_dirty(board.leaderboard_id)
 
     async def check(self) -> list[BoardRef]:
         """One pass: rebuild current rankings that are missing, bring the levels of current
@@ -179,14 +179,13 @@ class RankingKeeper:
             await asyncio.sleep(self.interval)
 
 
-async def mark_dirty(board: BoardRef) -> None:
-    """Record durably that Redis missed a committed change to ``board``: since when (the
-    first miss not yet repaired) and the latest miss (what a repair must come after)."""
+async def mark_dirty(leaderboard_id: int) -> None:
+    """Record durably that Redis missed (or may miss) a committed change of the board:
+    since when (the first miss not yet repaired) and the latest miss (what a repair must
+    come after). In a transaction, it commits with it."""
     now = datetime.now(UTC)
-    await Leaderboard.filter(id=board.leaderboard_id).update(dirty_last=now)
-    await Leaderboard.filter(id=board.leaderboard_id, dirty_since__isnull=True).update(
-        dirty_since=now
-    )
+    await Leaderboard.filter(id=leaderboard_id).update(dirty_last=now)
+    await Leaderboard.filter(id=leaderboard_id, dirty_since__isnull=True).update(dirty_since=now)
 
 
 async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:

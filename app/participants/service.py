@@ -156,7 +156,7 @@ async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:
     except Unavailable:
         log.warning("could not bump the data version of tenant %s; marked for repair", tenant_id)
         for board in boards:
-            await mark_dirty(board)
+            await mark_dirty(board.leaderboard_id)
         return
     for board in boards:  # a missed announcement only delays a renamed entry on dashboards
         with contextlib.suppress(Unavailable):

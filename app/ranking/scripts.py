@@ -169,7 +169,7 @@ for i = 4, #ARGV, 4 do
         end
         redis.call('PUBLISH', channel, table.concat({id, old or '', new, old_rank, new_rank, at,
           version, old_place, new_place, old_dense, new_dense}, '|'))
-      elseif channel ~= '' then
+      elseif channel ~= '' and not ready then
         redis.call('PUBLISH', channel, 'gap|' .. id)
       end
     end

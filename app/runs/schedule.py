@@ -8,8 +8,9 @@ are caught up (within ``catch_up``): a run of a closed period shows that period 
 late or not. Periods nobody scored in get no run.
 
 The watchdog enqueues runs still PENDING a while after they were asked for (the queue was
-unreachable then) and fails runs PROCESSING for longer than any attempt may last (their
-worker was killed, or they timed out, and arq will not try again).
+unreachable then: their one job id is free, so this adds no copy of a job still queued)
+and fails runs PROCESSING for longer than any attempt may last (their worker was killed,
+or they timed out, and arq will not try again).
 """
 
 from __future__ import annotations
@@ -95,9 +96,8 @@ async def watch_runs(
         status=RunStatus.PENDING, created_at__lt=now - pending_after
     ).values("id", "created_at")
     requeued = []
-    for run in pending:
-        minute = int(now.timestamp() // 60)  # a new job id per watchdog pass
-        if await enqueue(deps, int(run["id"]), run["created_at"], attempt=minute):
+    for run in pending:  # the run's own job id: no copy of a job still queued is added
+        if await enqueue(deps, int(run["id"]), run["created_at"]):
             requeued.append(int(run["id"]))
     stale = await LeaderboardRun.filter(
         status=RunStatus.PROCESSING, started_at__lt=now - processing_after

@@ -102,13 +102,13 @@ async def changed(deps: Deps, tenant_id: int) -> None:
         log.warning("could not bump the data version of tenant %s", tenant_id)
 
 
-async def enqueue(deps: Deps, run_id: int, created_at: datetime, attempt: int = 0) -> bool:
-    """Queue the run's job (once per ``attempt``: the watchdog's re-enqueues use new ones);
-    False when the queue is unreachable (the run stays PENDING; the watchdog retries). The
-    job id names the run's row, not only its id: a database made anew (ids from 1 again)
-    under the same Redis never finds its jobs taken for the old ones."""
+async def enqueue(deps: Deps, run_id: int, created_at: datetime) -> bool:
+    """Queue the run's job; False when it is queued, running or done already (one job id per
+    run: the queue refuses a second) or the queue is unreachable (the run stays PENDING and
+    the watchdog asks again). The job id names the run's row, not only its id: a database
+    made anew (ids from 1 again) under the same Redis never finds its jobs taken for the
+    old ones."""
     job_id = f"run:{run_id}:{int(created_at.timestamp() * 1000)}"
-    job_id += f":{attempt}" if attempt else ""
     try:
         return await deps.jobs.enqueue(MAKE_RUN, run_id, job_id=job_id)
     except Unavailable:

@@ -1,7 +1,7 @@
 """Making a run: the snapshot of a board in a period, as of one instant (the worker's job).
 
-1. The run is claimed: PROCESSING, one more attempt (a run already COMPLETE or FAILED is
-   left alone, so a repeated job changes nothing).
+1. The run is claimed: PROCESSING, one more attempt (a run already COMPLETE or FAILED, or
+   being made by a live attempt, is left alone, so a repeated job changes nothing).
 2. In one transaction (REPEATABLE READ on PostgreSQL: one snapshot of the data), the
    period's ranked standings are read in the board's order and rank mode, with their score
    breakdowns, the top ``max_entries`` (or all) are written set-wise (COPY on PostgreSQL),
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -59,7 +59,8 @@ class Superseded(Exception):
 async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
     """Make the run ``run_id`` (PENDING, or PROCESSING by an attempt that died); returns
     it as it ends, or None when there is no such run."""
-    claim = await _claim(run_id, now)
+    stale = now - timedelta(seconds=deps.settings.job_timeout_seconds)
+    claim = await _claim(run_id, now, stale)
     if claim is None:
         rows = await fetch("SELECT tenant_id FROM leaderboard_runs WHERE id = $1", [run_id])
         return await get_run(int(rows[0]["tenant_id"]), run_id) if rows else None
@@ -83,11 +84,15 @@ async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
     return done
 
 
-async def _claim(run_id: int, now: datetime) -> tuple[int, int, int] | None:
+async def _claim(run_id: int, now: datetime, stale: datetime) -> tuple[int, int, int] | None:
+    """Take the run: PENDING, or PROCESSING by an attempt that began before ``stale`` (no
+    live attempt is that old: arq cancels a job at its timeout, and retries it on another
+    worker only after that). A copy of a job for a run being made takes nothing."""
     rows = await fetch(
         "UPDATE leaderboard_runs SET status = $1, attempts = attempts + 1, started_at = $2"
-        " WHERE id = $3 AND status IN ($4, $1) RETURNING tenant_id, leaderboard_id, attempts",
-        [RunStatus.PROCESSING.value, now, run_id, RunStatus.PENDING.value],
+        " WHERE id = $3 AND (status = $4 OR (status = $1 AND started_at <= $5))"
+        " RETURNING tenant_id, leaderboard_id, attempts",
+        [RunStatus.PROCESSING.value, now, run_id, RunStatus.PENDING.value, stale],
     )
     if not rows:
         return None

@@ -9,6 +9,7 @@ score in Redis, and a standing deleted and later created again is not mistaken f
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,14 +21,18 @@ from tortoise.transactions import in_transaction
 
 from app.db import connection, fetch, timestamp
 from app.deps import Deps
+from app.errors import Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
+from app.leaderboards.keeper import clear_dirty_mark
 from app.leaderboards.service import POINTS, ranked_periods
 from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import rebuild_board
 from app.scoring.aggregates import Aggregate, standing_of
 from app.scoring.ingest import EventInput, fold_events, lock_metrics
+
+log = logging.getLogger(__name__)
 
 EVENT_BATCH = 10_000
 TOLERANCE = 1e-9  # relative: sums of doubles in another order may differ in the last bits
@@ -69,19 +74,31 @@ async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[st
 async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list[str]) -> None:
     """Bring every Redis ranking of the board that had or has standings up to date, and its
     current one (ready at once, even while empty). In place: readers never find a ranking
-    missing; new versions win, dropped ones go."""
+    missing; new versions win, dropped ones go. The re-scoring marked the board dirty in its
+    transaction (``mark_dirty``): the mark is cleared once every ranking is refreshed, and
+    stays for the keeper to repair if Redis failed meanwhile, or this process died."""
     after = await ranked_periods(definition.id)
     current = definition.period_at(datetime.now(UTC))
     now_key = [current.key] if current is not None else []
     changed = datetime.now(UTC)  # after the re-scoring committed: a rebuild must follow it
+    built: list[int | None] = []
     for period in dict.fromkeys(before + after + now_key):
-        await rebuild_board(
-            deps.store,
-            definition.ref(period),
-            batch=deps.settings.rebuild_batch,
-            needed_since=changed,
-            lock_seconds=deps.settings.rebuild_lock_seconds,
-        )
+        board = definition.ref(period)
+        try:
+            await rebuild_board(
+                deps.store,
+                board,
+                batch=deps.settings.rebuild_batch,
+                needed_since=changed,
+                lock_seconds=deps.settings.rebuild_lock_seconds,
+            )
+            built.append(await deps.store.ready_since(board))
+        except Unavailable:
+            log.warning("could not refresh %s/%s; the keeper will", definition.key, period)
+            built.append(None)
+    if built and None not in built:
+        as_of = min(b for b in built if b is not None)
+        await clear_dirty_mark(definition.id, datetime.fromtimestamp(as_of / 1000, UTC))
 
 
 async def _drop_untouched(

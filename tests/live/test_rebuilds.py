@@ -52,3 +52,24 @@ async def test_a_change_while_the_ranking_is_rebuilt_ends_rank_changes_and_moves
 
 async def _subscribed(redis: Redis, channel: str) -> bool:
     return await numsub(redis, channel) >= 1
+
+
+async def test_an_opted_out_participant_scoring_on_a_ready_ranking_ends_no_subscription(
+    ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+) -> None:
+    from app.participants.service import update_participant
+    from app.participants.validation import ParticipantFields
+
+    hidden = await participant(deps, tenant.id, "Hidden", points=1)
+    await update_participant(deps, tenant.id, hidden, ParticipantFields(opted_out=True))
+    ada = await participant(deps, tenant.id, "Ada", points=5)
+    client = await WsClient.open(ws_url)
+    await client.subscribe("changes", RANK_CHANGED)
+    channel = await channel_of(deps, tenant)
+    await until(lambda: _subscribed(redis, channel), what="the subscription")
+
+    await adjust_points(deps, tenant.id, hidden, 3, None)  # scored, never ranked: no message
+    await adjust_points(deps, tenant.id, ada, 1, None)
+
+    assert change(await client.next_data("changes")) == (str(ada), 1, 1, 5.0, 6.0)
+    await client.close()

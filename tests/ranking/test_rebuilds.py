@@ -209,7 +209,8 @@ async def test_a_miss_marked_during_a_repair_keeps_the_board_marked(
     await participant(deps, tenant.id, "Ada", points=1)
     board = await points_board(tenant.id)
     repair_began = datetime.now(UTC)
-    await mark_dirty(board)  # a miss after the repair began: the repair may not include it
+    # a miss after the repair began: the repair may not include it
+    await mark_dirty(board.leaderboard_id)
 
     assert not await clear_dirty_mark(board.leaderboard_id, repair_began)
     assert (await Leaderboard.get(id=board.leaderboard_id)).dirty_since is not None
@@ -224,7 +225,7 @@ async def test_the_keeper_repairs_a_dirty_board_once_and_clears_it(
     ids = await seed_scores(deps, tenant)
     board = await points_board(tenant.id)
     await commit_without_projecting(deps, tenant, ids[2], 1000, "missed")  # Redis missed it
-    await mark_dirty(board)
+    await mark_dirty(board.leaderboard_id)
     caplog.clear()
 
     await asyncio.gather(deps.keeper.check(), other_process.keeper.check())

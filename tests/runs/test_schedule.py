@@ -19,6 +19,7 @@ from app.leaderboards.admin import (
 )
 from app.leaderboards.models import TimeWindow
 from app.runs.models import LeaderboardRun, RunEntry, RunStatus, RunTrigger
+from app.runs.schedule import watch_runs
 from app.runs.service import trigger_run
 from app.scoring.service import ScoreInput, record_scores
 from app.tenancy.service import TenantRef
@@ -167,3 +168,40 @@ async def test_a_run_whose_worker_died_for_good_is_failed_with_the_reason(
     failed = await LeaderboardRun.get(id=asked.id)
     assert failed.status == RunStatus.FAILED
     assert "Trigger it again" in failed.error
+
+
+async def test_a_copy_of_a_job_takes_nothing_from_a_live_attempt(
+    job_deps: Deps, tenant: TenantRef, clock: Clock, pool: ArqRedis
+) -> None:
+    definition = await job_deps.definitions.board(tenant.id, "points")
+    live = await LeaderboardRun.create(
+        tenant_id=tenant.id, leaderboard_id=definition.id, period="all", trigger=RunTrigger.ADMIN,
+        status=RunStatus.PROCESSING, attempts=1, created_at=clock.now, started_at=clock.now,
+    )  # fmt: skip
+    prefix, queue = job_deps.settings.redis_prefix, job_deps.settings.job_queue
+    await pool.enqueue_job("make_run", live.id, _job_id=f"{prefix}:copy", _queue_name=queue)
+
+    await drain(job_deps)
+
+    still = await LeaderboardRun.get(id=live.id)
+    assert (still.status, still.attempts) == (RunStatus.PROCESSING, 1)
+
+
+async def test_the_watchdog_adds_no_copy_of_a_job_still_queued(
+    job_deps: Deps, tenant: TenantRef, clock: Clock
+) -> None:
+    await participant(job_deps, tenant.id, "Ada", points=3)
+    points = await job_deps.definitions.board(tenant.id, "points")
+    asked = await trigger_run(job_deps, points, None, clock.now)  # queued, not yet picked up
+    queue = job_deps.settings.job_queue
+    assert await job_deps.store.redis.zcard(queue) == 1
+
+    watched = await watch_runs(
+        job_deps, clock.now + timedelta(minutes=5), pending_after=timedelta(minutes=1),
+        processing_after=timedelta(hours=1),
+    )  # fmt: skip
+
+    assert watched.requeued == []
+    assert await job_deps.store.redis.zcard(queue) == 1
+    await drain(job_deps)
+    assert (await LeaderboardRun.get(id=asked.id)).status == RunStatus.COMPLETE
