@@ -243,7 +243,11 @@ async def _build_aside(lock: BuildLock, batch: int) -> int:
     async for rows in _standings(lock.board, batch, with_hidden=True):
         for start in range(0, len(rows), STAGE_CHUNK):
             chunk = rows[start : start + STAGE_CHUNK]
-            await lock.store.stage(lock.board, chunk, dense=lock.board.dense)
+            staged = await lock.store.stage(
+                lock.board, chunk, dense=lock.board.dense, token=lock.token
+            )
+            if staged < 0:  # expired while we stalled: another build may be loading now
+                raise LockLost(f"Lost the rebuild lock of {lock.board.key}; retrying.")
         count += sum(1 for r in rows if r.score is not None)
     return count
 

@@ -184,15 +184,18 @@ return applied
 # scores, versions, ties, levels, then gone and building. ARGV: "1" when the build keeps
 # levels, then the quads of PROJECT in one string, each field followed by "|" ("" as the
 # score: a participant that is scored but not ranked, whose version is still kept): one
-# argument to encode instead of thousands. Members the staged keys do not know yet (nearly
-# all of them) are added with one variadic call per key; a member a mirrored write already
-# staged goes through ``apply`` (versions decide). Returns how many applied.
+# argument to encode instead of thousands, then the build's ``building`` value ("<token>|<1
+# or 0>"). Members the staged keys do not know yet (nearly all of them) are added with one
+# variadic call per key; a member a mirrored write already staged goes through ``apply``
+# (versions decide). Returns how many applied, or -1 when the build is not the caller's any
+# more (its lock expired and another build may have begun): nothing is written.
 STAGE = (
     _BEFORE
     + _LAST_ID
     + _APPLY
     + _EXPIRE_STAGED
     + """
+if redis.call('GET', KEYS[6]) ~= ARGV[3] then return -1 end
 local staged = {scores = KEYS[1], versions = KEYS[2], ties = KEYS[3], levels = KEYS[4]}
 local dense = ARGV[1] == '1'
 local rows = {}

@@ -219,16 +219,21 @@ class RankingStore:
 
         return await guard(project_and_bump)
 
-    async def stage(self, board: BoardRef, standings: Iterable[Standing], *, dense: bool) -> int:
-        """Load standings read from the database into the ranking being built aside (a
-        standing with no score: scored but not ranked, its version kept)."""
+    async def stage(
+        self, board: BoardRef, standings: Iterable[Standing], *, dense: bool, token: str
+    ) -> int:
+        """Load standings read from the database into the ranking being built aside by the
+        build holding ``token`` (a standing with no score: scored but not ranked, its version
+        kept); -1, writing nothing, when that build lost its lock."""
         keys = self.keys(board)
         quads = _quads(board, standings)
         if not quads:
             return 0
         packed = "|".join(map(str, quads)) + "|"  # one argument: see scripts.STAGE
         staged = [*keys.staged.all(), keys.gone, keys.building]
-        return int(await self._call(self._stage, staged, ["1" if dense else "0", packed]))
+        building = f"{token}|{'1' if dense else '0'}"
+        args = ["1" if dense else "0", packed, building]
+        return int(await self._call(self._stage, staged, args))
 
     async def announce_update(self, board: BoardRef, pid: int) -> None:
         """Tell listeners a participant's details (not its score) changed."""

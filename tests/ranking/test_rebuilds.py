@@ -145,7 +145,8 @@ async def test_the_staged_keys_of_a_dead_holder_expire_with_its_lock(
     dead = await begin(deps.store, board, aside=True, seconds=0.5)
     assert dead is not None
     now = version_at(datetime.now(UTC))
-    await deps.store.stage(board, [Standing(p, 1.0, now) for p in ids[:3]], dense=False)
+    rows = [Standing(p, 1.0, now) for p in ids[:3]]
+    await deps.store.stage(board, rows, dense=False, token=dead.token)
     keys = deps.store.keys(board)
     assert await deps.store.redis.zcard(keys.staged.scores) == 3
 
@@ -157,6 +158,27 @@ async def test_the_staged_keys_of_a_dead_holder_expire_with_its_lock(
 
 async def _none_exist(deps: Deps, keys: list[str]) -> bool:
     return not await deps.store.redis.exists(*keys)
+
+
+async def test_a_holder_whose_lock_expired_cannot_load_into_the_next_build(
+    deps: Deps, tenant: TenantRef
+) -> None:
+    ids = await seed_scores(deps, tenant)
+    board = await points_board(tenant.id)
+    await flush(deps)
+    stalled = await begin(deps.store, board, aside=True, seconds=0.3)
+    assert stalled is not None
+    keys = deps.store.keys(board)
+    await until(lambda: _none_exist(deps, [keys.rebuild_lock]), what="the lock to expire")
+    taker = await begin(deps.store, board, aside=True)
+    assert taker is not None
+
+    stale = [Standing(p, 99.0, version_at(datetime.now(UTC))) for p in ids[:3]]
+    refused = await deps.store.stage(board, stale, dense=False, token=stalled.token)
+
+    assert refused == -1
+    assert await deps.store.redis.zcard(keys.staged.scores) == 0
+    await taker.release()
 
 
 async def test_a_holder_that_loses_its_lock_cannot_swap_in_its_build(
