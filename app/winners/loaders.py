@@ -24,7 +24,7 @@ def wins(ctx: Context) -> DataLoader[int, list[WinnerView]]:
     """Each participant's latest wins, newest first."""
 
     async def load(ids: list[int]) -> list[list[WinnerView]]:
-        found = await service.wins_of(ctx.tenant.id, ids, WINS_SHOWN)
+        found = await service.wins_of(ctx.tenant.id, ids, WINS_SHOWN, with_private=ctx.caller.admin)
         return [found.get(i, []) for i in ids]
 
     return ctx.loader("winners.wins", load)

@@ -26,6 +26,7 @@ from app.deps import Deps
 from app.errors import BadUserInput, Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition, load_definitions
+from app.leaderboards.models import Visibility
 from app.leaderboards.service import board_in
 from app.winners.models import Winner
 
@@ -211,17 +212,19 @@ async def winners(tenant_id: int, board_key: str, first: int, before_id: int | N
 
 
 async def wins_of(
-    tenant_id: int, participant_ids: Sequence[int], first: int
+    tenant_id: int, participant_ids: Sequence[int], first: int, *, with_private: bool
 ) -> dict[int, list[WinnerView]]:
-    """Each participant's latest ``first`` wins, newest first (one query for all)."""
+    """Each participant's latest ``first`` wins, newest first (one query for all); wins on
+    PRIVATE boards only ``with_private`` (for admins: others may not know those boards)."""
     if not participant_ids:
         return {}
     marks = ", ".join(f"${i + 2}" for i in range(len(participant_ids)))
+    seen = "" if with_private else f" AND l.visibility <> '{Visibility.PRIVATE.value}'"
     found = await fetch(
         "SELECT * FROM (SELECT w.id, w.tenant_id, l.key, w.period, w.participant_id, w.points,"
         " w.declared_at, w.tick, ROW_NUMBER() OVER (PARTITION BY w.participant_id"
         " ORDER BY w.id DESC) AS n FROM winners w JOIN leaderboards l ON l.id = w.leaderboard_id"
-        f" WHERE w.tenant_id = $1 AND w.participant_id IN ({marks})) ranked"
+        f" WHERE w.tenant_id = $1 AND w.participant_id IN ({marks}){seen}) ranked"
         f" WHERE n <= ${len(participant_ids) + 2} ORDER BY participant_id, id DESC",
         [tenant_id, *participant_ids, first],
     )

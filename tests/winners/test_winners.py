@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from arq.connections import ArqRedis
+from pydantic import SecretStr
 
 from app.deps import Deps
 from app.joblog.models import JobRun
@@ -17,6 +19,7 @@ from app.leaderboards.admin import (
     define_metric,
     update_leaderboard,
 )
+from app.leaderboards.models import Visibility
 from app.leaderboards.service import POINTS
 from app.participants.service import delete_participant
 from app.tenancy.service import TenantRef
@@ -195,3 +198,22 @@ async def test_a_winners_list_read_before_shows_a_new_winner_at_once(
     await check(job_deps, pool, clock, TICK)
 
     assert (await gql(query))["data"]["winners"]["edges"] == [{"node": {"points": 10.0}}]
+
+
+async def test_wins_on_a_private_board_are_listed_to_admins_only(
+    gql: GQL, job_deps: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    ada = await participant(job_deps, tenant.id, "Ada", points=10)
+    await check(job_deps, pool, clock, TICK)  # a win on the points board, then made PRIVATE
+    await update_leaderboard(
+        job_deps, tenant.id, POINTS, BoardFields(visibility=Visibility.PRIVATE)
+    )
+    monkeypatch.setattr(job_deps.settings, "admin_token", SecretStr("s3cret"))
+    query = "query($id: ID!) { participant(id: $id) { wins { leaderboard } } }"
+
+    anyone = await gql(query, {"id": str(ada)})
+    admin = await gql(query, {"id": str(ada)}, headers={"authorization": "Bearer s3cret"})
+
+    assert anyone["data"]["participant"]["wins"] == []
+    assert admin["data"]["participant"]["wins"] == [{"leaderboard": POINTS}]
