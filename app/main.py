@@ -88,10 +88,10 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(redis.aclose)
         pubsub = hub_client(url)
         stack.push_async_callback(pubsub.aclose)
-        pool = await open_pool(url)
-        stack.push_async_callback(pool.aclose)
+        jobs = ArqJobQueue(lambda: open_pool(url, retries=0), settings)  # opened when first
+        stack.push_async_callback(jobs.aclose)  # used: the API serves while Redis is away
         tenant = await ensure_tenant(settings.default_tenant)
-        deps = build_deps(settings, redis, jobs=ArqJobQueue(pool, settings))
+        deps = build_deps(settings, redis, jobs=jobs)
         yield Runtime(deps, LiveService(deps, PubSubHub(pubsub)), tenant)
 
 

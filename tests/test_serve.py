@@ -232,3 +232,36 @@ async def test_ranked_rebuild_restores_a_flushed_ranking_from_postgresql(
     assert done.returncode == 0
     assert "points/all: 12" in stdout.decode()
     assert await redis_ranking(deps, board) == before
+
+
+def test_the_api_starts_and_keeps_writes_while_redis_is_away(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path / "data")
+    env["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    subprocess.run([RANKED, "migrate"], env=env, check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([RANKED, "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        health = httpx.get(f"{url}/health").json()
+        added = 'mutation { addParticipant(input: {name: "Ada"}) { id } }'
+        ada = httpx.post(f"{url}/graphql", json={"query": added}).json()["data"]
+        scored = httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": "mutation($id: ID!) { adjustPoints(participantId: $id, delta: 5) {"
+                " score } }",
+                "variables": {"id": ada["addParticipant"]["id"]},
+            },
+        ).json()
+        run = httpx.post(
+            f"{url}/graphql",
+            json={"query": 'mutation { triggerRun(leaderboard: "points") { status } }'},
+        ).json()
+    finally:
+        process.kill()
+        process.wait()
+
+    assert health["status"] == "degraded"
+    assert scored["data"]["adjustPoints"] == {"score": 5.0}, scored  # committed; Redis later
+    assert run["data"]["triggerRun"] == {"status": "PENDING"}  # queued once Redis is back

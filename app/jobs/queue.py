@@ -7,29 +7,55 @@ mistake each other's jobs.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from redis.exceptions import RedisError
 
 from app.errors import Unavailable
 from app.settings import Settings
 
+Opener = Callable[[], Awaitable[ArqRedis]]
+
 
 class ArqJobQueue:
-    def __init__(self, pool: ArqRedis, settings: Settings) -> None:
-        self.pool = pool
+    """Jobs enqueued through an arq pool: a pool given, or one opened at the first enqueue
+    (an API process starts, and serves, while Redis is away; it connects once Redis is
+    back). A pool it opened it closes in :meth:`aclose`."""
+
+    def __init__(self, pool: ArqRedis | Opener, settings: Settings) -> None:
+        self._pool: ArqRedis | None = pool if isinstance(pool, ArqRedis) else None
+        self._open: Opener | None = None if isinstance(pool, ArqRedis) else pool
+        self._opening = asyncio.Lock()
         self.queue_name = settings.job_queue
         self.prefix = settings.redis_prefix
 
     async def enqueue(self, function: str, *args: object, job_id: str) -> bool:
         try:
-            job = await self.pool.enqueue_job(
+            pool = await self._connected()
+            job = await pool.enqueue_job(
                 function, *args, _job_id=f"{self.prefix}:{job_id}", _queue_name=self.queue_name
             )
         except (RedisError, OSError) as exc:
             raise Unavailable("The job queue is unavailable; the job was not queued.") from exc
         return job is not None
 
+    async def _connected(self) -> ArqRedis:
+        async with self._opening:
+            if self._pool is None:
+                assert self._open is not None
+                self._pool = await self._open()
+            return self._pool
 
-async def open_pool(redis_url: str) -> ArqRedis:
-    """An arq connection pool to ``redis_url`` (redis:// or the embedded unix://)."""
-    return await create_pool(RedisSettings.from_dsn(redis_url))
+    async def aclose(self) -> None:
+        if self._open is not None and self._pool is not None:
+            await self._pool.aclose()
+
+
+async def open_pool(redis_url: str, *, retries: int = 5) -> ArqRedis:
+    """An arq connection pool to ``redis_url`` (redis:// or the embedded unix://), trying
+    ``retries`` more times, a second apart, while Redis does not answer."""
+    settings = dataclasses.replace(RedisSettings.from_dsn(redis_url), conn_retries=retries)
+    return await create_pool(settings)
