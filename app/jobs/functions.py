@@ -20,6 +20,7 @@ from app.winners import service as winners
 Ctx = dict[str, Any]
 MINUTE_MS = 60_000
 RETRY_SECONDS = 30  # before a job that could not begin is tried again
+WINNER_RETRY_SECONDS = 5  # before a winner check with a failed board is tried again
 
 
 def deps_of(ctx: Ctx) -> Deps:
@@ -39,12 +40,14 @@ async def detect_winners(ctx: Ctx, tick_ms: int | None = None) -> str:
     boards = await winners.due_boards(tick)
     if not boards:
         return "no board due"
-    outcome, _ = await logged(
+    outcome, detail = await logged(
         "detect_winners",
         tick.isoformat(),
         deps.clock,
         lambda: winners.check_tick(deps, boards, tick, deps.clock()),
     )
+    if winners.FAILED in detail:  # again soon, while the tick may still be decided: boards
+        raise Retry(defer=WINNER_RETRY_SECONDS)  # decided already stay as they are
     return outcome
 
 

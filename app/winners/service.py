@@ -6,8 +6,10 @@ in the period current at that tick are read in one consistent read; if exactly o
 participant holds the best place it is stored as the winner of that tick with its score,
 otherwise (a tie for the top, an empty board) nothing is stored. A tick has at most one
 winner: the table's unique (board, tick) constraint decides between two workers, a retried
-job or a check by hand. A tick checked too late (no worker ran at the time) is recorded as
-missed, never declared with later scores.
+job or a check by hand. A scheduled check that runs too late (``winner_late_seconds`` after
+its tick: no worker ran at the time) is recorded as missed, never declared with later
+scores. An admin's ``detectWinner`` decides the current tick (the latest at or before now)
+with the scores as they are now, and says so when that tick was decided already.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from app.leaderboards.service import board_in
 from app.winners.models import Winner
 
 log = logging.getLogger(__name__)
+FAILED = "failed"  # a board whose check raised (counted in the job's outcome)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -140,13 +143,20 @@ async def detect(
 async def check_tick(
     deps: Deps, boards: list[BoardDefinition], tick: datetime, now: datetime
 ) -> tuple[str, dict[str, int]]:
-    """The check of ``tick`` on every due board: the job's outcome ("ok", or "missed" when
-    it ran too late to declare anyone) and how many boards ended how."""
+    """The check of ``tick`` on every due board: the job's outcome ("ok"; "missed" when it
+    ran too late to declare anyone; "partial" when some board's check failed, the others
+    being decided) and how many boards ended how ("failed": the check raised)."""
     late = timedelta(seconds=deps.settings.winner_late_seconds)
     counts: dict[str, int] = {}
     for board in boards:
-        found = await detect(deps, board, tick, now, late=late)
-        counts[found.outcome.value.lower()] = counts.get(found.outcome.value.lower(), 0) + 1
+        try:
+            outcome = (await detect(deps, board, tick, now, late=late)).outcome.value.lower()
+        except Exception:  # one board's failure does not cost the others their winner
+            log.exception("winner check of %s at %s failed", board.key, tick.isoformat())
+            outcome = FAILED
+        counts[outcome] = counts.get(outcome, 0) + 1
+    if FAILED in counts:
+        return "partial", counts
     missed = counts.get(Outcome.MISSED.value.lower(), 0) == len(boards)
     return ("missed" if missed else "ok"), counts
 
@@ -188,10 +198,11 @@ async def _announce(deps: Deps, winner: WinnerView) -> None:
         "declaredAt": winner.declared_at.isoformat(),
         "tick": winner.tick.isoformat(),
     }
+    if not await deps.keeper.touch(winner.tenant_id):  # cached reads of winners are out of
+        return  # date; with Redis away, the repair bumps the version once it is back
     try:
-        await deps.store.touch(winner.tenant_id)  # cached reads of winners are out of date
         await deps.store.publish_event(winner.tenant_id, winner.leaderboard, event)
-    except Unavailable:  # the winner is stored; the repair bumps the version once Redis is back
+    except Unavailable:  # the winner is stored; only its announcement is lost
         log.warning("could not announce the winner of %s at %s", winner.leaderboard, winner.tick)
 
 

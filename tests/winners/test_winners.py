@@ -24,6 +24,7 @@ from app.leaderboards.service import POINTS
 from app.participants.service import delete_participant
 from app.tenancy.service import TenantRef
 from app.winners.models import Winner
+from app.winners.service import check_tick
 from tests.conftest import GQL
 from tests.factories import participant
 from tests.workers import Clock, drain, tick_ms
@@ -217,3 +218,21 @@ async def test_wins_on_a_private_board_are_listed_to_admins_only(
 
     assert anyone["data"]["participant"]["wins"] == []
     assert admin["data"]["participant"]["wins"] == [{"leaderboard": POINTS}]
+
+
+async def test_a_board_whose_check_fails_costs_the_others_nothing(
+    job_deps: Deps, tenant: TenantRef, clock: Clock
+) -> None:
+    await define_metric(job_deps, tenant.id, MetricFields("m", "M"))
+    fields = BoardFields(name="Broken", metrics=(WeightFields("m"),), winner_every=5)
+    broken = await define_leaderboard(job_deps, tenant.id, "broken", fields)
+    ada = await participant(job_deps, tenant.id, "Ada", points=10)
+    keys = job_deps.store.keys(broken.ref(broken.period_at(TICK).key))  # type: ignore[union-attr]
+    await job_deps.store.redis.set(keys.ready, 1)
+    await job_deps.store.redis.set(keys.scores, "not a sorted set")  # every read of it fails
+    boards = [await job_deps.definitions.board(tenant.id, k) for k in ("broken", POINTS)]
+
+    outcome, counts = await check_tick(job_deps, boards, TICK, TICK + timedelta(seconds=1))
+
+    assert (outcome, counts) == ("partial", {"failed": 1, "declared": 1})
+    assert [w[0] for w in await winners()] == [ada]
