@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from redis.asyncio import Redis
 
@@ -50,6 +50,7 @@ def build_deps(
         batch=settings.rebuild_batch,
         interval=settings.reconcile_interval,
         lock_seconds=settings.rebuild_lock_seconds,
+        clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
     definitions = Definitions(settings.definition_cache_seconds)
     return Deps(settings, store, keeper, definitions, jobs or NoQueue(), clock)

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     reconcile_interval: float = Field(
         default=5.0, description="Seconds between checks that Redis rankings match the database."
     )
+    clock_skew_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="The most two processes' clocks may differ: a board that missed a change"
+        " is repaired by a rebuild that began at least this long after the miss.",
+    )
     rebuild_batch: int = Field(default=10000, description="Rows per batch when rebuilding Redis.")
     rebuild_lock_seconds: float = Field(
         default=10.0,

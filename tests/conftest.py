@@ -136,6 +136,7 @@ def settings(clean_db: str) -> Settings:
         redis_url=REDIS_URL,
         redis_prefix=f"rankedtest:{uuid.uuid4().hex[:10]}",
         reconcile_interval=0.2,
+        clock_skew_seconds=0,  # one machine, one clock (tests of the skew set their own)
     )
 
 

@@ -7,7 +7,6 @@ the event log in the same step, so its ranking always equals what its definition
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.deps import Deps
-from app.errors import BadUserInput, Conflict, NotFound, Unavailable
+from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
 from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.models import (
@@ -302,8 +301,7 @@ async def define_calendar_period(
 async def _changed(deps: Deps, tenant_id: int) -> None:
     """Forget cached definitions here, and cached query results everywhere."""
     deps.definitions.forget()
-    with contextlib.suppress(Unavailable):  # results are cached only while Redis answers
-        await deps.store.touch(tenant_id)
+    await deps.keeper.touch(tenant_id)
 
 
 async def _rescoring(
@@ -317,7 +315,7 @@ async def _rescoring(
     involved (before and after the change) so that no event is recorded meanwhile with the
     old definition. The boards' ``updated_at`` moves, which tells every process that cached
     their definitions to reload them. Redis follows after the commit."""
-    found: list[tuple[BoardDefinition, list[str]]] = []
+    found: list[tuple[BoardDefinition, list[str], datetime]] = []
     async with in_transaction() as conn:
         await lock_metrics(sorted(metric_ids), conn, exclusive=True)
         await write()
@@ -328,13 +326,13 @@ async def _rescoring(
         for key in keys:
             definition = (await load_definitions(tenant_id, key=key))[0]
             before, _ = await rescore_rows(deps, definition)
-            await mark_dirty(definition.id)  # Redis follows after the commit; until then
-            found.append((definition, before))  # (or if this process dies) it is dirty
+            mark = await mark_dirty(definition.id)  # Redis follows after the commit; until
+            found.append((definition, before, mark))  # then (or if this process dies): dirty
     deps.definitions.forget()
-    for definition, before in found:
-        await refresh_rankings(deps, definition, before)
+    for definition, before, mark in found:
+        await refresh_rankings(deps, definition, before, mark)
     await _changed(deps, tenant_id)
-    return [d for d, _ in found]
+    return [d for d, _, _ in found]
 
 
 async def _board_row(tenant_id: int, key: str) -> Leaderboard:

@@ -6,15 +6,25 @@ projected (``dirty_since``). Any number of processes may do so at once: the rebu
 its "is it still needed" check (``app.ranking.rebuild``) make their requests one rebuild.
 Readers of a ranking being rebuilt are answered from the database meanwhile; they only ask
 for the rebuild (:meth:`RankingKeeper.ensure_rebuilding`), never wait for it.
+
+The keeper also beats for its process (``app.ranking.processes``) and sweeps up after dead
+ones: what they committed after their last beat (less ``SWEEP_MARGIN``) is projected again,
+and the current rankings are pruned of participants deleted meanwhile.
+
+Processes' clocks differ a little (``clock_skew``): a dirty board is repaired by a build
+that began at least that long after its latest miss, by the clocks of whoever marked it
+and whoever builds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -22,25 +32,42 @@ from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
 from app.ranking.keys import BoardRef
-from app.ranking.rebuild import rebuild_board
+from app.ranking.processes import Claim, Processes
+from app.ranking.rebuild import owner_token, prune_missing, rebuild_board, resync
 from app.ranking.store import RankingStore, Standing
 
 log = logging.getLogger(__name__)
 
 REPAIR_LOOKBACK = timedelta(hours=1)
+# A dead process's changes committed up to this long before its last beat may be missing:
+# a transaction takes its time before it commits (lock waits), and clocks differ.
+SWEEP_MARGIN = timedelta(minutes=2)
+SWEEP_LEASE = 600.0  # seconds: a sweep not finished by then (its sweeper died) is redone
+MIN_DEAD_AFTER = 15.0  # seconds without a beat before a process is taken for dead
 
 RebuildKey = tuple[BoardRef, datetime | None]
 
 
 class RankingKeeper:
     def __init__(
-        self, store: RankingStore, *, batch: int, interval: float, lock_seconds: float
+        self,
+        store: RankingStore,
+        *,
+        batch: int,
+        interval: float,
+        lock_seconds: float,
+        clock_skew: timedelta = timedelta(seconds=2),
     ) -> None:
         self.store = store
+        self.clock_skew = clock_skew
         self.batch = batch
         self.interval = interval
         self.lock_seconds = lock_seconds
         self._rebuilds: dict[RebuildKey, asyncio.Task[int]] = {}
+        self.processes = Processes(
+            store, owner_token(), dead_after=max(3 * interval, MIN_DEAD_AFTER), lease=SWEEP_LEASE
+        )
+        self._sweeps: set[asyncio.Task[None]] = set()
 
     def rebuild(
         self, board: BoardRef, *, needed_since: datetime | None = None
@@ -65,11 +92,16 @@ class RankingKeeper:
         return task
 
     async def close(self) -> None:
-        """Cancel the rebuilds under way (their locks are released) and wait for them."""
-        tasks = list(self._rebuilds.values())
+        """Cancel the rebuilds and sweeps under way (their locks are released, their claims
+        expire) and wait for them; then leave the processes (this one stops cleanly)."""
+        tasks: list[asyncio.Task[Any]] = [*self._rebuilds.values(), *self._sweeps]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            await self.processes.leave()
+        except Unavailable:  # it will be taken for dead: a sweep that finds nothing to do
+            log.warning("could not remove this process from the processes in Redis")
 
     def ensure_rebuilding(self, board: BoardRef) -> None:
         """Have a missing ranking rebuilt, without waiting for it (a reader's request)."""
@@ -104,6 +136,22 @@ class RankingKeeper:
             log.warning("redis missed a removal from %s; marked for repair", board.key)
             await mark_dirty(board.leaderboard_id)
 
+    async def touch(self, tenant_id: int) -> bool:
+        """Bump the tenant's data version: a committed change outside the rankings (a
+        winner, a run, a renamed participant) makes cached reads out of date. With Redis
+        away, the tenant's boards are marked for repair instead, and the repair bumps it
+        once Redis is back: no cached read outlives the outage. Returns whether it bumped."""
+        try:
+            await self.store.touch(tenant_id)
+            return True
+        except Unavailable:
+            log.warning(
+                "could not bump the data version of tenant %s; marked for repair", tenant_id
+            )
+            for board in await current_boards(tenant_id):
+                await mark_dirty(board.leaderboard_id)
+            return False
+
     async def check(self) -> list[BoardRef]:
         """One pass: rebuild current rankings that are missing, bring the levels of current
         ones in line with their rank mode, repair dirty boards (every period changed since
@@ -133,29 +181,50 @@ class RankingKeeper:
         marked, latest = row.dirty_since, row.dirty_last or row.dirty_since
         assert marked is not None
         assert latest is not None
+        if datetime.now(UTC) <= latest + self.clock_skew:
+            return []  # too recent to be sure a build now comes after it: the next pass
         periods = await ranked_periods(row.id, since=marked - REPAIR_LOOKBACK)
         # A missed removal (a deleted participant) leaves no changed standing behind: the
         # current period is repaired (pruned) in any case.
-        boards = [b for (board_id, _), b in current.items() if board_id == row.id]
-        boards += [
-            BoardRef(
-                row.tenant_id,  # type: ignore[attr-defined]
-                row.id,
-                row.key,
-                period,
-                row.sort_order == SortOrder.DESC,
-                RankMode(row.rank_mode).value,
-            )
-            for period in periods
-            if (row.id, period) not in current
-        ]
-        if not await self._all(self.rebuild(b, needed_since=latest) for b in boards):
+        boards = _boards_of(row, periods, current)
+        needed = latest + self.clock_skew
+        if not await self._all(self.rebuild(b, needed_since=needed) for b in boards):
             return boards  # a rebuild failed: the mark stays for the next pass
         built = [await self.store.ready_since(b) for b in boards]
         if boards and None not in built:
             as_of = min(b for b in built if b is not None)
-            await clear_dirty_mark(row.id, datetime.fromtimestamp(as_of / 1000, UTC))
+            began = datetime.fromtimestamp(as_of / 1000, UTC)
+            if await clear_dirty_mark(row.id, began - self.clock_skew):
+                # What was cached while the board was dirty may be out of date.
+                with contextlib.suppress(Unavailable):
+                    await self.store.touch(row.tenant_id)  # type: ignore[attr-defined]
         return boards
+
+    async def beat(self) -> list[Claim]:
+        """Beat for this process; returns the dead processes it claimed, to :meth:`sweep`."""
+        return await self.processes.beat()
+
+    async def sweep(self, claim: Claim) -> None:
+        """Project again what the dead process committed since its last beat (less the
+        margin), on every active board; prune the current rankings of participants it
+        deleted. A board that fails (Redis away) is marked dirty: the repair takes over."""
+        since = datetime.fromtimestamp(claim.last_beat / 1000, UTC) - SWEEP_MARGIN
+        log.warning("process %s stopped beating; re-projecting changes since %s", claim.token,
+                    since.isoformat())  # fmt: skip
+        current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
+        for row in await Leaderboard.filter(is_active=True):
+            try:
+                boards = _boards_of(row, await ranked_periods(row.id, since=since), current)
+                for board in boards:
+                    if not await self.store.is_ready(board):
+                        continue  # rebuilt from the database anyway
+                    await resync(self.store, board, since, self.batch)
+                    if board in current.values():
+                        await prune_missing(self.store, board, self.batch)
+            except Unavailable:
+                log.warning("could not re-project %s; marked for repair", row.key)
+                await mark_dirty(row.id)
+        await self.processes.swept(claim)
 
     @staticmethod
     async def _all(tasks: Iterable[asyncio.Future[int]]) -> bool:
@@ -168,24 +237,74 @@ class RankingKeeper:
         return not failed
 
     async def run(self) -> None:
-        """Check forever, every ``interval`` seconds; Redis outages are logged and retried."""
+        """Check forever, every ``interval`` seconds, and beat as often (apart: a long check
+        does not delay the beats); Redis outages are logged and retried."""
+        beating = asyncio.create_task(self._repeat(self._beat_once, "process beat"))
+        try:
+            await self._repeat(self.check, "ranking check")
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+
+    async def _beat_once(self) -> None:
+        """Beat; sweep after claimed processes beside (a long sweep delays no beat)."""
+        for claim in await self.beat():
+            task = asyncio.create_task(self.sweep(claim), name=f"sweep-{claim.token}")
+            self._sweeps.add(task)
+            task.add_done_callback(self._sweeps.discard)
+
+    async def _repeat(self, step: Callable[[], Awaitable[object]], what: str) -> None:
         while True:
             try:
-                await self.check()
+                await step()
             except Unavailable as exc:
-                log.warning("ranking check skipped: %s", exc.message)
+                log.warning("%s skipped: %s", what, exc.message)
             except Exception:
-                log.exception("ranking check failed")
+                log.exception("%s failed", what)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # a client library swallowed the
+                raise asyncio.CancelledError  # cancellation (it became a connection error)
             await asyncio.sleep(self.interval)
 
 
-async def mark_dirty(leaderboard_id: int) -> None:
+def _boards_of(
+    row: Leaderboard, periods: Iterable[str], current: dict[tuple[int, str], BoardRef]
+) -> list[BoardRef]:
+    """The board's current ranking and those of ``periods``."""
+    boards = [b for (board_id, _), b in current.items() if board_id == row.id]
+    return boards + [
+        BoardRef(
+            row.tenant_id,  # type: ignore[attr-defined]
+            row.id,
+            row.key,
+            period,
+            row.sort_order == SortOrder.DESC,
+            RankMode(row.rank_mode).value,
+        )
+        for period in periods
+        if (row.id, period) not in current
+    ]
+
+
+async def mark_dirty(leaderboard_id: int) -> datetime:
     """Record durably that Redis missed (or may miss) a committed change of the board:
     since when (the first miss not yet repaired) and the latest miss (what a repair must
-    come after). In a transaction, it commits with it."""
+    come after). In a transaction, it commits with it. Returns the mark's time."""
     now = datetime.now(UTC)
     await Leaderboard.filter(id=leaderboard_id).update(dirty_last=now)
     await Leaderboard.filter(id=leaderboard_id, dirty_since__isnull=True).update(dirty_since=now)
+    return now
+
+
+async def clear_own_mark(leaderboard_id: int, mark: datetime) -> bool:
+    """Clear the board's repair mark if its latest miss is still ``mark`` (what this process
+    marked, then repaired by rebuilding after it: any miss marked before it was committed
+    before, so the rebuild includes it); a later mark keeps it. Returns whether it did."""
+    cleared = await Leaderboard.filter(id=leaderboard_id, dirty_last=mark).update(
+        dirty_since=None, dirty_last=None
+    )
+    return bool(cleared)
 
 
 async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:

@@ -19,7 +19,6 @@ from tortoise.transactions import in_transaction
 from app.db import fetch
 from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
-from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
 from app.participants.models import Participant
 from app.participants.validation import ParticipantFields, clean_fields
@@ -150,14 +149,10 @@ async def _touch(deps: Deps, tenant_id: int, participant_id: int) -> None:
     """Invalidate cached reads of the tenant and tell live tops the participant changed. If
     Redis is away, mark its boards for repair: the repair bumps the version once Redis is
     back, so no stale read outlives the outage."""
-    boards = await current_boards(tenant_id)
-    try:
-        await deps.store.touch(tenant_id)
-    except Unavailable:
-        log.warning("could not bump the data version of tenant %s; marked for repair", tenant_id)
-        for board in boards:
-            await mark_dirty(board.leaderboard_id)
+    if not await deps.keeper.touch(tenant_id):
         return
-    for board in boards:  # a missed announcement only delays a renamed entry on dashboards
+    for board in await current_boards(
+        tenant_id
+    ):  # a missed announcement only delays a renamed entry on dashboards
         with contextlib.suppress(Unavailable):
             await deps.store.announce_update(board, participant_id)

@@ -34,6 +34,11 @@ and one key per tenant that every committed change of the tenant's data incremen
 
     {prefix}:tenant:<tenant>:version               what read caches are keyed by
 
+and one hash of the processes that project changes (see ``app.ranking.processes``):
+
+    {prefix}:processes                             token -> "b|<last beat, ms>" or, once it
+                                                   stopped beating, "s|<last beat>|<claimed>"
+
 Within equal scores Redis orders members by their bytes. A member is the participant's *tie
 key* (empty unless the board has a tie-break; see ``app.leaderboards.ties``) followed by its
 zero-padded id, so equal scores are ordered by the tie-break first, then oldest participant
@@ -123,6 +128,10 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
 
 def events_channel(prefix: str, tenant_id: int, board_key: str) -> str:
     return f"{prefix}:{{{tenant_id}:{board_key}}}:events"
+
+
+def processes_key(prefix: str) -> str:
+    return f"{prefix}:processes"
 
 
 def tenant_version_key(prefix: str, tenant_id: int) -> str:

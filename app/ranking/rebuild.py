@@ -33,7 +33,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.db import fetch
 from app.errors import Unavailable
@@ -102,7 +102,7 @@ async def rebuild_board(
     returns how many participants it ranks. ``RankingStore.ready_since`` says, afterwards,
     as of when the ranking is complete."""
     if fresh:
-        needed_since = datetime.now(UTC)
+        needed_since = datetime.now(UTC) - timedelta(milliseconds=1)  # a build begun now
     needed = None if needed_since is None else _ms(needed_since)
     while True:
         ready = await store.ready_since(board)
@@ -117,6 +117,9 @@ async def rebuild_board(
         if done is not None:
             count = done
             break
+    if fresh:  # asked for because the ranking may be wrong: results cached from it go too
+        with contextlib.suppress(Unavailable):
+            await store.touch(board.tenant_id)
     return count
 
 
@@ -168,7 +171,7 @@ async def _as_holder(lock: BuildLock, needed: int | None, batch: int) -> int | N
                 count = await _build_aside(lock, batch)
             else:
                 count = await _merge_from_database(store, board, batch)
-                await _prune_missing(store, board, batch)
+                await prune_missing(store, board, batch)
             await _finish(lock, started)
     except BaseException:
         await lock.release()
@@ -262,21 +265,23 @@ async def _merge_from_database(store: RankingStore, board: BoardRef, batch: int)
 
 
 async def _standings(
-    board: BoardRef, batch: int, *, with_hidden: bool
+    board: BoardRef, batch: int, *, with_hidden: bool, since: datetime | None = None
 ) -> AsyncIterator[list[Standing]]:
-    """The board's standings in participant order, ``batch`` at a time; the next batch is
-    read while the caller loads the current one. Hidden ones (opted out) come with no score,
-    when ``with_hidden``."""
+    """The board's standings (changed ``since``, if given) in participant order, ``batch``
+    at a time; the next batch is read while the caller loads the current one. Hidden ones
+    (opted out) come with no score, when ``with_hidden``."""
     hidden = "" if with_hidden else " AND NOT p.opted_out"
+    changed = "" if since is None else " AND s.updated_at >= $5"
     query = (
         "SELECT s.participant_id, s.score, s.version, s.tie_key, p.opted_out"
         " FROM standings s JOIN participants p ON p.id = s.participant_id"
         f" WHERE s.leaderboard_id = $1 AND s.period = $2 AND s.participant_id > $3{hidden}"
-        " ORDER BY s.participant_id LIMIT $4"
+        f"{changed} ORDER BY s.participant_id LIMIT $4"
     )
+    extra = [] if since is None else [since]
 
     async def read(after: int) -> list[Standing]:
-        rows = await fetch(query, [board.leaderboard_id, board.period, after, batch])
+        rows = await fetch(query, [board.leaderboard_id, board.period, after, batch, *extra])
         return [
             Standing(
                 int(r["participant_id"]),
@@ -298,7 +303,19 @@ async def _standings(
         rows = await following
 
 
-async def _prune_missing(store: RankingStore, board: BoardRef, batch: int) -> None:
+async def resync(store: RankingStore, board: BoardRef, since: datetime, batch: int) -> int:
+    """Project again, announcing them, the ranking's standings changed ``since``: those a
+    process that died between commit and projection may have left out (the others change
+    nothing: their versions are in). Returns how many were read."""
+    count = 0
+    async for rows in _standings(board, batch, with_hidden=True, since=since):
+        for start in range(0, len(rows), STAGE_CHUNK):
+            await store.project(board, rows[start : start + STAGE_CHUNK], publish=True)
+        count += len(rows)
+    return count
+
+
+async def prune_missing(store: RankingStore, board: BoardRef, batch: int) -> None:
     """Remove ranked members the database does not rank: deleted participants for good (a
     tombstone), participants without a standing here any more (a re-scoring dropped them)
     until they score again, opted-out ones at their standing's own version (so an opt-in

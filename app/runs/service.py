@@ -96,10 +96,7 @@ async def trigger_run(
 
 async def changed(deps: Deps, tenant_id: int) -> None:
     """A run was asked for or changed state: cached reads of runs are out of date."""
-    try:
-        await deps.store.touch(tenant_id)
-    except Unavailable:
-        log.warning("could not bump the data version of tenant %s", tenant_id)
+    await deps.keeper.touch(tenant_id)
 
 
 async def enqueue(deps: Deps, run_id: int, created_at: datetime) -> bool:

@@ -24,7 +24,7 @@ from app.deps import Deps
 from app.errors import Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
-from app.leaderboards.keeper import clear_dirty_mark
+from app.leaderboards.keeper import clear_own_mark, mark_dirty
 from app.leaderboards.service import POINTS, ranked_periods
 from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
@@ -43,7 +43,8 @@ async def rescore(deps: Deps, definition: BoardDefinition) -> int:
     period's ranking in Redis up to date; returns how many standings events support."""
     async with in_transaction():
         before, count = await rescore_rows(deps, definition)
-    await refresh_rankings(deps, definition, before)
+        mark = await mark_dirty(definition.id)  # until Redis follows (or if this process dies)
+    await refresh_rankings(deps, definition, before, mark)
     return count
 
 
@@ -71,17 +72,20 @@ async def rescore_rows(deps: Deps, definition: BoardDefinition) -> tuple[list[st
     return before, len(touched)
 
 
-async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list[str]) -> None:
+async def refresh_rankings(
+    deps: Deps, definition: BoardDefinition, before: list[str], mark: datetime | None = None
+) -> None:
     """Bring every Redis ranking of the board that had or has standings up to date, and its
     current one (ready at once, even while empty). In place: readers never find a ranking
-    missing; new versions win, dropped ones go. The re-scoring marked the board dirty in its
-    transaction (``mark_dirty``): the mark is cleared once every ranking is refreshed, and
-    stays for the keeper to repair if Redis failed meanwhile, or this process died."""
+    missing; new versions win, dropped ones go. A re-scoring marks the board dirty in its
+    transaction (``mark``, from ``mark_dirty``): the mark is cleared once every ranking is
+    refreshed, and stays for the keeper to repair if Redis failed meanwhile, or this process
+    died."""
     after = await ranked_periods(definition.id)
     current = definition.period_at(datetime.now(UTC))
     now_key = [current.key] if current is not None else []
     changed = datetime.now(UTC)  # after the re-scoring committed: a rebuild must follow it
-    built: list[int | None] = []
+    complete = True
     for period in dict.fromkeys(before + after + now_key):
         board = definition.ref(period)
         try:
@@ -92,13 +96,11 @@ async def refresh_rankings(deps: Deps, definition: BoardDefinition, before: list
                 needed_since=changed,
                 lock_seconds=deps.settings.rebuild_lock_seconds,
             )
-            built.append(await deps.store.ready_since(board))
         except Unavailable:
             log.warning("could not refresh %s/%s; the keeper will", definition.key, period)
-            built.append(None)
-    if built and None not in built:
-        as_of = min(b for b in built if b is not None)
-        await clear_dirty_mark(definition.id, datetime.fromtimestamp(as_of / 1000, UTC))
+            complete = False
+    if mark is not None and complete:
+        await clear_own_mark(definition.id, mark)
 
 
 async def _drop_untouched(

@@ -8,6 +8,7 @@ import pytest
 
 from app.connections import redis_client
 from app.deps import Deps, build_deps
+from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.models import Leaderboard
 from app.participants.service import delete_participant
 from app.ranking.rebuild import rebuild_board
@@ -17,6 +18,7 @@ from app.tenancy.service import TenantRef
 from tests.conftest import GQL, delete_prefix, error_code
 from tests.factories import participant, points_board, redis_ranking
 from tests.redis_server import RedisServer
+from tests.scoring.test_replays import commit_without_projecting
 
 TOP = "{ leaderboard { size entries(first: 100) { edges { node { rank score participant { id } } } } } }"
 
@@ -44,6 +46,21 @@ async def test_rebuild_after_a_flush_restores_the_identical_ranking(
     assert (
         await redis_ranking(deps, board) == before == await database_ranking(board.leaderboard_id)
     )
+
+
+async def test_a_fresh_rebuild_drops_results_cached_from_the_ranking_it_replaces(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    ids = await seed_scores(deps, tenant)
+    board = await points_board(tenant.id)
+    await commit_without_projecting(deps, tenant, ids[1], 1000, "unseen")  # Redis is wrong
+    stale = await gql(TOP)  # read from the wrong ranking, and cached
+
+    await rebuild_board(deps.store, board, batch=7, fresh=True)
+
+    top = (await gql(TOP))["data"]["leaderboard"]["entries"]["edges"][0]["node"]
+    assert stale["data"]["leaderboard"]["entries"]["edges"][0]["node"] != top
+    assert (top["participant"]["id"], top["score"]) == (str(ids[1]), 1007.0)
 
 
 async def test_a_read_after_a_flush_rebuilds_the_ranking_on_demand(
@@ -139,3 +156,30 @@ async def _adjust(gql: GQL, deps: Deps, pid: int, delta: float) -> dict[str, flo
     assert "errors" not in response, response
     entry: dict[str, float] = response["data"]["adjustPoints"]
     return entry
+
+
+async def test_a_change_outside_the_rankings_while_redis_is_down_is_marked_then_bumped(
+    outage_deps: Deps, tenant: TenantRef, private_redis: RedisServer
+) -> None:
+    deps = outage_deps
+    board = await points_board(tenant.id)
+    private_redis.stop()
+
+    bumped = await deps.keeper.touch(tenant.id)  # e.g. a winner stored meanwhile
+
+    assert not bumped
+    assert (await Leaderboard.get(id=board.leaderboard_id)).dirty_since is not None
+
+
+async def test_the_repair_of_a_dirty_board_bumps_the_data_version(
+    deps: Deps, tenant: TenantRef
+) -> None:
+    board = await points_board(tenant.id)  # no standings: the repair projects nothing
+    await deps.keeper.check()
+    await mark_dirty(board.leaderboard_id)
+    before = await deps.store.data_version(tenant.id)
+
+    await deps.keeper.check()
+
+    assert (await Leaderboard.get(id=board.leaderboard_id)).dirty_since is None
+    assert await deps.store.data_version(tenant.id) != before
