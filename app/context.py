@@ -18,7 +18,7 @@ from app.leaderboards.streaks import streaks
 from app.live.service import LiveService
 from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
-from app.tenancy.access import Caller, caller, can_see, require_admin
+from app.tenancy.access import ANONYMOUS, Caller, can_see, check_caller, identify, require_admin
 from app.tenancy.service import TenantRef
 
 K = TypeVar("K")
@@ -33,12 +33,16 @@ PartsKey = tuple[str, str, int]
 
 @dataclass
 class Context:
+    """Made per HTTP request, and per websocket connection (then ``caller`` is set again
+    from the ``connection_init`` payload, which strawberry puts in ``connection_params``)."""
+
     deps: Deps
-    tenant: TenantRef
+    caller: Caller = ANONYMOUS  # who is asking (app.tenancy.access): a key's tenant and scopes
     request: Any = None
     response: Any = None
     live: LiveService | None = None  # the process's live service (subscriptions)
-    _caller: Caller | None = None
+    connection_params: dict[str, Any] | None = None
+    authorization: str | None = None  # as presented: subscriptions check it again
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _listed: dict[BoardRef, int] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None  # (score, rank)
@@ -72,16 +76,18 @@ class Context:
         return self.live
 
     @property
-    def caller(self) -> Caller:
-        """Who is asking (see ``app.tenancy.access``)."""
-        if self._caller is None:
-            headers = getattr(self.request, "headers", None)
-            authorization = headers.get("authorization") if headers is not None else None
-            self._caller = caller(self.deps.settings.admin_token, authorization)
-        return self._caller
+    def tenant(self) -> TenantRef:
+        """The tenant everything in this request reads and writes: the key's."""
+        return self.caller.tenant
 
     def require_admin(self) -> None:
         require_admin(self.caller)
+
+    async def recheck(self) -> None:
+        """Raise if the key this context was made with is no longer valid (revoked, its
+        tenant suspended): long-lived subscriptions ask now and then."""
+        if self.authorization is not None:
+            check_caller(await identify(self.deps.keys, self.authorization))
 
     async def board(self, key: str, period: str | None = None) -> BoardInfo:
         """The tenant's active board ``key`` in ``period`` (default: the current one),

@@ -18,6 +18,8 @@ from app.leaderboards.keeper import RankingKeeper
 from app.queue import JobQueue, NoQueue
 from app.ranking.store import RankingStore
 from app.settings import Settings
+from app.tenancy.keyring import KeyRing, load_pepper
+from app.tenancy.rates import RateLimiter
 
 
 def utc_now() -> datetime:
@@ -30,6 +32,8 @@ class Deps:
     store: RankingStore
     keeper: RankingKeeper
     definitions: Definitions
+    keys: KeyRing
+    limiter: RateLimiter
     jobs: JobQueue = field(default_factory=NoQueue)
     # What "now" is for scheduled work (jobs take it from here; tests pass their own).
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -53,4 +57,7 @@ def build_deps(
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
     definitions = Definitions(settings.definition_cache_seconds)
-    return Deps(settings, store, keeper, definitions, jobs or NoQueue(), clock)
+    pepper = settings.key_pepper.get_secret_value() if settings.key_pepper else None
+    keys = KeyRing(load_pepper(pepper, settings.data_dir), settings.key_cache_seconds)
+    limiter = RateLimiter(store, settings)
+    return Deps(settings, store, keeper, definitions, keys, limiter, jobs or NoQueue(), clock)

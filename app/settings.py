@@ -43,11 +43,56 @@ class Settings(BaseSettings):
         default="ranked", description="Namespace of every Redis key and channel of this service."
     )
     default_tenant: str = Field(
-        default="default", description="Slug of the tenant that requests run in."
+        default="default",
+        description="Slug of the tenant made at the first start: the demo's, and the one"
+        " RANKED_ADMIN_TOKEN is an admin of.",
     )
     admin_token: SecretStr | None = Field(
         default=None,
-        description="Bearer token of admins (definitions, PRIVATE boards); unset: everyone.",
+        description="Bootstrap: adopted at start-up as an ADMIN key of the default tenant"
+        " (revocable like any key); prefer `ranked key create`.",
+    )
+    key_pepper: SecretStr | None = Field(
+        default=None,
+        description="Secret mixed into the stored digests of API keys (the same on every"
+        " machine); unset: a random one kept in data_dir, for one machine.",
+    )
+    key_cache_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a process trusts a key lookup: a key revoked (or a tenant"
+        " suspended) elsewhere stops working, and its subscriptions end, within this.",
+    )
+    introspection: bool = Field(default=True, description="Answer GraphQL introspection.")
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        gt=0,
+        description="Largest HTTP request body (a recordScores of RANKED_MAX_BATCH events fits).",
+    )
+    max_query_cost: int = Field(
+        default=50_000,
+        gt=0,
+        description="Most nodes an operation may ask for: each list multiplies what it"
+        " selects by its `first` (or its size limit).",
+    )
+    ws_max_bytes: int = Field(
+        default=64 * 1024, gt=0, description="Largest websocket message a client may send."
+    )
+    rate_reads_per_second: float = Field(
+        default=50.0, gt=0, description="Queries and subscription starts per key, sustained."
+    )
+    rate_reads_burst: int = Field(default=200, gt=0, description="Queries per key in a burst.")
+    rate_writes_per_second: float = Field(
+        default=20.0,
+        gt=0,
+        description="Mutations per key, sustained (recordScores counts one per 100 events).",
+    )
+    rate_writes_burst: int = Field(default=200, gt=0, description="Mutations per key in a burst.")
+    rate_connections_per_minute: float = Field(
+        default=60.0, gt=0, description="New websocket connections per key, sustained."
+    )
+    max_connections_per_key: int = Field(
+        default=100, gt=0, description="Websocket connections one key may hold open at once."
     )
     max_page_size: int = Field(default=1000, description="Cap of `first` on every list.")
     max_radius: int = Field(default=100, description="Cap of `radius` on `around`.")

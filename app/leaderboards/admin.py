@@ -8,7 +8,6 @@ the event log in the same step, so its ranking always equals what its definition
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -38,9 +37,8 @@ from app.leaderboards.service import POINTS
 from app.scoring.ingest import lock_metrics
 from app.scoring.models import ScoreEvent
 from app.scoring.recompute import refresh_rankings, rescore_rows
-from app.text import storable, storable_json
+from app.text import KEY, check_key, check_text, storable, storable_json
 
-KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_METRICS = 20
 MAX_WITHIN_DAYS = 36_500
 
@@ -95,29 +93,13 @@ class BoardFields:
 SCORING = ("participant_type", "time_window", "starts_at", "ends_at", "timezone", "entry_filter")
 
 
-def check_key(key: str, what: str) -> None:
-    if not KEY.match(key):
-        raise BadUserInput(
-            f"{what} key must be 1 to 64 letters, digits, '_', '.' or '-', starting with a"
-            " letter or digit.",
-            field="key",
-        )
-
-
-def _check_text(value: str | None, name: str, longest: int, *, empty: bool = True) -> None:
-    if value is None:
-        return
-    if (not value and not empty) or len(value) > longest or not storable(value):
-        raise BadUserInput(f"{name} must be up to {longest} characters of valid text.", field=name)
-
-
 async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metric:
     """Create metric ``key``, or change it. Changing its aggregation re-scores every board
     that uses it."""
     check_key(given.key, "A metric")
-    _check_text(given.name, "name", 200, empty=False)
-    _check_text(given.description, "description", 10_000)
-    _check_text(given.unit, "unit", 32)
+    check_text(given.name, "name", 200, empty=False)
+    check_text(given.description, "description", 10_000)
+    check_text(given.unit, "unit", 32)
     values = {f.name: getattr(given, f.name) for f in fields(given) if f.name != "key"}
     metric = await Metric.get_or_none(tenant_id=tenant_id, key=given.key)
     if metric is None:
@@ -274,7 +256,7 @@ async def define_calendar_period(
         raise BadUserInput("Calendar periods are TERM or SEASON.", field="kind")
     if not KEY.match(key) or len(key) > MAX_KEY_LENGTH:
         raise BadUserInput(f"A period key is 1 to {MAX_KEY_LENGTH} letters or digits.", field="key")
-    _check_text(name, "name", 200)
+    check_text(name, "name", 200)
     _check_span(starts, ends)
     starts, ends = starts.astimezone(UTC), ends.astimezone(UTC)
     overlapping = await CalendarPeriod.filter(
@@ -434,10 +416,10 @@ def _validated(
     partial: bool = False,
 ) -> dict[str, Any]:
     """The row values of ``given`` (only those given, when ``partial``), validated."""
-    _check_text(given.name, "name", 200, empty=False)
-    _check_text(given.description, "description", 10_000)
-    _check_text(given.category, "category", 64)
-    _check_text(given.participant_type, "participantType", 32)
+    check_text(given.name, "name", 200, empty=False)
+    check_text(given.description, "description", 10_000)
+    check_text(given.category, "category", 64)
+    check_text(given.participant_type, "participantType", 32)
     if given.timezone is not None:
         zone(given.timezone)
     if window == TimeWindow.CUSTOM:
@@ -507,7 +489,7 @@ def utc(moment: datetime | None) -> datetime | None:
 
 
 def _check_filter(f: EntryFilter) -> None:
-    _check_text(f.participant_type, "participantType", 32)
+    check_text(f.participant_type, "participantType", 32)
     for instant in (f.registered_after, f.registered_before):
         if instant is not None and instant.tzinfo is None:
             raise BadUserInput("Filter instants need a time zone offset.", field="filter")

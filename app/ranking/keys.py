@@ -34,6 +34,12 @@ and one key per tenant that every committed change of the tenant's data incremen
 
     {prefix}:tenant:<tenant>:version               what read caches are keyed by
 
+and, per API key, a token bucket per budget and the set of its open websocket connections
+(see ``app.tenancy.rates``):
+
+    {prefix}:rate:<key id>:<budget>                hash: tokens, at (ms)
+    {prefix}:connections:<key id>                  sorted set: connection id -> expiry (ms)
+
 and one hash of the processes that project changes (see ``app.ranking.processes``):
 
     {prefix}:processes                             token -> "b|<last beat, ms>" or, once it
@@ -128,6 +134,14 @@ def board_keys(prefix: str, board: BoardRef) -> BoardKeys:
 
 def events_channel(prefix: str, tenant_id: int, board_key: str) -> str:
     return f"{prefix}:{{{tenant_id}:{board_key}}}:events"
+
+
+def rate_key(prefix: str, key_id: int, budget: str) -> str:
+    return f"{prefix}:rate:{key_id}:{budget}"
+
+
+def connections_key(prefix: str, key_id: int) -> str:
+    return f"{prefix}:connections:{key_id}"
 
 
 def processes_key(prefix: str) -> str:

@@ -21,7 +21,7 @@ from app.participants.models import Participant
 from app.participants.views import get_participants
 from app.ranking.store import Cursor, Entry, stored_text
 from app.scoring.ingest import EventInput, Recorded, record_batch
-from app.text import storable, storable_json
+from app.text import check_text, storable, storable_json
 
 MAX_SOURCE_ID = 200
 MAX_SOURCE = 64
@@ -66,11 +66,6 @@ def check_value(deps: Deps, value: float, field: str, *, zero: bool) -> None:
         raise BadUserInput(
             f"{field} must be at most {deps.settings.max_abs_delta:g} in size.", field=field
         )
-
-
-def _check_text(value: str, field: str, longest: int, *, empty: bool = False) -> None:
-    if not (empty or value) or len(value) > longest or not storable(value):
-        raise BadUserInput(f"{field} must be 1 to {longest} characters of valid text.", field=field)
 
 
 async def record_scores(
@@ -123,9 +118,9 @@ async def _event(
     else:
         pid = item.participant_id
     check_value(deps, item.value, "value", zero=True)
-    _check_text(item.source, "source", MAX_SOURCE)
-    _check_text(item.source_id, "sourceId", MAX_SOURCE_ID)
-    _check_text(item.action_type, "actionType", MAX_ACTION_TYPE, empty=True)
+    check_text(item.source, "source", MAX_SOURCE, empty=False)
+    check_text(item.source_id, "sourceId", MAX_SOURCE_ID, empty=False)
+    check_text(item.action_type, "actionType", MAX_ACTION_TYPE)
     if item.context is not None and not storable_json(item.context):
         raise BadUserInput("context must be JSON of valid text.", field="context")
     at = item.occurred_at
@@ -160,7 +155,7 @@ async def adjust_points(
     """
     check_value(deps, delta, "delta", zero=False)
     if idempotency_key is not None:
-        _check_text(idempotency_key, "idempotencyKey", MAX_SOURCE_ID)
+        check_text(idempotency_key, "idempotencyKey", MAX_SOURCE_ID, empty=False)
     board = (await deps.definitions.board(tenant_id, POINTS)).ref("all")
     event = EventInput(
         participant_id=participant_id,

@@ -1,52 +1,131 @@
-"""Who is asking, and what they may see.
+"""Who is asking, and what they may see and do.
 
-Until API keys arrive, a process serves one tenant and knows one privileged caller: whoever
-presents ``RANKED_ADMIN_TOKEN`` as ``Authorization: Bearer <token>`` (on HTTP requests and on
-the websocket's upgrade request). Admins define metrics, leaderboards and calendar periods,
-and see PRIVATE leaderboards. TENANT and PUBLIC leaderboards are seen by every caller of the
-tenant's endpoint. Without a configured token every caller is an admin: the embedded first
-run needs no set-up, and a deployment that wants protection sets the token.
+Every request runs inside the tenant of the key it presents (``Authorization: Bearer
+<key>`` over HTTP; the ``connection_init`` payload's ``Authorization``, or the upgrade
+request's header, over websockets). Without a valid key a caller has no tenant and no
+scope: every operation answers UNAUTHENTICATED (no key, an unknown or a revoked one) or
+FORBIDDEN (the tenant is suspended, or the key lacks the scope). What each scope allows is
+in ``app.tenancy.scopes``; which scope each operation needs, in ``app.graphql.permissions``.
 """
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
-
-from pydantic import SecretStr
+from enum import StrEnum
 
 from app.errors import Forbidden, Unauthenticated
 from app.leaderboards.models import Visibility
+from app.tenancy.keyring import KeyRecord, KeyRing
+from app.tenancy.models import TenantStatus
+from app.tenancy.scopes import Scope
+from app.tenancy.service import TenantRef
+from app.tenancy.tenant_settings import TenantSettings
 
 SCHEME = "bearer"
+NO_TENANT = TenantRef(0, "")
+NO_SETTINGS = TenantSettings()  # matches no row: a caller without a valid key reads nothing
+
+
+class Problem(StrEnum):
+    """Why a caller holds no scope."""
+
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    admin: bool
-    presented: bool  # a token was given (a wrong one is FORBIDDEN, none UNAUTHENTICATED)
+    tenant: TenantRef
+    scopes: frozenset[Scope]  # with those they imply; empty when ``problem``
+    key_id: int | None = None
+    key_name: str = ""
+    problem: Problem | None = None
+    tenant_settings: TenantSettings = NO_SETTINGS
+
+    @property
+    def admin(self) -> bool:
+        return Scope.ADMIN in self.scopes
+
+    @property
+    def view(self) -> str:
+        """What the caller sees of the tenant (cached results are shared only within one):
+        ADMIN, READ or PUBLIC."""
+        for scope in (Scope.ADMIN, Scope.READ, Scope.PUBLIC):
+            if scope in self.scopes:
+                return scope.value
+        return ""
+
+    @property
+    def publishable(self) -> bool:
+        """A PUBLIC key: anyone may hold it."""
+        return self.scopes == {Scope.PUBLIC}
 
 
-def caller(token: SecretStr | None, authorization: str | None) -> Caller:
-    """The caller presenting ``authorization`` (a header value) to a service with ``token``."""
-    scheme, _, given = (authorization or "").strip().partition(" ")
-    presented = scheme.lower() == SCHEME and bool(given.strip())
-    if token is None:
-        return Caller(admin=True, presented=presented)
-    expected = token.get_secret_value().encode()
-    admin = presented and hmac.compare_digest(given.strip().encode(), expected)
-    return Caller(admin=admin, presented=presented)
+ANONYMOUS = Caller(NO_TENANT, frozenset(), problem=Problem.MISSING)
+
+
+def presented_key(authorization: object) -> str | None:
+    """The key in an ``Authorization`` value ("Bearer <key>"), if any."""
+    if not isinstance(authorization, str):
+        return None
+    scheme, _, given = authorization.strip().partition(" ")
+    return given.strip() or None if scheme.lower() == SCHEME else None
+
+
+async def identify(keys: KeyRing, authorization: object) -> Caller:
+    """The caller presenting ``authorization`` (a header value, or a connection param)."""
+    key = presented_key(authorization)
+    if key is None:
+        return ANONYMOUS
+    return caller_of(key, await keys.lookup(key))
+
+
+def caller_of(key: str, record: KeyRecord | None) -> Caller:
+    if record is None:
+        return Caller(NO_TENANT, frozenset(), problem=Problem.UNKNOWN)
+    tenant = TenantRef(record.tenant_id, record.tenant_slug)
+    problem = None
+    if record.revoked:
+        problem = Problem.REVOKED
+    elif record.tenant_status != TenantStatus.ACTIVE:
+        problem = Problem.SUSPENDED
+    scopes = frozenset() if problem else record.scopes
+    return Caller(tenant, scopes, record.id, record.name, problem, record.tenant_settings)
+
+
+def check_caller(who: Caller) -> None:
+    """UNAUTHENTICATED or FORBIDDEN unless the caller holds a valid key."""
+    match who.problem:
+        case Problem.MISSING:
+            raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
+        case Problem.UNKNOWN:
+            raise Unauthenticated("This API key is not known.")
+        case Problem.REVOKED:
+            raise Unauthenticated("This API key was revoked.")
+        case Problem.SUSPENDED:
+            raise Forbidden(f"Tenant {who.tenant.slug!r} is suspended.")
+
+
+def require(who: Caller, scope: Scope, what: str) -> None:
+    """Raise unless the caller may do ``what``, which needs ``scope``."""
+    check_caller(who)
+    if scope in who.scopes or (scope == Scope.PUBLIC and who.scopes):
+        return
+    held = ", ".join(sorted(who.scopes)) or "none"
+    raise Forbidden(f"{what} needs a key with scope {scope.value} (this key: {held}).")
 
 
 def require_admin(who: Caller) -> None:
-    if who.admin:
-        return
-    if who.presented:
-        raise Forbidden("This token may not change definitions.")
-    raise Unauthenticated("Changing definitions needs the admin token (Authorization: Bearer).")
+    require(who, Scope.ADMIN, "This operation")
 
 
 def can_see(who: Caller, visibility: Visibility) -> bool:
-    """PRIVATE boards are for admins; TENANT and PUBLIC ones for every caller of the tenant
-    (until API keys tell tenants' callers apart, they are the same callers)."""
-    return who.admin or visibility != Visibility.PRIVATE
+    """PRIVATE boards are for admins, TENANT boards for READ keys, PUBLIC ones for any
+    valid key of the tenant (a publishable one too)."""
+    if visibility == Visibility.PRIVATE:
+        return who.admin
+    if visibility == Visibility.TENANT:
+        return Scope.READ in who.scopes
+    return bool(who.scopes)

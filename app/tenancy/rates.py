@@ -1,0 +1,146 @@
+"""Per-key rate limits, in Redis so every API process shares them.
+
+Each key has a token bucket per budget: READS (queries, subscription starts), WRITES
+(mutations; ``recordScores`` spends one more per 100 events) and CONNECTIONS (new
+websockets), refilled continuously at the tenant's rate (its settings, else the service's),
+holding at most its burst. A request the bucket cannot pay for is refused with
+RATE_LIMITED and ``extensions.retryAfter`` (seconds). Open websocket connections are
+counted per key too (a sorted set of connection ids, each with an expiry a living process
+keeps pushing back, so a killed process's connections drop out by themselves).
+
+Redis's clock times every bucket. While Redis is away the limits are not enforced (the
+request fails or succeeds on its own; limiting never adds an outage).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import uuid
+from enum import StrEnum
+
+from app.errors import RateLimited, Unavailable
+from app.ranking.keys import connections_key, rate_key
+from app.ranking.store import RankingStore
+from app.settings import Settings
+from app.tenancy.access import Caller
+
+CONNECTION_TTL_MS = 60_000  # a connection not refreshed for this long is taken for gone
+
+# KEYS: the bucket. ARGV: tokens per ms, burst, cost. Returns 0 (paid) or the ms to wait.
+SPEND = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local held = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(held[1]) or burst
+local at = tonumber(held[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+if tokens < cost then return math.max(1, math.ceil((cost - tokens) / rate)) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - cost), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
+return 0
+"""
+
+# KEYS: the key's connections. ARGV: connection id, most open, ttl (ms). Returns 1 if opened.
+OPEN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+
+# KEYS: the key's connections. ARGV: ttl (ms), then connection ids still open here.
+REFRESH = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+"""
+
+CLOSE = "return redis.call('ZREM', KEYS[1], ARGV[1])"
+
+
+class Budget(StrEnum):
+    READS = "reads"
+    WRITES = "writes"
+    CONNECTIONS = "connections"
+
+
+class RateLimiter:
+    def __init__(self, store: RankingStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._open: dict[int, set[str]] = {}  # this process's connections, by key
+
+    async def spend(self, who: Caller, budget: Budget, cost: int = 1) -> None:
+        """Pay ``cost`` from the caller's bucket, or raise RATE_LIMITED."""
+        if who.key_id is None:
+            return
+        per_second, burst = self._limits(who, budget)
+        args = [per_second / 1000, burst, min(cost, burst)]
+        key = rate_key(self.store.prefix, who.key_id, budget.value)
+        try:
+            wait_ms = int(await self.store.run(SPEND, [key], args))
+        except Unavailable:
+            return
+        if wait_ms:
+            seconds = math.ceil(wait_ms / 1000)
+            raise RateLimited(
+                f"Too many {budget.value} for this key; retry in {seconds} s.", retryAfter=seconds
+            )
+
+    async def open_connection(self, who: Caller) -> str | None:
+        """Count a new websocket connection of the caller's key, or raise RATE_LIMITED (too
+        many new ones, or too many open). Returns its id (None: not counted)."""
+        if who.key_id is None:
+            return None
+        await self.spend(who, Budget.CONNECTIONS)
+        most = who.tenant_settings.max_connections_per_key or self.settings.max_connections_per_key
+        connection = uuid.uuid4().hex
+        key = connections_key(self.store.prefix, who.key_id)
+        try:
+            opened = await self.store.run(OPEN, [key], [connection, most, CONNECTION_TTL_MS])
+        except Unavailable:
+            return None
+        if not opened:
+            raise RateLimited(
+                f"This key holds {most} open connections, the most it may; close one first.",
+                retryAfter=CONNECTION_TTL_MS // 1000,
+            )
+        self._open.setdefault(who.key_id, set()).add(connection)
+        return connection
+
+    async def close_connection(self, who: Caller, connection: str | None) -> None:
+        if who.key_id is None or connection is None:
+            return
+        self._open.get(who.key_id, set()).discard(connection)
+        key = connections_key(self.store.prefix, who.key_id)
+        with contextlib.suppress(Unavailable):  # it expires
+            await self.store.run(CLOSE, [key], [connection])
+
+    async def refresh(self) -> None:
+        """Keep this process's open connections counted (run every third of their ttl)."""
+        for key_id, connections in list(self._open.items()):
+            if not connections:
+                self._open.pop(key_id, None)
+                continue
+            key = connections_key(self.store.prefix, key_id)
+            await self.store.run(REFRESH, [key], [CONNECTION_TTL_MS, *connections])
+
+    def _limits(self, who: Caller, budget: Budget) -> tuple[float, int]:
+        own, base = who.tenant_settings, self.settings
+        match budget:
+            case Budget.READS:
+                return (own.rate_reads_per_second or base.rate_reads_per_second,
+                        own.rate_reads_burst or base.rate_reads_burst)  # fmt: skip
+            case Budget.WRITES:
+                return (own.rate_writes_per_second or base.rate_writes_per_second,
+                        own.rate_writes_burst or base.rate_writes_burst)  # fmt: skip
+            case Budget.CONNECTIONS:
+                per_minute = own.rate_connections_per_minute or base.rate_connections_per_minute
+                return per_minute / 60, max(1, math.ceil(per_minute / 6))
