@@ -20,7 +20,7 @@ install: $(STAMP)  ## create .venv and install the locked dependencies
 run: install  ## migrate, seed demo data if empty, serve on HOST:PORT (default 127.0.0.1:8000) with a job worker
 	$(BIN)/ranked migrate
 	$(BIN)/ranked seed --participants $(DEMO_PARTICIPANTS) --if-empty
-	$(BIN)/ranked serve --worker
+	$(BIN)/ranked serve --worker --demo
 
 lint: install  ## ruff, ruff format, mypy, the import contracts (pyproject.toml)
 	$(BIN)/ruff check .

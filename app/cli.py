@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SCHEMA_FILE = Path("schema.graphql")
+DEMO_KEY_FILE = "demo-admin-key"  # in data_dir: the key `make run` prints (mode 0600)
 
 cli = typer.Typer(
     help="Ranked: a live leaderboard service.", no_args_is_help=True, add_completion=False
@@ -41,6 +42,12 @@ def serve(
     worker: Annotated[
         bool, typer.Option("--worker", help="Also run a job worker (`ranked worker`) beside it.")
     ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Print an admin key of the default tenant and a GraphiQL link with it."
+        ),
+    ] = False,
 ) -> None:
     """Serve GraphQL (and GraphiQL) at /graphql; with --worker, the job worker too."""
     import uvicorn
@@ -48,6 +55,10 @@ def serve(
     from app.connections import embedded_redis
 
     settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    _refuse_exposure(host)
+    if demo:
+        _print_demo(host, port)
     # The embedded Redis (if any) lives in this process, for every process it starts.
     with embedded_redis(settings) as url:
         os.environ.update(REDIS_URL=url, DATABASE_URL=settings.effective_database_url)
@@ -57,9 +68,10 @@ def serve(
             uvicorn.run(
                 "app.main:create_app",
                 factory=True,
-                host=host or settings.host,
-                port=port or settings.port,
+                host=host,
+                port=port,
                 workers=workers,
+                ws_max_size=settings.ws_max_bytes,
                 ws_ping_interval=settings.ws_ping_interval or None,
                 ws_ping_timeout=settings.ws_ping_interval or None,
                 ws_per_message_deflate=settings.ws_per_message_deflate,
@@ -68,6 +80,64 @@ def serve(
         finally:
             if jobs is not None:
                 _stop(jobs)
+
+
+def _refuse_exposure(host: str) -> None:
+    """Exit with a message when serving beyond this machine without a way in for anyone
+    (no key at all) or with keys only this machine can check (no RANKED_KEY_PEPPER)."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return
+    settings = get_settings()
+    if settings.key_pepper is None:
+        typer.echo(
+            f"refusing to serve on {host}: set RANKED_KEY_PEPPER (a long random secret, the"
+            " same on every machine) before serving beyond this one",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from app.tenancy.keys import has_keys
+
+    if settings.admin_token is None and not _in_database(has_keys):
+        typer.echo(
+            f"refusing to serve on {host} with no API key at all: make one with"
+            " `ranked key create --tenant <slug> --scope ADMIN` (see README, Security)",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+def _print_demo(host: str, port: int) -> None:
+    """The first run's way in: the default tenant's demo admin key (kept in data_dir)."""
+    from app.tenancy.keys import demo_key
+    from app.tenancy.service import ensure_tenant
+
+    settings = get_settings()
+    kept_at = settings.data_dir / DEMO_KEY_FILE
+
+    async def work() -> str:
+        tenant = await ensure_tenant(settings.default_tenant)
+        kept = kept_at.read_text().strip() if kept_at.exists() else None
+        return await demo_key(_keyring(), tenant.id, kept)
+
+    key = _in_database(work)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    kept_at.touch(mode=0o600)
+    kept_at.write_text(key + "\n")
+    shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host
+    url = f"http://{shown}:{port}/graphql"
+    typer.echo(
+        f"\nRanked demo, tenant {settings.default_tenant!r}. Admin key (kept in {kept_at}):\n"
+        f"  {key}\n"
+        f"GraphiQL, signed in with it:\n  {url}#key={key}\n"
+        f"curl:\n  curl -s {url} -H 'Authorization: Bearer {key}' -H 'Content-Type:"
+        ' application/json\' -d \'{"query": "{ leaderboard { size } }"}\'\n'
+    )
 
 
 def _stop(process: subprocess.Popen[bytes], seconds: float = 20) -> None:
@@ -242,6 +312,192 @@ def verify(
             return 1 if differences else 0
 
     raise typer.Exit(_run(main))
+
+
+tenants = typer.Typer(help="Tenants (institutions): made, listed, suspended, configured.")
+keys = typer.Typer(help="API keys of a tenant: made (shown once), listed, revoked.")
+cli.add_typer(tenants, name="tenant")
+cli.add_typer(keys, name="key")
+
+
+def _in_database(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work`` with the ORM open; a domain error is printed and exits 1."""
+    from app.db import database
+    from app.errors import RankedError
+
+    async def main() -> T:
+        async with database(get_settings()):
+            return await work()
+
+    try:
+        return _run(main)
+    except RankedError as refused:
+        typer.echo(f"{refused.code}: {refused.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+async def _audited(slug: str, operation: str, arguments: dict[str, Any]) -> None:
+    from app.tenancy import audit
+    from app.tenancy.service import get_tenant
+
+    tenant = await get_tenant(slug)
+    await audit.record(tenant.id, None, "cli", operation, arguments, audit.OK)
+
+
+def _show_tenant(t: Any) -> None:
+    settings = json.dumps(t.settings.model_dump(exclude_none=True), separators=(",", ":"))
+    typer.echo(f"{t.slug:<24} {t.status.value:<10} {t.name}  {settings}")
+
+
+@tenants.command("create")
+def tenant_create(
+    slug: Annotated[str, typer.Argument(help="Its key: letters, digits, '_', '.', '-'.")],
+    name: Annotated[str | None, typer.Option(help="Its name (default: the slug).")] = None,
+) -> None:
+    """Make a tenant, with its built-in points metric and board."""
+    from app.tenancy.service import create_tenant
+
+    async def work() -> Any:
+        made = await create_tenant(slug, name)
+        await _audited(slug, "tenant create", {"slug": slug, "name": name})
+        return made
+
+    _show_tenant(_in_database(work))
+
+
+@tenants.command("list")
+def tenant_list() -> None:
+    """Every tenant: slug, status, name, settings."""
+    from app.tenancy.service import list_tenants
+
+    for tenant in _in_database(list_tenants):
+        _show_tenant(tenant)
+
+
+@tenants.command("suspend")
+def tenant_suspend(slug: str) -> None:
+    """Suspend a tenant: its keys get FORBIDDEN (within RANKED_KEY_CACHE_SECONDS); its data
+    stays."""
+    _set_status(slug, "SUSPENDED")
+
+
+@tenants.command("activate")
+def tenant_activate(slug: str) -> None:
+    """Lift a suspension."""
+    _set_status(slug, "ACTIVE")
+
+
+def _set_status(slug: str, status: str) -> None:
+    from app.tenancy.models import TenantStatus
+    from app.tenancy.service import set_status
+
+    async def work() -> Any:
+        changed = await set_status(slug, TenantStatus(status))
+        await _audited(slug, f"tenant {status.lower()}", {"slug": slug})
+        return changed
+
+    _show_tenant(_in_database(work))
+
+
+@tenants.command("set")
+def tenant_set(
+    slug: str,
+    values: Annotated[
+        list[str],
+        typer.Argument(help="NAME=VALUE (NAME= clears it), e.g. rate_reads_per_second=20"),
+    ],
+) -> None:
+    """Set the tenant's own settings (overrides of the service's)."""
+    from app.tenancy.service import configure
+
+    changes: dict[str, Any] = {}
+    for item in values:
+        name, equals, value = item.partition("=")
+        if not equals:
+            typer.echo(f"expected NAME=VALUE, got {item!r}", err=True)
+            raise typer.Exit(2)
+        changes[name.strip()] = json.loads(value) if value.strip() else None
+
+    async def work() -> Any:
+        changed = await configure(slug, changes)
+        await _audited(slug, "tenant set", changes)
+        return changed
+
+    _show_tenant(_in_database(work))
+
+
+@keys.command("create")
+def key_create(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
+    scope: Annotated[
+        list[str], typer.Option(help="PUBLIC (alone), READ, INGEST, ADMIN; repeat for more.")
+    ],
+    name: Annotated[str, typer.Option(help="What it is for (shown in listings).")] = "cli",
+) -> None:
+    """Make an API key; prints the key (this once: only its digest is kept)."""
+    from app.tenancy.keys import create_key
+    from app.tenancy.scopes import Scope
+    from app.tenancy.service import get_tenant
+
+    try:
+        scopes = [Scope(s.upper()) for s in scope]
+    except ValueError:
+        typer.echo(f"scopes are {', '.join(s.value for s in Scope)}", err=True)
+        raise typer.Exit(2) from None
+
+    async def work() -> tuple[str, Any]:
+        owner = await get_tenant(tenant)
+        made = await create_key(_keyring(), owner.id, name, scopes)
+        await _audited(tenant, "key create", {"name": name, "scopes": sorted(scope)})
+        return made
+
+    key, view = _in_database(work)
+    typer.echo(f"key {view.id} of {tenant} ({', '.join(sorted(view.scopes))}):", err=True)
+    typer.echo(key)
+
+
+@keys.command("list")
+def key_list(tenant: Annotated[str, typer.Option(help="The tenant's slug.")]) -> None:
+    """The tenant's keys: id, name, scopes, hint, made, last used, revoked."""
+    from app.tenancy.keys import list_keys
+    from app.tenancy.service import get_tenant
+
+    async def work() -> Any:
+        return await list_keys((await get_tenant(tenant)).id, 10_000, None)
+
+    for k in _in_database(work).items:
+        used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
+        revoked = f"  revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else ""
+        typer.echo(
+            f"{k.id:>5}  {k.name:<24} {','.join(sorted(k.scopes)):<18} {k.hint}…"
+            f"  made {k.created_at:%Y-%m-%d %H:%M}  used {used}{revoked}"
+        )
+
+
+@keys.command("revoke")
+def key_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (ranked key list).")],
+    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
+) -> None:
+    """Revoke a key: refused within RANKED_KEY_CACHE_SECONDS everywhere."""
+    from app.tenancy.keys import revoke_key
+    from app.tenancy.service import get_tenant
+
+    async def work() -> Any:
+        revoked = await revoke_key(_keyring(), (await get_tenant(tenant)).id, key_id)
+        await _audited(tenant, "key revoke", {"id": key_id})
+        return revoked
+
+    view = _in_database(work)
+    typer.echo(f"revoked key {view.id} ({view.name})")
+
+
+def _keyring() -> Any:
+    from app.tenancy.keyring import KeyRing, load_pepper
+
+    settings = get_settings()
+    pepper = settings.key_pepper.get_secret_value() if settings.key_pepper else None
+    return KeyRing(load_pepper(pepper, settings.data_dir), settings.key_cache_seconds)
 
 
 @cli.command("export-schema")

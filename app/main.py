@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,22 +16,31 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.connections import embedded_redis_url, redis_client
 from app.context import Context
 from app.db import database
 from app.deps import Deps, build_deps
+from app.errors import RankedError, Unavailable
 from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import code_protocol_error, coded
+from app.graphql.limits import CONNECTION_SCOPE_KEY, BodyLimit, ConnectionRelease
 from app.graphql.schema import build_schema
 from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
 from app.settings import Settings, get_settings
+from app.tenancy.access import check_caller, identify
+from app.tenancy.keys import adopt_token
+from app.tenancy.rates import CONNECTION_TTL_MS
 from app.tenancy.service import TenantRef, ensure_tenant
 
 log = logging.getLogger(__name__)
+
+GRAPHIQL_PAGE = Path(__file__).parent / "graphql" / "static" / "graphiql.html"
 
 
 @dataclass(frozen=True)
@@ -72,9 +82,42 @@ class RankedGraphQL(GraphQL[Context, None]):
             ]
         return await super().process_result(request, result)
 
+    @property
+    def graphql_ide_html(self) -> str:
+        """Strawberry's GraphiQL page, made to sign in with the key in a ``#key=`` link."""
+        return GRAPHIQL_PAGE.read_text(encoding="utf-8")
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        """The caller, from the key on the request (a websocket's may come later, in its
+        ``connection_init``: see :meth:`on_ws_connect`)."""
         rt = self.runtime
-        return Context(rt.deps, rt.tenant, request, response, live=rt.live)
+        authorization = request.headers.get("authorization")
+        caller = await identify(rt.deps.keys, authorization)
+        context = Context(rt.deps, caller, request, response, live=rt.live)
+        context.authorization = authorization
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Check the key before any subscription starts: the ``connection_init`` payload's
+        ``Authorization`` (browsers cannot set headers on websockets), else the upgrade
+        request's; count the connection against the key's limits."""
+        params = context.connection_params or {}
+        given = params.get("Authorization", params.get("authorization"))
+        if given is not None:
+            context.authorization = str(given)
+            context.caller = await identify(context.deps.keys, given)
+        try:
+            check_caller(context.caller)
+            connection = await context.deps.limiter.open_connection(context.caller)
+        except RankedError as refused:
+            payload: dict[str, object] = {
+                "message": refused.message,
+                "extensions": {"code": refused.code, **refused.extensions},
+            }
+            raise ConnectionRejectionError(payload) from None
+        context.request.scope[CONNECTION_SCOPE_KEY] = (context.caller, connection)
+        unset: UnsetType = UNSET
+        return unset
 
 
 @asynccontextmanager
@@ -92,7 +135,19 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(jobs.aclose)  # used: the API serves while Redis is away
         tenant = await ensure_tenant(settings.default_tenant)
         deps = build_deps(settings, redis, jobs=jobs)
+        if settings.admin_token is not None:
+            await adopt_token(deps.keys, tenant.id, settings.admin_token.get_secret_value())
         yield Runtime(deps, LiveService(deps, PubSubHub(pubsub)), tenant)
+
+
+async def _keep_counting(deps: Deps) -> None:
+    """Keep this process's websocket connections counted against their keys' limits."""
+    while True:
+        await asyncio.sleep(CONNECTION_TTL_MS / 3000)
+        try:
+            await deps.limiter.refresh()
+        except Unavailable:
+            log.warning("could not refresh the connection counts: Redis is away")
 
 
 Services = Callable[[], AbstractAsyncContextManager[Runtime]]
@@ -122,6 +177,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             tasks = [
                 asyncio.create_task(deps.keeper.run(), name="ranking-keeper"),
                 asyncio.create_task(runtime.live.run(), name="live-pubsub"),
+                asyncio.create_task(_keep_counting(deps), name="connection-counts"),
             ]
             try:
                 yield
@@ -144,8 +200,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
 
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", graphql),
+        Route("/graphql", BodyLimit(graphql, settings.max_body_bytes), methods=["GET", "POST"]),
+        WebSocketRoute(
+            "/graphql", ConnectionRelease(graphql, lambda: graphql.runtime.deps.limiter)
+        ),
         Route("/health", health),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

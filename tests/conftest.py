@@ -31,6 +31,8 @@ from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
 from app.settings import Settings
+from app.tenancy.access import Caller, identify
+from app.tenancy.scopes import Scope, effective
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.redis_server import RedisServer
 
@@ -41,7 +43,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_DB = f"ranked_test_{os.getpid()}"
 TABLES = (
     "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings,"
-    " metric_aggregates, calendar_periods, winners, leaderboard_runs, run_entries, job_runs"
+    " metric_aggregates, calendar_periods, winners, leaderboard_runs, run_entries, job_runs,"
+    " api_keys, audit_log"
 )
 
 
@@ -137,6 +140,13 @@ def settings(clean_db: str) -> Settings:
         redis_prefix=f"rankedtest:{uuid.uuid4().hex[:10]}",
         reconcile_interval=0.2,
         clock_skew_seconds=0,  # one machine, one clock (tests of the skew set their own)
+        key_pepper="test-pepper",
+        # Functional tests open connections and send requests fast; the limits' own tests
+        # set theirs.
+        rate_reads_burst=1_000_000,
+        rate_writes_burst=1_000_000,
+        rate_connections_per_minute=1_000_000,
+        max_connections_per_key=100_000,
     )
 
 
@@ -174,6 +184,11 @@ async def tenant(deps: Deps) -> TenantRef:
 GQL = Callable[..., Awaitable[dict[str, Any]]]
 
 
+def admin_of(tenant: TenantRef) -> Caller:
+    """An admin of ``tenant`` with no key behind it (no rate limits, no audit entries)."""
+    return Caller(tenant, effective({Scope.ADMIN}), key_name="test")
+
+
 @pytest.fixture
 def gql(deps: Deps, tenant: TenantRef) -> GQL:
     """Execute a GraphQL operation through the real schema; returns the response as JSON."""
@@ -187,8 +202,16 @@ def gql(deps: Deps, tenant: TenantRef) -> GQL:
         context_deps: Deps | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """As an admin of ``as_tenant`` (default: the test's tenant), or as whoever
+        ``headers`` (an ``authorization``) says."""
         request = SimpleNamespace(headers=headers or {})  # what the context reads of a request
-        context = Context(context_deps or deps, as_tenant or tenant, request)
+        services = context_deps or deps
+        if headers is None:
+            caller = admin_of(as_tenant or tenant)
+        else:
+            caller = await identify(services.keys, headers.get("authorization"))
+        context = Context(services, caller, request)
+        context.authorization = (headers or {}).get("authorization")
         result = await schema.execute(query, variable_values=variables, context_value=context)
         response: dict[str, Any] = {"data": result.data}
         if result.errors:

@@ -8,6 +8,8 @@ from app.participants.service import add_participant
 from app.participants.validation import ParticipantFields
 from app.ranking.keys import BoardRef
 from app.scoring.service import adjust_points
+from app.tenancy.keys import create_key
+from app.tenancy.scopes import Scope
 
 
 async def participant(
@@ -28,3 +30,14 @@ async def redis_ranking(deps: Deps, board: BoardRef) -> list[tuple[int, float]]:
     """The whole ranking as Redis holds it: (participant id, score), best first."""
     window = await deps.store.window_from(board, 0, 1_000_000)
     return [(r.participant_id, r.score) for r in window.rows]
+
+
+async def api_key(deps: Deps, tenant_id: int, *scopes: Scope, name: str = "test") -> str:
+    """A new API key of the tenant with ``scopes``."""
+    key, _ = await create_key(deps.keys, tenant_id, name, scopes)
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The ``headers`` of a request presenting ``key``."""
+    return {"authorization": f"Bearer {key}"}

@@ -12,6 +12,7 @@ from app.participants.service import update_participant
 from app.participants.validation import ParticipantFields
 from app.scoring.service import adjust_points
 from app.tenancy.service import TenantRef
+from tests.conftest import admin_of
 from tests.factories import participant
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { rank score participant { name } } } } } }"
@@ -22,7 +23,7 @@ class Process:
 
     def __init__(self, deps: Deps, tenant: TenantRef) -> None:
         self.schema = build_schema(deps.settings)
-        self.context = Context(deps, tenant)
+        self.context = Context(deps, admin_of(tenant))
 
     async def top(self) -> list[dict[str, Any]]:
         result = await self.schema.execute(TOP, context_value=self.context)

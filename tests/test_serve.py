@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -45,8 +47,26 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 30
     raise AssertionError("server did not become healthy")
 
 
+@dataclass
+class Served:
+    """A ``ranked serve`` process, and the admin key ``--demo`` printed for it."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    key: str
+    printed: str  # what it printed before serving
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = {"query": query, "variables": variables or {}}
+        answer: dict[str, Any] = httpx.post(
+            f"{self.url}/graphql", json=body, headers={"authorization": f"Bearer {self.key}"}
+        ).json()
+        return answer
+
+
 @pytest.fixture
-def embedded_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def embedded_server(tmp_path: Path) -> Iterator[Served]:
+    """Exactly what `make run` does, in a fresh data directory."""
     env = embedded_env(tmp_path / "data")
     subprocess.run([RANKED, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -56,11 +76,19 @@ def embedded_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[byte
         capture_output=True,
     )
     port = free_port()
-    process = subprocess.Popen([RANKED, "serve", "--worker", "--port", str(port)], env=env)
+    process = subprocess.Popen(
+        [RANKED, "serve", "--worker", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
-        yield url, process
+        assert process.stdout is not None
+        os.set_blocking(process.stdout.fileno(), False)
+        printed = (process.stdout.read() or b"").decode()
+        key = (tmp_path / "data" / "demo-admin-key").read_text().strip()
+        yield Served(url, process, key, printed)
     finally:
         if process.poll() is None:
             process.kill()
@@ -80,35 +108,34 @@ def embedded_redis_servers(data_dir: Path) -> list[psutil.Process]:
 
 
 def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
-    embedded_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+    embedded_server: Served, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    url, process = embedded_server
+    served, url, process = embedded_server, embedded_server.url, embedded_server.process
     redis_servers = embedded_redis_servers(data_dir)
 
-    top = httpx.post(
-        f"{url}/graphql",
-        json={
-            "query": "{ leaderboard { size entries(first: 3) { edges { node { rank participant { id } } } } } }"
-        },
+    anonymous = httpx.post(f"{url}/graphql", json={"query": "{ leaderboard { size } }"}).json()
+    top = served.post(
+        "{ leaderboard { size entries(first: 3) { edges { node { rank participant { id } } } } } }"
     )
-    first_id = top.json()["data"]["leaderboard"]["entries"]["edges"][0]["node"]["participant"]["id"]
-    adjusted = httpx.post(
-        f"{url}/graphql",
-        json={
-            "query": f'mutation {{ adjustPoints(participantId: "{first_id}", delta: 5000) {{ rank score }} }}'
-        },
+    first_id = top["data"]["leaderboard"]["entries"]["edges"][0]["node"]["participant"]["id"]
+    adjusted = served.post(
+        f'mutation {{ adjustPoints(participantId: "{first_id}", delta: 5000) {{ rank score }} }}'
     )
     graphiql = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
-    live_top = asyncio.run(top_after_a_change(url, first_id))
-    generic = generic_board_on_sqlite(url, first_id)
+    live_top = asyncio.run(top_after_a_change(served, first_id))
+    generic = generic_board_on_sqlite(served, first_id)
 
-    assert top.json()["data"]["leaderboard"]["size"] == 30
-    assert adjusted.json()["data"]["adjustPoints"]["rank"] == 1
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert f"/graphql#key={served.key}" in served.printed  # GraphiQL, signed in
+    assert served.key.startswith("rks_")
+    assert top["data"]["leaderboard"]["size"] == 30
+    assert adjusted["data"]["adjustPoints"]["rank"] == 1
     assert live_top == [(first_id, 1), (first_id, 1)]  # at once, then after its +1
     assert graphiql.status_code == 200
     assert "graphiql" in graphiql.text.lower()
     assert "subscriptionUrl" in graphiql.text  # GraphiQL runs subscriptions over the socket
+    assert "#key=" not in graphiql.text or "ranked-key" in graphiql.text
     assert len(redis_servers) == 1, "the API process should have started one embedded redis"
     assert generic == [{"rank": 1, "score": 4.0, "breakdown": [{"value": 2.0}]}]
 
@@ -122,34 +149,27 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
 
 
-def test_make_run_declares_a_winner_with_nothing_else_started(
-    embedded_server: tuple[str, subprocess.Popen[bytes]],
-) -> None:
-    url, _ = embedded_server
+def test_make_run_declares_a_winner_with_nothing_else_started(embedded_server: Served) -> None:
+    served = embedded_server
     every_minute = 'mutation { updateLeaderboard(key: "points", input: {winnerEvery: 1}) { key } }'
-    assert "errors" not in httpx.post(f"{url}/graphql", json={"query": every_minute}).json()
+    assert "errors" not in served.post(every_minute)
     query = "{ winners { edges { node { tick points participant { name } } } } }"
 
     deadline = time.monotonic() + 75  # the next minute's tick, plus the worker's poll
     while time.monotonic() < deadline:
-        edges = httpx.post(f"{url}/graphql", json={"query": query}).json()["data"]["winners"][
-            "edges"
-        ]
+        edges = served.post(query)["data"]["winners"]["edges"]
         if edges:
             break
         time.sleep(1)  # the cron fires on the clock; nothing in this process to wait on
 
     assert edges, "no winner was declared within a tick"
     winner = edges[0]["node"]
-    top = httpx.post(
-        f"{url}/graphql",
-        json={"query": "{ leaderboard { entries(first: 1) { edges { node { score } } } } }"},
-    ).json()
+    top = served.post("{ leaderboard { entries(first: 1) { edges { node { score } } } } }")
     assert winner["points"] == top["data"]["leaderboard"]["entries"]["edges"][0]["node"]["score"]
     assert datetime.fromisoformat(winner["tick"]).second == 0
 
 
-def generic_board_on_sqlite(url: str, pid: str) -> list[dict[str, object]]:
+def generic_board_on_sqlite(served: Served, pid: str) -> list[dict[str, object]]:
     """A metric, a weekly board and a batch of events, on the embedded default's SQLite."""
     steps = [
         'mutation { defineMetric(input: {key: "m", name: "M", aggregation: AVG}) { key } }',
@@ -164,23 +184,28 @@ def generic_board_on_sqlite(url: str, pid: str) -> list[dict[str, object]]:
         " breakdown { value } } } } } }",
     ]
     for query in steps:
-        response = httpx.post(f"{url}/graphql", json={"query": query}).json()
+        response = served.post(query)
         assert "errors" not in response, response
     edges = response["data"]["leaderboard"]["entries"]["edges"]
     return [e["node"] for e in edges]
 
 
-async def top_after_a_change(url: str, leader: str) -> list[tuple[str, int]]:
+async def top_after_a_change(served: Served, leader: str) -> list[tuple[str, int]]:
     """Subscriptions work on the embedded default too: the leader's entry, at subscribe time
     and again after it gains a point."""
-    client = await WsClient.open(url.replace("http", "ws", 1) + "/graphql")
+    url = served.url
+    client = await WsClient.open(url.replace("http", "ws", 1) + "/graphql", key=served.key)
     await client.subscribe(
         "t", "subscription { leaderboardTop(first: 1) { rank score participant { id } } }"
     )
     pushes = [(await client.next_data("t"))["data"]["leaderboardTop"][0]]
     async with httpx.AsyncClient() as http:
         mutation = f'mutation {{ adjustPoints(participantId: "{leader}", delta: 1) {{ rank }} }}'
-        await http.post(f"{url}/graphql", json={"query": mutation})
+        await http.post(
+            f"{url}/graphql",
+            json={"query": mutation},
+            headers={"authorization": f"Bearer {served.key}"},
+        )
     pushes.append((await client.next_data("t"))["data"]["leaderboardTop"][0])
     await client.close()
     assert pushes[1]["score"] == pushes[0]["score"] + 1
@@ -239,25 +264,19 @@ def test_the_api_starts_and_keeps_writes_while_redis_is_away(tmp_path: Path) -> 
     env["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     subprocess.run([RANKED, "migrate"], env=env, check=True, capture_output=True)
     port = free_port()
-    process = subprocess.Popen([RANKED, "serve", "--port", str(port)], env=env)
+    process = subprocess.Popen([RANKED, "serve", "--demo", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
+        key = (tmp_path / "data" / "demo-admin-key").read_text().strip()
+        served = Served(url, process, key, "")
         health = httpx.get(f"{url}/health").json()
-        added = 'mutation { addParticipant(input: {name: "Ada"}) { id } }'
-        ada = httpx.post(f"{url}/graphql", json={"query": added}).json()["data"]
-        scored = httpx.post(
-            f"{url}/graphql",
-            json={
-                "query": "mutation($id: ID!) { adjustPoints(participantId: $id, delta: 5) {"
-                " score } }",
-                "variables": {"id": ada["addParticipant"]["id"]},
-            },
-        ).json()
-        run = httpx.post(
-            f"{url}/graphql",
-            json={"query": 'mutation { triggerRun(leaderboard: "points") { status } }'},
-        ).json()
+        ada = served.post('mutation { addParticipant(input: {name: "Ada"}) { id } }')["data"]
+        scored = served.post(
+            "mutation($id: ID!) { adjustPoints(participantId: $id, delta: 5) { score } }",
+            {"id": ada["addParticipant"]["id"]},
+        )
+        run = served.post('mutation { triggerRun(leaderboard: "points") { status } }')
     finally:
         process.kill()
         process.wait()

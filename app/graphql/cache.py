@@ -21,7 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from app.errors import Unavailable
 
-Key = tuple[int, bool, str, str, str, str | None]  # admins see more: their own entries
+Key = tuple[int, str, str, str, str, str | None]  # callers who see more get their own
 
 
 class ResultStore:
@@ -52,13 +52,16 @@ class ResultCache(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
+        if ctx.result is not None or ctx.pre_execution_errors:  # refused before it ran
+            yield
+            return
         key = await self._key() if ctx.operation_type == OperationType.QUERY else None
         cached = self.store.get(key) if key else None
         if cached is not None:
             ctx.result = cached
         yield
         if key and cached is None and ctx.result is not None and not ctx.result.errors:
-            self.store.put(key, ctx.result)  # type: ignore[arg-type]
+            self.store.put(key, ctx.result)
 
     async def _key(self) -> Key | None:
         ctx = self.execution_context
@@ -70,7 +73,7 @@ class ResultCache(SchemaExtension):
         variables = json.dumps(ctx.variables or {}, sort_keys=True, default=str)
         return (
             context.tenant.id,
-            context.caller.admin,
+            context.caller.view,
             version,
             ctx.query or "",
             variables,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -20,6 +20,7 @@ from app.graphql.broadcast import BroadcastExecutor
 from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
+from app.graphql.permissions import Access
 from app.leaderboards.mutations import LeaderboardMutations
 from app.leaderboards.queries import LeaderboardQueries
 from app.live.subscriptions import Subscription
@@ -29,18 +30,25 @@ from app.runs.mutations import RunMutations
 from app.runs.queries import RunQueries
 from app.scoring.mutations import ScoringMutations
 from app.settings import Settings
+from app.tenancy.mutations import TenancyMutations
+from app.tenancy.queries import TenancyQueries
 from app.winners.mutations import WinnerMutations
 from app.winners.queries import WinnerQueries
 
 
 @strawberry.type
-class Query(ParticipantQueries, LeaderboardQueries, WinnerQueries, RunQueries):
+class Query(ParticipantQueries, LeaderboardQueries, WinnerQueries, RunQueries, TenancyQueries):
     pass
 
 
 @strawberry.type
 class Mutation(
-    ParticipantMutations, ScoringMutations, LeaderboardMutations, WinnerMutations, RunMutations
+    ParticipantMutations,
+    ScoringMutations,
+    LeaderboardMutations,
+    WinnerMutations,
+    RunMutations,
+    TenancyMutations,
 ):
     pass
 
@@ -60,17 +68,20 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     results = ResultStore(settings.result_cache_size)
     # The limiters' rule classes are made once: a limiter built per request makes new
     # classes, and the validation cache (keyed by the rules) would never hit.
-    limits = [
+    limits: list[Any] = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    if not settings.introspection:
+        limits.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], Any]] = [
         DocumentCache,
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ErrorCodes(debug=settings.debug),
-    ]
+        lambda: Access(max_cost=settings.max_query_cost),  # before the cache: it serves
+    ]  # only what the caller may have
     if settings.result_cache_size > 0:
         extensions.append(lambda: ResultCache(results))
     return RankedSchema(

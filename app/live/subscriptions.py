@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, aclosing, asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -66,7 +68,7 @@ class Subscription:
                 async for shown, change in items:
                     yield RankChange.of(shown.ref.key, change, await _rank_mode(ctx, shown.ref))
 
-        return changes()
+        return _while_allowed(ctx, changes())
 
     @strawberry.subscription(
         description="The top `first` entries at once, then again whenever they change (at"
@@ -89,7 +91,7 @@ class Subscription:
                 async for shown, update in items:
                     yield TopEntries.of(update, shown)
 
-        return tops()
+        return _while_allowed(ctx, tops())
 
     @strawberry.subscription(
         description="Each winner the leaderboard's winner check declares, from now on."
@@ -109,7 +111,7 @@ class Subscription:
                     ctx.fresh()
                     yield Winner.from_view(winner_service.from_event(ctx.tenant.id, key, event))
 
-        return stream()
+        return _while_allowed(ctx, stream())
 
     @strawberry.subscription(
         description="Each run of the leaderboard that finishes (COMPLETE or FAILED), from now on."
@@ -129,10 +131,39 @@ class Subscription:
                         await run_service.get_run(ctx.tenant.id, event["id"])
                     )
 
-        return stream()
+        return _while_allowed(ctx, stream())
 
 
 Follow = Callable[[BoardRef], AbstractAsyncContextManager[Callable[[], Awaitable[T]]]]
+
+
+async def _while_allowed(ctx: Context, items: AsyncGenerator[T, None]) -> AsyncGenerator[T, None]:
+    """``items`` while the caller's key stays valid: a key revoked (or a tenant suspended)
+    ends the subscription with UNAUTHENTICATED (FORBIDDEN) within about twice
+    ``RANKED_KEY_CACHE_SECONDS``, whether events flow or not."""
+    every = ctx.deps.settings.key_cache_seconds
+    checked = time.monotonic()
+    _operation.set(asyncio.current_task())  # copied into the reading task's context below
+    async with aclosing(items):
+        following: asyncio.Future[T] = asyncio.ensure_future(items.__anext__())
+        try:
+            while True:
+                done, _ = await asyncio.wait({following}, timeout=every)
+                if time.monotonic() - checked >= every:
+                    await ctx.recheck()
+                    checked = time.monotonic()
+                if not done:
+                    continue
+                try:
+                    item = following.result()
+                except StopAsyncIteration:
+                    return
+                yield item
+                following = asyncio.ensure_future(items.__anext__())
+        finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await following
 
 
 async def _following(
@@ -175,6 +206,9 @@ async def _next(item: Awaitable[T], board: BoardInfo) -> T | None:
 
 
 _closing: set[asyncio.Task[None]] = set()
+# The task streaming a subscription's results: ``_while_allowed`` reads its stream in a
+# task of its own, so the stream cannot find the operation by ``asyncio.current_task()``.
+_operation: ContextVar[asyncio.Task[object] | None] = ContextVar("operation", default=None)
 
 
 def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
@@ -183,7 +217,7 @@ def _on_stuck(info: GraphQLInfo) -> Callable[[], None]:
     everything it holds, then close the socket. A client that reads nothing cannot take the
     close handshake either; uvicorn's pings (RANKED_WS_PING_INTERVAL) drop it."""
     socket = info.context.request
-    operation = asyncio.current_task()  # the task streaming this subscription's results
+    operation = _operation.get() or asyncio.current_task()  # streaming the results
 
     async def close(socket: WebSocket) -> None:
         with contextlib.suppress(Exception):  # already closing or gone: nothing to do

@@ -18,7 +18,7 @@ from app.graphql.schema import build_schema
 from app.participants.models import Participant as ParticipantRow
 from app.scoring.models import ScoreEvent, Standing
 from app.tenancy.service import TenantRef, ensure_tenant
-from tests.conftest import GQL, error_code
+from tests.conftest import GQL, admin_of, error_code
 
 ADD = "mutation($input: AddParticipantInput!) { addParticipant(input: $input) { id } }"
 UPDATE = "mutation($id: ID!, $input: UpdateParticipantInput!) { updateParticipant(id: $id, input: $input) { id } }"
@@ -341,14 +341,16 @@ async def test_query_deeper_than_the_limit_is_rejected(
     shallow = build_schema(deps.settings.model_copy(update={"max_query_depth": 3}))
     deep = "{ leaderboard { entries { edges { node { rank } } } } }"
 
-    result = await shallow.execute(deep, context_value=Context(deps, tenant))
+    result = await shallow.execute(deep, context_value=Context(deps, admin_of(tenant)))
 
     assert result.data is None
     assert result.errors is not None
     assert len(result.errors) == 1
     assert "depth" in result.errors[0].message
     assert (result.errors[0].extensions or {})["code"] == "BAD_USER_INPUT"
-    ok = await shallow.execute("{ leaderboard { size } }", context_value=Context(deps, tenant))
+    ok = await shallow.execute(
+        "{ leaderboard { size } }", context_value=Context(deps, admin_of(tenant))
+    )
     assert ok.errors is None
 
 

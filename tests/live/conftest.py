@@ -14,8 +14,9 @@ from redis.asyncio import Redis
 from app.deps import Deps
 from app.live.service import LiveService
 from app.main import Runtime, create_app
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
-from tests.factories import points_board
+from tests.factories import api_key, points_board
 
 
 async def until(
@@ -62,9 +63,12 @@ async def serving(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIter
 
 @pytest.fixture
 async def ws_url(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIterator[str]:
+    """The served websocket URL, with an admin key of the tenant in its ``key`` parameter
+    (the test clients send it in ``connection_init``; the server ignores the parameter)."""
+    key = await api_key(deps, tenant.id, Scope.ADMIN)
     async with serving(deps, live, tenant) as url:
         await until(lambda: live.hub.connected, what="the pub/sub connection")
-        yield url
+        yield f"{url}?key={key}"
 
 
 async def numsub(redis: Redis, channel: str) -> int:

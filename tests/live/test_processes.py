@@ -13,9 +13,10 @@ import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.conftest import REDIS_URL
-from tests.factories import points_board
+from tests.factories import api_key, bearer, points_board
 from tests.live.conftest import numsub, until
 from tests.live.wsclient import WsClient
 from tests.redis_server import free_port
@@ -31,6 +32,7 @@ def two_servers(deps: Deps) -> Iterator[list[str]]:
         "DATABASE_URL": deps.settings.database_url,
         "REDIS_URL": REDIS_URL,
         "RANKED_REDIS_PREFIX": deps.settings.redis_prefix,
+        "RANKED_KEY_PEPPER": "test-pepper",
         "RANKED_LOG_LEVEL": "warning",
     }
     processes, urls = [], []
@@ -49,8 +51,8 @@ def two_servers(deps: Deps) -> Iterator[list[str]]:
             process.wait(timeout=20)
 
 
-async def call(http: httpx.AsyncClient, url: str, query: str) -> dict[str, Any]:
-    response = await http.post(f"{url}/graphql", json={"query": query})
+async def call(http: httpx.AsyncClient, url: str, query: str, key: str) -> dict[str, Any]:
+    response = await http.post(f"{url}/graphql", json={"query": query}, headers=bearer(key))
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
     return body["data"]
@@ -64,11 +66,11 @@ async def test_a_subscriber_on_one_process_sees_changes_made_through_the_other(
     two_servers: list[str], deps: Deps, tenant: TenantRef, redis: Redis
 ) -> None:
     reader, writer = two_servers
+    key = await api_key(deps, tenant.id, Scope.ADMIN)
     async with httpx.AsyncClient() as http:
-        ada = (
-            await call(http, writer, 'mutation { addParticipant(input: {name: "Ada"}) { id } }')
-        )["addParticipant"]["id"]
-        client = await WsClient.open(reader.replace("http", "ws", 1) + "/graphql")
+        added = 'mutation { addParticipant(input: {name: "Ada"}) { id } }'
+        ada = (await call(http, writer, added, key))["addParticipant"]["id"]
+        client = await WsClient.open(reader.replace("http", "ws", 1) + "/graphql", key=key)
         await client.subscribe(
             "c", "subscription { rankChanged { participant { name } oldRank newRank newScore } }"
         )
@@ -78,12 +80,9 @@ async def test_a_subscriber_on_one_process_sees_changes_made_through_the_other(
             "t", "subscription { leaderboardTop(first: 2) { rank score participant { name } } }"
         )
         first = await client.next_data("t")
-        await call(http, writer, 'mutation { addParticipant(input: {name: "Bob"}) { id } }')
-        await call(
-            http,
-            writer,
-            f'mutation {{ adjustPoints(participantId: "{ada}", delta: 7) {{ rank }} }}',
-        )
+        await call(http, writer, 'mutation { addParticipant(input: {name: "Bob"}) { id } }', key)
+        scored = f'mutation {{ adjustPoints(participantId: "{ada}", delta: 7) {{ rank }} }}'
+        await call(http, writer, scored, key)
 
         changes, tops = [], []
         while len(changes) < 2 or not tops or tops[-1][0]["score"] != 7:

@@ -15,8 +15,9 @@ from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
 from app.scoring.service import adjust_points
 from app.settings import Settings
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
-from tests.factories import participant, points_board
+from tests.factories import api_key, participant, points_board
 from tests.live.conftest import serving, until
 from tests.live.wsclient import WsClient
 from tests.redis_server import RedisServer
@@ -51,9 +52,10 @@ async def test_subscribers_recover_from_a_redis_restart(
     deps, live = restart_services
     a = await participant(deps, tenant.id, "A", points=3)
     await participant(deps, tenant.id, "B", points=2)
+    key = await api_key(deps, tenant.id, Scope.READ)
     async with serving(deps, live, tenant) as url:
         await until(lambda: live.hub.connected, what="the pub/sub connection")
-        client = await WsClient.open(url)
+        client = await WsClient.open(url, key=key)
         await client.subscribe("top", TOP)
         assert names(await client.next_data("top")) == [("A", 3.0), ("B", 2.0)]
         await client.subscribe("changes", CHANGES)

@@ -10,10 +10,17 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 
 TIMEOUT = 10.0
+
+
+def key_in(url: str) -> str | None:
+    """The ``key`` query parameter of a test URL (the server ignores it)."""
+    found = parse_qs(urlsplit(url).query).get("key")
+    return found[0] if found else None
 
 
 class WsClient:
@@ -27,14 +34,26 @@ class WsClient:
         self.ignored: list[dict[str, Any]] = []  # keep-alives and pings seen meanwhile
 
     @classmethod
-    async def open(cls, url: str, **options: Any) -> WsClient:
-        """Connect and initialise; ``options`` go to ``websockets``' ``connect``."""
-        socket = await connect(url, subprotocols=[cls.protocol], open_timeout=TIMEOUT, **options)  # type: ignore[list-item]
-        client = cls(socket)
-        await client.send({"type": "connection_init", "payload": {}})
-        ack = await client.receive()
+    async def open(cls, url: str, *, key: str | None = None, **options: Any) -> WsClient:
+        """Connect and initialise with the API ``key`` (default: the ``key`` query parameter
+        of ``url``, where the test fixtures put one) in the ``connection_init`` payload, as
+        browsers must; ``options`` go to ``websockets``' ``connect``."""
+        client = await cls.connect(url, **options)
+        ack = await client.init(key if key is not None else key_in(url))
         assert ack["type"] == "connection_ack", ack
         return client
+
+    @classmethod
+    async def connect(cls, url: str, **options: Any) -> WsClient:
+        """Connect without initialising."""
+        socket = await connect(url, subprotocols=[cls.protocol], open_timeout=TIMEOUT, **options)  # type: ignore[list-item]
+        return cls(socket)
+
+    async def init(self, key: str | None) -> dict[str, Any]:
+        """Send ``connection_init`` (with ``Authorization: Bearer key``); the answer."""
+        payload = {"Authorization": f"Bearer {key}"} if key else {}
+        await self.send({"type": "connection_init", "payload": payload})
+        return await self.receive()
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.socket.send(json.dumps(message))

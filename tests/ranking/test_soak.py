@@ -36,9 +36,10 @@ from app.ranking.keys import BoardRef
 from app.ranking.rebuild import holder_pid
 from app.ranking.store import RankingStore
 from app.scoring.models import ScoreEvent
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from app.winners.models import Winner
-from tests.factories import points_board
+from tests.factories import api_key, bearer, points_board
 from tests.live.conftest import until
 from tests.redis_server import RedisServer, free_port
 from tests.test_serve import RANKED, wait_healthy
@@ -84,6 +85,9 @@ def servers(deps: Deps, private_redis: RedisServer) -> Iterator[tuple[str, psuti
         "RANKED_LOG_LEVEL": "warning",
         "RANKED_RECONCILE_INTERVAL": "1",
         "RANKED_REBUILD_LOCK_SECONDS": str(LOCK_SECONDS),
+        "RANKED_KEY_PEPPER": "test-pepper",
+        "RANKED_RATE_READS_PER_SECOND": "1000000",  # a load test, not a test of the limits
+        "RANKED_RATE_WRITES_PER_SECOND": "1000000",
     }
     seed = [RANKED, "seed", "--participants", str(PARTICIPANTS), "--seed", "7"]
     subprocess.run(seed, env=env, check=True, capture_output=True)
@@ -145,7 +149,8 @@ async def test_two_api_processes_keep_one_ranking_through_flushes_and_kills(
     ledger = Ledger()
     stop = asyncio.Event()
 
-    async with httpx.AsyncClient(base_url=url, timeout=20) as http:
+    key = await api_key(deps, tenant.id, Scope.ADMIN)
+    async with httpx.AsyncClient(base_url=url, timeout=20, headers=bearer(key)) as http:
         drivers = [asyncio.create_task(_reader(http, ledger, stop, watched, start, base_rank,
                                                len(written), rng)) for _ in range(4)]  # fmt: skip
         drivers += [

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from arq.connections import ArqRedis
 
 from app.deps import Deps
@@ -23,10 +22,10 @@ from app.leaderboards.models import RankMode, TimeWindow
 from app.runs.models import LeaderboardRun, RunEntry, RunStatus
 from app.runs.service import trigger_run
 from app.scoring.service import ScoreInput, record_scores
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.conftest import GQL, error_code
-from tests.factories import participant
-from tests.tenancy.test_access import ADMIN, protected  # noqa: F401 (a fixture used below)
+from tests.factories import api_key, bearer, participant
 from tests.workers import Clock, drain
 
 TRIGGER = "mutation($key: String!, $p: String, $all: Boolean) { triggerRun(leaderboard: $key, period: $p, keepAll: $all) { id status period trigger } }"
@@ -229,13 +228,15 @@ async def test_trigger_run_rejects_bad_input_and_changes_nothing(gql: GQL, deps:
     assert await LeaderboardRun.all().count() == 0
 
 
-@pytest.mark.usefixtures("protected")
-async def test_only_admins_trigger_runs_and_detect_winners(gql: GQL, job_deps: Deps) -> None:
-    run = await gql(TRIGGER, {"key": "points"})
-    winner = await gql(
-        "mutation { detectWinner { outcome } }", headers={"authorization": "Bearer wrong"}
-    )
-    allowed = await gql(TRIGGER, {"key": "points"}, headers=ADMIN)
+async def test_only_admins_trigger_runs_and_detect_winners(
+    gql: GQL, job_deps: Deps, tenant: TenantRef
+) -> None:
+    reader = bearer(await api_key(job_deps, tenant.id, Scope.READ, Scope.INGEST))
+    admin = bearer(await api_key(job_deps, tenant.id, Scope.ADMIN))
+
+    run = await gql(TRIGGER, {"key": "points"}, headers={})
+    winner = await gql("mutation { detectWinner { outcome } }", headers=reader)
+    allowed = await gql(TRIGGER, {"key": "points"}, headers=admin)
 
     assert error_code(run) == "UNAUTHENTICATED"
     assert error_code(winner) == "FORBIDDEN"

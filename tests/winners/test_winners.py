@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from arq.connections import ArqRedis
-from pydantic import SecretStr
 
 from app.deps import Deps
 from app.joblog.models import JobRun
@@ -22,11 +20,12 @@ from app.leaderboards.admin import (
 from app.leaderboards.models import Visibility
 from app.leaderboards.service import POINTS
 from app.participants.service import delete_participant
+from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from app.winners.models import Winner
 from app.winners.service import check_tick
 from tests.conftest import GQL
-from tests.factories import participant
+from tests.factories import api_key, bearer, participant
 from tests.workers import Clock, drain, tick_ms
 
 TICK = datetime(2026, 1, 5, 12, 5, tzinfo=UTC)  # on the points board's 5-minute grid
@@ -202,19 +201,18 @@ async def test_a_winners_list_read_before_shows_a_new_winner_at_once(
 
 
 async def test_wins_on_a_private_board_are_listed_to_admins_only(
-    gql: GQL, job_deps: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    gql: GQL, job_deps: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock
+) -> None:
     ada = await participant(job_deps, tenant.id, "Ada", points=10)
     await check(job_deps, pool, clock, TICK)  # a win on the points board, then made PRIVATE
     await update_leaderboard(
         job_deps, tenant.id, POINTS, BoardFields(visibility=Visibility.PRIVATE)
     )
-    monkeypatch.setattr(job_deps.settings, "admin_token", SecretStr("s3cret"))
+    reader = bearer(await api_key(job_deps, tenant.id, Scope.READ))
     query = "query($id: ID!) { participant(id: $id) { wins { leaderboard } } }"
 
-    anyone = await gql(query, {"id": str(ada)})
-    admin = await gql(query, {"id": str(ada)}, headers={"authorization": "Bearer s3cret"})
+    anyone = await gql(query, {"id": str(ada)}, headers=reader)
+    admin = await gql(query, {"id": str(ada)})
 
     assert anyone["data"]["participant"]["wins"] == []
     assert admin["data"]["participant"]["wins"] == [{"leaderboard": POINTS}]

@@ -22,6 +22,10 @@ import transportWs from "subscriptions-transport-ws";
 import WebSocket from "ws";
 
 const [library, url] = process.argv.slice(2);
+// The test fixtures put an API key in the URL's `key` parameter; it goes where browsers
+// must put it, in the connection_init payload.
+const key = new URL(url).searchParams.get("key");
+const connectionParams = key ? { Authorization: `Bearer ${key}` } : {};
 
 function emit(event) {
   process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -37,6 +41,7 @@ function describe(error) {
 function graphqlWs() {
   const client = createClient({
     url,
+    connectionParams,
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
@@ -69,6 +74,7 @@ function subscriptionsTransportWs() {
     {
       reconnect: false,
       lazy: false,
+      connectionParams,
       connectionCallback: (error) =>
         emit(error ? { event: "error", error: describe(error) } : { event: "connected" }),
     },
