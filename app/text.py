@@ -10,12 +10,13 @@ from app.errors import BadUserInput
 
 # Keys of definitions (metrics, leaderboards, groups, seasons) and slugs of tenants: data
 # that names things in URLs, Redis keys and logs, so never syntax of any of them.
-KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# fullmatch only: `$` alone would let a trailing newline through.
+KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def check_key(key: str, what: str, field: str = "key") -> None:
     """BAD_USER_INPUT unless ``key`` is 1 to 64 letters, digits, '_', '.' or '-'."""
-    if not KEY.match(key):
+    if not KEY.fullmatch(key):
         raise BadUserInput(
             f"{what} key must be 1 to 64 letters, digits, '_', '.' or '-', starting with a"
             " letter or digit.",

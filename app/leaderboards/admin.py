@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app.db import fetch
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
@@ -109,6 +110,18 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
             raise Conflict(f"Metric {given.key!r} was just created by another request.") from None
     if given.key == POINTS and given.aggregation != Aggregation.SUM:
         raise BadUserInput("The built-in points metric always sums.", field="aggregation")
+    if given.key == POINTS and given.data_type != DataType.INTEGER:
+        raise BadUserInput("The built-in points metric counts whole numbers.", field="dataType")
+    if (
+        given.data_type == DataType.INTEGER
+        and metric.data_type != DataType.INTEGER
+        and await _has_fractions(tenant_id, metric.id)
+    ):
+        raise BadUserInput(
+            f"Metric {given.key!r} has recorded values that are not whole numbers: it cannot"
+            " become INTEGER.",
+            field="dataType",
+        )
     users = await _boards_using(tenant_id, metric.id)
     aggregation = metric.aggregation != given.aggregation
     direction = metric.higher_is_better != given.higher_is_better  # of tie-breaks by it
@@ -122,6 +135,15 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
     involved = {metric.id} | {m.metric_id for b in users for m in b.metrics}  # one lock order
     await _rescoring(deps, tenant_id, rescoring, write, involved)
     return await Metric.get(id=metric.id)
+
+
+async def _has_fractions(tenant_id: int, metric_id: int) -> bool:
+    rows = await fetch(
+        "SELECT 1 FROM score_events WHERE tenant_id = $1 AND metric_id = $2"
+        " AND value <> CAST(value AS BIGINT) LIMIT 1",
+        [tenant_id, metric_id],
+    )
+    return bool(rows)
 
 
 async def delete_metric(deps: Deps, tenant_id: int, key: str) -> None:
@@ -254,7 +276,7 @@ async def define_calendar_period(
     """Add or move a term or season; boards of that kind are re-scored."""
     if kind not in (TimeWindow.TERM, TimeWindow.SEASON):
         raise BadUserInput("Calendar periods are TERM or SEASON.", field="kind")
-    if not KEY.match(key) or len(key) > MAX_KEY_LENGTH:
+    if not KEY.fullmatch(key) or len(key) > MAX_KEY_LENGTH:
         raise BadUserInput(f"A period key is 1 to {MAX_KEY_LENGTH} letters or digits.", field="key")
     check_text(name, "name", 200)
     _check_span(starts, ends)

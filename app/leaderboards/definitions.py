@@ -28,11 +28,15 @@ class Definitions:
             ("board", tenant_id, key), lambda: service.get_definition(tenant_id, key)
         )
 
+    async def metric(self, tenant_id: int, key: str) -> service.MetricInfo:
+        """The tenant's metric ``key`` (NotFound otherwise)."""
+        return await self._cached(
+            ("metric", tenant_id, key), lambda: service.metric_info(tenant_id, key)
+        )
+
     async def metric_id(self, tenant_id: int, key: str) -> int:
         """The id of the tenant's metric ``key`` (NotFound otherwise)."""
-        return await self._cached(
-            ("metric", tenant_id, key), lambda: service.metric_id(tenant_id, key)
-        )
+        return (await self.metric(tenant_id, key)).id
 
     async def boards_fed_by(self, tenant_id: int, metric_id: int) -> list[BoardDefinition]:
         """The active boards metric ``metric_id`` feeds."""

@@ -22,9 +22,10 @@ ALL_TIME_KEY = "all"
 CUSTOM_KEY = "custom"
 MAX_KEY_LENGTH = 16
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits, whole key (fullmatch): one period has exactly one key.
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +124,13 @@ def _parse(spec: WindowSpec, key: str) -> Period | None:
         span = next((s for s in spec.calendar if s.key == key), None)
         return None if span is None else Period(span.key, span.start, span.end)
     try:
-        if kind == TimeWindow.DAILY and (m := _DAY.match(key)):
+        if kind == TimeWindow.DAILY and (m := _DAY.fullmatch(key)):
             day = date(int(m[1]), int(m[2]), int(m[3]))
             return _local_span(spec, key, day, day + timedelta(days=1))
-        if kind == TimeWindow.WEEKLY and (m := _WEEK.match(key)):
+        if kind == TimeWindow.WEEKLY and (m := _WEEK.fullmatch(key)):
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
             return _local_span(spec, key, monday, monday + timedelta(days=7))
-        if kind == TimeWindow.MONTHLY and (m := _MONTH.match(key)):
+        if kind == TimeWindow.MONTHLY and (m := _MONTH.fullmatch(key)):
             first = date(int(m[1]), int(m[2]), 1)
             return _local_span(spec, key, first, _next_month(first))
     except ValueError:  # 2025-02-30, week 54, month 13

@@ -11,7 +11,13 @@ from tortoise.exceptions import IntegrityError
 from app.db import fetch
 from app.errors import NotFound
 from app.leaderboards.definition import BoardDefinition, load_definitions
-from app.leaderboards.models import Leaderboard, LeaderboardMetric, Metric, TimeWindow
+from app.leaderboards.models import (
+    DataType,
+    Leaderboard,
+    LeaderboardMetric,
+    Metric,
+    TimeWindow,
+)
 from app.leaderboards.periods import CUSTOM_KEY, Period
 from app.ranking.keys import BoardRef
 from app.text import storable
@@ -44,7 +50,11 @@ async def ensure_builtins(tenant_id: int) -> None:
         metric, _ = await Metric.get_or_create(
             tenant_id=tenant_id,
             key=POINTS,
-            defaults={"name": "Points", "description": "Points given with +/- (adjustPoints)."},
+            defaults={
+                "name": "Points",
+                "description": "Points given with +/- (adjustPoints): whole numbers.",
+                "data_type": DataType.INTEGER,
+            },
         )
         board, _ = await Leaderboard.get_or_create(
             tenant_id=tenant_id,
@@ -148,11 +158,24 @@ async def rankings_of(tenant_id: int, participant_id: int) -> list[BoardRef]:
     ]
 
 
-async def metric_id(tenant_id: int, key: str) -> int:
+@dataclass(frozen=True, slots=True)
+class MetricInfo:
+    """What recording a value of a metric needs to know of it."""
+
+    id: int
+    key: str
+    whole: bool  # dataType INTEGER: its values are whole numbers
+
+
+async def metric_info(tenant_id: int, key: str) -> MetricInfo:
     metric = await Metric.get_or_none(tenant_id=tenant_id, key=key) if storable(key) else None
     if metric is None:
         raise NotFound(f"No metric with key {key!r}.")
-    return metric.id
+    return MetricInfo(metric.id, metric.key, metric.data_type == DataType.INTEGER)
+
+
+async def metric_id(tenant_id: int, key: str) -> int:
+    return (await metric_info(tenant_id, key)).id
 
 
 async def boards_fed_by(tenant_id: int, metric_id: int) -> list[BoardDefinition]:

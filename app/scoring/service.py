@@ -16,7 +16,7 @@ from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
-from app.leaderboards.service import POINTS
+from app.leaderboards.service import POINTS, MetricInfo
 from app.participants.models import Participant
 from app.participants.views import get_participants
 from app.ranking.store import Cursor, Entry, stored_text
@@ -65,6 +65,16 @@ def check_value(deps: Deps, value: float, field: str, *, zero: bool) -> None:
     if abs(value) > deps.settings.max_abs_delta:
         raise BadUserInput(
             f"{field} must be at most {deps.settings.max_abs_delta:g} in size.", field=field
+        )
+
+
+def check_whole(metric: MetricInfo, value: float, field: str) -> None:
+    """A metric of dataType INTEGER (the built-in points among them) counts whole numbers."""
+    if metric.whole and not float(value).is_integer():
+        raise BadUserInput(
+            f"{field} must be a whole number: metric {metric.key!r} counts whole numbers"
+            f" (dataType INTEGER), and {value:g} is not one.",
+            field=field,
         )
 
 
@@ -118,6 +128,8 @@ async def _event(
     else:
         pid = item.participant_id
     check_value(deps, item.value, "value", zero=True)
+    metric = await deps.definitions.metric(tenant_id, item.metric)
+    check_whole(metric, item.value, "value")
     check_text(item.source, "source", MAX_SOURCE, empty=False)
     check_text(item.source_id, "sourceId", MAX_SOURCE_ID, empty=False)
     check_text(item.action_type, "actionType", MAX_ACTION_TYPE)
@@ -133,7 +145,7 @@ async def _event(
             raise BadUserInput("occurredAt must be in 1970 or later.", field="occurredAt")
     return EventInput(
         participant_id=pid,  # type: ignore[arg-type]
-        metric_id=await deps.definitions.metric_id(tenant_id, item.metric),
+        metric_id=metric.id,
         value=item.value,
         source=item.source,
         source_id=item.source_id,
@@ -154,12 +166,14 @@ async def adjust_points(
     Redis is away the change is still committed and the rank is computed by the database.
     """
     check_value(deps, delta, "delta", zero=False)
+    points = await deps.definitions.metric(tenant_id, POINTS)
+    check_whole(points, delta, "delta")
     if idempotency_key is not None:
         check_text(idempotency_key, "idempotencyKey", MAX_SOURCE_ID, empty=False)
     board = (await deps.definitions.board(tenant_id, POINTS)).ref("all")
     event = EventInput(
         participant_id=participant_id,
-        metric_id=await deps.definitions.metric_id(tenant_id, POINTS),
+        metric_id=points.id,
         value=delta,
         source=ADJUST_SOURCE,
         source_id=idempotency_key,

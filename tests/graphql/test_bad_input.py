@@ -215,6 +215,52 @@ async def test_zero_delta_is_rejected(gql: GQL, people: list[str]) -> None:
         await rejected(gql, "BAD_USER_INPUT", ADJUST, {"id": people[0], "delta": delta})
 
 
+METRIC = "mutation($input: MetricInput!) { defineMetric(input: $input) { key dataType } }"
+RECORD = """mutation($pid: ID!, $metric: String!, $value: Float!) {
+  recordScore(input: {participantId: $pid, metric: $metric, value: $value,
+                      source: "test", sourceId: "s1"}) { duplicate } }"""
+
+
+async def test_points_are_whole_numbers(gql: GQL, people: list[str]) -> None:
+    for delta in (2.5, -0.5, 1e-9):
+        response = await rejected(gql, "BAD_USER_INPUT", ADJUST, {"id": people[0], "delta": delta})
+        assert response["errors"][0]["extensions"]["field"] == "delta"
+        assert "whole number" in response["errors"][0]["message"]
+    response = await rejected(
+        gql, "BAD_USER_INPUT", RECORD, {"pid": people[0], "metric": "points", "value": 1.5}
+    )
+    assert response["errors"][0]["extensions"]["field"] == "value"
+    assert (await gql(ADJUST, {"id": people[0], "delta": 2.0}))["data"] == {
+        "adjustPoints": {"score": 12}
+    }
+
+
+async def test_a_metric_of_integer_values_refuses_fractions(gql: GQL, people: list[str]) -> None:
+    defined = await gql(METRIC, {"input": {"key": "laps", "name": "Laps", "dataType": "INTEGER"}})
+    assert defined["data"] == {"defineMetric": {"key": "laps", "dataType": "INTEGER"}}, defined
+
+    await rejected(
+        gql, "BAD_USER_INPUT", RECORD, {"pid": people[0], "metric": "laps", "value": 0.5}
+    )
+    recorded = await gql(RECORD, {"pid": people[0], "metric": "laps", "value": 3})
+    assert recorded["data"] == {"recordScore": {"duplicate": False}}, recorded
+
+
+async def test_a_metric_with_fractions_recorded_cannot_become_integer(
+    gql: GQL, people: list[str]
+) -> None:
+    await gql(METRIC, {"input": {"key": "km", "name": "Km"}})
+    recorded = await gql(RECORD, {"pid": people[0], "metric": "km", "value": 2.5})
+    assert "errors" not in recorded, recorded
+
+    response = await rejected(
+        gql, "BAD_USER_INPUT", METRIC, {"input": {"key": "km", "name": "Km", "dataType": "INTEGER"}}
+    )
+    assert response["errors"][0]["extensions"]["field"] == "dataType"
+    points = {"key": "points", "name": "Points", "dataType": "NUMBER"}
+    await rejected(gql, "BAD_USER_INPUT", METRIC, {"input": points})
+
+
 async def test_delta_that_would_leave_the_score_range_is_rejected(
     gql: GQL, deps: Deps, people: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -437,3 +483,43 @@ async def test_text_the_database_cannot_store_is_a_client_error(
     for board in ("points\x00", "\ud800"):
         query = "query($k: String!) { leaderboard(key: $k) { size } }"
         await rejected(gql, "NOT_FOUND", query, {"k": board})
+
+
+HOSTILE_KEYS = ["a*", "{a}", "a:b", "a b", "a\nb", "a\n", "a\x00", "a\x1b[0m", "é", "x" * 500, ""]
+DEFINERS = {
+    "defineMetric": ('mutation($k: String!) { defineMetric(input: {key: $k, name: "M"}) { key } }'),
+    "defineLeaderboard": (
+        'mutation($k: String!) { defineLeaderboard(key: $k, input: {name: "B",'
+        ' metrics: [{metric: "points"}]}) { key } }'
+    ),
+    "defineCalendarPeriod": (
+        "mutation($k: String!) { defineCalendarPeriod(kind: TERM, key: $k,"
+        ' startsAt: "2026-01-01T00:00:00Z", endsAt: "2026-06-01T00:00:00Z") { key } }'
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(DEFINERS))
+async def test_keys_are_data_never_syntax(
+    gql: GQL, deps: Deps, people: list[str], redis: Any, operation: str
+) -> None:
+    prefix = deps.settings.redis_prefix
+    keys_before = sorted([k async for k in redis.scan_iter(match=f"{prefix}:*")])
+    for key in HOSTILE_KEYS:
+        response = await rejected(gql, "BAD_USER_INPUT", DEFINERS[operation], {"k": key})
+        assert " key " in response["errors"][0]["message"], (key, response)
+        assert response["errors"][0]["extensions"]["field"] == "key"
+    assert sorted([k async for k in redis.scan_iter(match=f"{prefix}:*")]) == keys_before
+
+
+async def test_period_keys_are_parsed_whole(gql: GQL, people: list[str]) -> None:
+    data = await gql(
+        'mutation { defineLeaderboard(key: "day", input: {name: "D", timeWindow: DAILY,'
+        ' metrics: [{metric: "points"}]}) { key } }'
+    )
+    assert "errors" not in data, data
+    query = 'query($p: String!) { leaderboard(key: "day", period: $p) { period } }'
+    for period in ("2026-01-01\n", "٢٠٢٦-01-01", "2026-01-01*", "{2026-01-01}", "2026-1-1"):
+        await rejected(gql, "BAD_USER_INPUT", query, {"p": period})
+    found = await gql(query, {"p": "2026-01-01"})
+    assert found["data"] == {"leaderboard": {"period": "2026-01-01"}}, found
