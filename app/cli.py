@@ -53,6 +53,7 @@ def serve(
     import uvicorn
 
     from app.connections import embedded_redis
+    from app.main import server_options
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
@@ -71,11 +72,8 @@ def serve(
                 host=host,
                 port=port,
                 workers=workers,
-                ws_max_size=settings.ws_max_bytes,
-                ws_ping_interval=settings.ws_ping_interval or None,
-                ws_ping_timeout=settings.ws_ping_interval or None,
-                ws_per_message_deflate=settings.ws_per_message_deflate,
                 log_level=settings.log_level,
+                **server_options(settings),
             )
         finally:
             if jobs is not None:

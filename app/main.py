@@ -27,7 +27,14 @@ from app.deps import Deps, build_deps
 from app.errors import RankedError, Unavailable
 from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import code_protocol_error, coded
-from app.graphql.limits import CONNECTION_SCOPE_KEY, BodyLimit, ConnectionRelease
+from app.graphql.limits import (
+    CONNECTION_SCOPE_KEY,
+    REFUSAL_SCOPE_KEY,
+    BodyLimit,
+    ConnectionRelease,
+    TransportHandler,
+    refusal_reason,
+)
 from app.graphql.schema import build_schema
 from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
@@ -59,6 +66,7 @@ class RankedGraphQL(GraphQL[Context, None]):
     runtime: Runtime
     debug: bool = False
     payloads: SharedPayloads
+    graphql_transport_ws_handler_class = TransportHandler
 
     def encode_json(self, data: object) -> str | bytes:
         """JSON, with the payload of a result shared by many subscribers encoded once, and
@@ -110,10 +118,11 @@ class RankedGraphQL(GraphQL[Context, None]):
             check_caller(context.caller)
             connection = await context.deps.limiter.open_connection(context.caller)
         except RankedError as refused:
-            payload: dict[str, object] = {
-                "message": refused.message,
+            payload: dict[str, object] = {  # (graphql-ws sends it; graphql-transport-ws
+                "message": refused.message,  # closes with the reason below)
                 "extensions": {"code": refused.code, **refused.extensions},
             }
+            context.request.scope[REFUSAL_SCOPE_KEY] = refusal_reason(refused.code, refused.message)
             raise ConnectionRejectionError(payload) from None
         context.request.scope[CONNECTION_SCOPE_KEY] = (context.caller, connection)
         unset: UnsetType = UNSET
@@ -151,6 +160,16 @@ async def _keep_counting(deps: Deps) -> None:
 
 
 Services = Callable[[], AbstractAsyncContextManager[Runtime]]
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """The uvicorn options the limits of ``settings`` need (every server of the app)."""
+    return {
+        "ws_max_size": settings.ws_max_bytes,
+        "ws_ping_interval": settings.ws_ping_interval or None,
+        "ws_ping_timeout": settings.ws_ping_interval or None,
+        "ws_per_message_deflate": settings.ws_per_message_deflate,
+    }
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

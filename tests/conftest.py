@@ -141,6 +141,7 @@ def settings(clean_db: str) -> Settings:
         reconcile_interval=0.2,
         clock_skew_seconds=0,  # one machine, one clock (tests of the skew set their own)
         key_pepper="test-pepper",
+        key_cache_seconds=0.5,  # a revocation or suspension reaches open subscriptions fast
         # Functional tests open connections and send requests fast; the limits' own tests
         # set theirs.
         rate_reads_burst=1_000_000,

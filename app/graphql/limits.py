@@ -5,6 +5,8 @@
   streamed body as soon as it grows past the limit).
 - ``ConnectionRelease``: a websocket connection counted against its key's limits
   (``app.tenancy.rates``) is uncounted when it ends, however it ends.
+- ``TransportHandler``: a refused ``connection_init`` closes the socket (4403) with a
+  reason that names the error's code.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 
 from app.errors import Unavailable
 from app.tenancy.rates import RateLimiter
@@ -84,3 +89,44 @@ class ConnectionRelease:
                 caller, connection = counted
                 with contextlib.suppress(Unavailable):
                     await self.limiter().close_connection(caller, connection)
+
+
+REFUSAL_SCOPE_KEY = "ranked.refusal"  # why connection_init was refused: "CODE: message"
+REFUSED_CLOSE_CODE = 4403  # graphql-transport-ws: "Forbidden"
+_MOST_REASON_BYTES = 123  # what a websocket close frame can carry
+
+
+def refusal_reason(code: str, message: str) -> str:
+    """A close reason that names the error's code first (cut to fit a close frame)."""
+    reason = f"{code}: {message}".encode()
+    return reason[:_MOST_REASON_BYTES].decode(errors="ignore")
+
+
+class _SaysWhy:
+    """The handler's websocket, closing a refused connection with its reason, not with
+    strawberry's bare "Forbidden"."""
+
+    def __init__(self, websocket: Any, scope: dict[str, Any]) -> None:
+        self._websocket = websocket
+        self._scope = scope
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._websocket, name)
+
+    async def close(self, code: int, reason: str) -> None:
+        why = self._scope.get(REFUSAL_SCOPE_KEY)
+        if code == REFUSED_CLOSE_CODE and why:
+            reason = why
+        await self._websocket.close(code, reason)
+
+
+class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    """graphql-transport-ws, with refusals of ``connection_init`` that say why: the close
+    reason is ``"CODE: message"`` (UNAUTHENTICATED, FORBIDDEN or RATE_LIMITED)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = getattr(self.context, "request", None)
+        scope = getattr(request, "scope", None)
+        if isinstance(scope, dict):
+            self.websocket = _SaysWhy(self.websocket, scope)  # type: ignore[assignment]

@@ -133,7 +133,10 @@ class Access(SchemaExtension):
         outcomes = {}
         for error in ctx.result.errors or []:
             if error.path:
-                outcomes[str(error.path[0])] = (error.extensions or {}).get("code", "INTERNAL")
+                coded = (error.extensions or {}).get("code")
+                if coded is None and isinstance(error.original_error, RankedError):
+                    coded = error.original_error.code  # (coded when the result is sent)
+                outcomes[str(error.path[0])] = coded or "INTERNAL"
         await self._audit(operation, outcomes, audit.OK)
 
     async def _check(self, operation: OperationDefinitionNode) -> None:

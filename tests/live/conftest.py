@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from app.deps import Deps
 from app.live.service import LiveService
-from app.main import Runtime, create_app
+from app.main import Runtime, create_app, server_options
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.factories import api_key, points_board
@@ -45,8 +45,9 @@ async def serving(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIter
         yield Runtime(deps, live, tenant)
 
     app = create_app(deps.settings, services)
+    options = server_options(deps.settings) | {"ws_ping_interval": None}
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", ws_ping_interval=None, lifespan="on"
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", **options
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
