@@ -391,7 +391,8 @@ def _set_status(slug: str, status: str) -> None:
 
     async def work() -> Any:
         changed = await set_status(slug, TenantStatus(status))
-        await _audited(slug, f"tenant {status.lower()}", {"slug": slug})
+        verb = "activate" if status == "ACTIVE" else "suspend"  # as the command is named
+        await _audited(slug, f"tenant {verb}", {"slug": slug})
         return changed
 
     _show_tenant(_in_database(work))
@@ -446,7 +447,7 @@ def key_create(
     async def work() -> tuple[str, Any]:
         owner = await get_tenant(tenant)
         made = await create_key(_keyring(), owner.id, name, scopes)
-        await _audited(tenant, "key create", {"name": name, "scopes": sorted(scope)})
+        await _audited(tenant, "key create", {"name": name, "scopes": sorted(scopes)})
         return made
 
     key, view = _in_database(work)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET = 24  # characters of RANKED_ADMIN_TOKEN or RANKED_KEY_PEPPER, at least
 
 
 class Settings(BaseSettings):
@@ -169,6 +171,16 @@ class Settings(BaseSettings):
     )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
     log_level: str = Field(default="info", description="Python logging level.")
+
+    @field_validator("admin_token", "key_pepper", mode="after")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A blank secret is no secret (unset); a short one is refused: both are guessable."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(f"must be at least {MIN_SECRET} characters (or unset)")
+        return value
 
     @property
     def effective_database_url(self) -> str:

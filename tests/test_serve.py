@@ -93,6 +93,8 @@ def embedded_server(tmp_path: Path) -> Iterator[Served]:
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def embedded_redis_servers(data_dir: Path) -> list[psutil.Process]:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.exceptions import IntegrityError
+
 from app.errors import NotFound
 from app.tenancy.keyring import KeyRing, hint_of, new_key
 from app.tenancy.models import ApiKey
@@ -81,14 +83,17 @@ async def adopt_token(keys: KeyRing, tenant_id: int, token: str) -> bool:
     digest = keys.digest(token)
     if await ApiKey.exists(digest=digest):
         return False
-    await ApiKey.create(
-        tenant_id=tenant_id,
-        name=BOOTSTRAP_NAME,
-        scopes=encode({Scope.ADMIN}),
-        digest=digest,
-        hint=hint_of(token)[:4],
-        created_at=datetime.now(UTC),
-    )
+    try:
+        await ApiKey.create(
+            tenant_id=tenant_id,
+            name=BOOTSTRAP_NAME,
+            scopes=encode({Scope.ADMIN}),
+            digest=digest,
+            hint=hint_of(token)[:4],
+            created_at=datetime.now(UTC),
+        )
+    except IntegrityError:  # another process of the same start-up adopted it first
+        return False
     return True
 
 
