@@ -10,6 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 DATABASE_NAME = "ranked_bench"
+# The benchmark's API key: RANKED_ADMIN_TOKEN of the servers it starts (an admin key of
+# the default tenant), sent by every client. Loopback only, on a database of its own.
+BENCH_KEY = "rks_benchmark-key-on-loopback-only-0000000000000"
+AUTHORIZATION = {"authorization": f"Bearer {BENCH_KEY}"}
 # The live-subscription scenarios (bench/live.py): every change to anyone, changes to the
 # subscriber's own participant only ("my rank"), and the top 10; ":split": the same with the
 # changes made on a second server, so they reach the subscribers' server through Redis.

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from bench.config import AUTHORIZATION
 from bench.cpu import CpuWatch
 from bench.driver import Measurement, Operation, drive, run_loop
 
@@ -42,7 +43,7 @@ COMPOSITE = "composite"  # the board recordScores feeds: three weighted metrics
 COMPOSITE_METRICS = (("answers", "SUM", 1.0), ("rating", "AVG", 20.0), ("logins", "COUNT", 0.5))
 COMPOSITE_TOP100 = TOP100.replace('key: "points"', f'key: "{COMPOSITE}"')
 SCENARIOS = ("trivial", "top100", "adjustPoints", "recordScores", "top100:composite")
-HEADERS = {"content-type": "application/json", "accept": "application/json"}
+HEADERS = {"content-type": "application/json", "accept": "application/json", **AUTHORIZATION}
 DELTAS = [*range(-10, 0), *range(1, 11)]
 REQUEST_TIMEOUT = 10.0
 
@@ -198,7 +199,7 @@ async def define_composite(base_url: str) -> None:
         ),
         (define_board, {"k": COMPOSITE, "i": board}),
     ]
-    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, headers=AUTHORIZATION) as client:
         for query, variables in requests:
             response = await client.post("/graphql", json={"query": query, "variables": variables})
             problem = verdict(response, lambda data: None)

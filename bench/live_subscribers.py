@@ -37,6 +37,7 @@ from websockets.exceptions import WebSocketException
 from websockets.typing import Subprotocol
 
 from bench.children import Exit, serve_commands
+from bench.config import BENCH_KEY
 from bench.driver import run_loop
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -149,7 +150,8 @@ class Subscriber:
             proxy=None, close_timeout=CLOSE_TIMEOUT,
         )  # fmt: skip
         self.socket = socket
-        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {BENCH_KEY}"}}
+        await socket.send(json.dumps(init))
         ack = json.loads(await asyncio.wait_for(socket.recv(), OPEN_TIMEOUT))
         if ack.get("type") != "connection_ack":
             raise RuntimeError(f"no connection_ack: {str(ack)[:100]}")

@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.config import BenchConfig
+from bench.config import AUTHORIZATION, BenchConfig
 from bench.console import say
 from bench.service import ServerLog, run_ranked, service_env, serving
 from bench.stores import BenchError, recreate_database
@@ -87,7 +87,9 @@ async def _run(
         async with serving(env, log) as server, httpx.AsyncClient(timeout=30) as http:
             asked = time.perf_counter()
             body = {"query": TRIGGER, "variables": {"all": keep_all}}
-            response = (await http.post(f"{server.base_url}/graphql", json=body)).json()
+            response = (
+                await http.post(f"{server.base_url}/graphql", json=body, headers=AUTHORIZATION)
+            ).json()
             if "errors" in response:
                 raise BenchError(f"triggerRun failed: {response['errors']}")
             run_id = int(response["data"]["triggerRun"]["id"])

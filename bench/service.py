@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.config import ROOT, BenchConfig
+from bench.config import BENCH_KEY, ROOT, BenchConfig
 from bench.stores import BenchError
 
 SERVICE_VARS = {"DATABASE_URL", "REDIS_URL", "HOST", "PORT"}
@@ -56,6 +56,15 @@ def service_env(config: BenchConfig) -> dict[str, str]:
         REDIS_URL=config.redis_url,
         RANKED_REDIS_PREFIX=config.redis_prefix,
         RANKED_LOG_LEVEL="warning",
+        RANKED_ADMIN_TOKEN=BENCH_KEY,
+        RANKED_KEY_PEPPER="the-benchmark-pepper-on-loopback-only",
+        # The load generators are one key: its limits must not be what is measured.
+        RANKED_RATE_READS_PER_SECOND="1000000",
+        RANKED_RATE_READS_BURST="1000000",
+        RANKED_RATE_WRITES_PER_SECOND="1000000",
+        RANKED_RATE_WRITES_BURST="1000000",
+        RANKED_RATE_CONNECTIONS_PER_MINUTE="10000000",
+        RANKED_MAX_CONNECTIONS_PER_KEY="1000000",
     )
     return env
 

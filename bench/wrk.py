@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bench.config import ROOT
+from bench.config import BENCH_KEY, ROOT
 from bench.stores import BenchError
 
 SCRIPT = ROOT / "bench" / "wrk" / "graphql.lua"
@@ -98,7 +98,7 @@ async def wrk(
     args = [
         wrk_binary(), f"-t{min(threads, connections)}", f"-c{connections}",
         f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(SCRIPT),
-        base_url, "--", scenario, str(participants), uuid.uuid4().hex[:8],
+        base_url, "--", scenario, str(participants), uuid.uuid4().hex[:8], BENCH_KEY,
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE

@@ -1,6 +1,6 @@
 -- GraphQL load for wrk (a native load generator: the client is not the bottleneck).
 --
---   wrk -s bench/wrk/graphql.lua <url> -- <scenario> <participants> <run id>
+--   wrk -s bench/wrk/graphql.lua <url> -- <scenario> <participants> <run id> <API key>
 --
 -- Scenarios: "top100" (the points board's top 100 with ids and names, the same body every
 -- time) and "adjustPoints" (+1..10 points to a random participant 1..N, each with its own
@@ -32,6 +32,9 @@ function init(args)
   scenario = args[1]
   participants = tonumber(args[2] or "1000")
   run_id = args[3] or "wrk"
+  if args[4] then
+    headers["Authorization"] = "Bearer " .. args[4]
+  end
   math.randomseed(os.time() * 1000 + id)
 end
 
