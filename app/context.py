@@ -43,6 +43,9 @@ class Context:
     live: LiveService | None = None  # the process's live service (subscriptions)
     connection_params: dict[str, Any] | None = None
     authorization: str | None = None  # as presented: subscriptions check it again
+    # Set by resolvers whose answer depends on more than the tenant's data and the caller's
+    # view (the key itself, keys, the audit log): the result cache keeps no such answer.
+    uncacheable: bool = False
     _boards: dict[str, BoardInfo] = field(default_factory=dict)
     _listed: dict[BoardRef, int] = field(default_factory=dict)
     _points: DataLoader[int, tuple[float, int] | None] | None = None  # (score, rank)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -13,7 +14,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -48,6 +50,9 @@ from app.tenancy.service import TenantRef, ensure_tenant
 log = logging.getLogger(__name__)
 
 GRAPHIQL_PAGE = Path(__file__).parent / "graphql" / "static" / "graphiql.html"
+# GraphiQL's scripts and styles, from the npm registry at the versions (and integrity
+# hashes) strawberry pins; served here, so the page needs no network (see VENDOR.md).
+GRAPHIQL_ASSETS = GRAPHIQL_PAGE.parent / "vendor"
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class RankedGraphQL(GraphQL[Context, None]):
         ``connection_init``: see :meth:`on_ws_connect`)."""
         rt = self.runtime
         authorization = request.headers.get("authorization")
-        caller = await identify(rt.deps.keys, authorization)
+        caller = await identify(rt.deps.keys, authorization, _address(request))
         context = Context(rt.deps, caller, request, response, live=rt.live)
         context.authorization = authorization
         return context
@@ -108,12 +113,18 @@ class RankedGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Check the key before any subscription starts: the ``connection_init`` payload's
         ``Authorization`` (browsers cannot set headers on websockets), else the upgrade
-        request's; count the connection against the key's limits."""
+        request's; count the connection against the key's limits. The legacy graphql-ws
+        protocol lets a client send ``connection_init`` again: the connection is then
+        counted anew, its earlier count released."""
         params = context.connection_params or {}
         given = params.get("Authorization", params.get("authorization"))
         if given is not None:
             context.authorization = str(given)
-            context.caller = await identify(context.deps.keys, given)
+            context.caller = await identify(context.deps.keys, given, _address(context.request))
+        counted = context.request.scope.pop(CONNECTION_SCOPE_KEY, None)
+        if counted is not None:
+            with contextlib.suppress(Unavailable):
+                await context.deps.limiter.close_connection(*counted)
         try:
             check_caller(context.caller)
             connection = await context.deps.limiter.open_connection(context.caller)
@@ -127,6 +138,12 @@ class RankedGraphQL(GraphQL[Context, None]):
         context.request.scope[CONNECTION_SCOPE_KEY] = (context.caller, connection)
         unset: UnsetType = UNSET
         return unset
+
+
+def _address(request: Request | WebSocket) -> str | None:
+    """The client's address (uvicorn takes it from X-Forwarded-For of trusted proxies:
+    FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client is not None else None
 
 
 @asynccontextmanager
@@ -225,4 +242,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         ),
         Route("/health", health),
     ]
+    if settings.graphiql:
+        routes.append(Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"))
     return Starlette(routes=routes, lifespan=lifespan)

@@ -140,7 +140,7 @@ def settings(clean_db: str) -> Settings:
         redis_prefix=f"rankedtest:{uuid.uuid4().hex[:10]}",
         reconcile_interval=0.2,
         clock_skew_seconds=0,  # one machine, one clock (tests of the skew set their own)
-        key_pepper="test-pepper",
+        key_pepper="test-pepper-of-the-test-suite-only",
         key_cache_seconds=0.5,  # a revocation or suspension reaches open subscriptions fast
         # Functional tests open connections and send requests fast; the limits' own tests
         # set theirs.

@@ -5,7 +5,8 @@ entries costs far more in GraphQL execution than in Redis. Every committed chang
 tenant's data version in Redis (``RankingStore.data_version``); a query's result is kept
 in this process under (tenant, version, document, variables) and served again only while
 the version is the same, so a cached answer is never older than the last committed change.
-Mutations, subscriptions and results with errors are never cached.
+Mutations, subscriptions, results with errors and results a resolver marks
+``context.uncacheable`` (the key's own ``viewer``, keys, the audit log) are never cached.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ class ResultCache(SchemaExtension):
         if cached is not None:
             ctx.result = cached
         yield
-        if key and cached is None and ctx.result is not None and not ctx.result.errors:
-            self.store.put(key, ctx.result)
+        fresh = key and cached is None and ctx.result is not None and not ctx.result.errors
+        if fresh and not ctx.context.uncacheable:
+            self.store.put(key, ctx.result)  # type: ignore[arg-type]
 
     async def _key(self) -> Key | None:
         ctx = self.execution_context

@@ -29,8 +29,13 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from graphql.execution.values import get_variable_values
 
 DEFAULT_LIST = 50
+# `__schema` or `__type`: the schema is finite, so its introspection is bounded, at about
+# this many nodes (the full introspection of this schema GraphiQL asks for: 5,745).
+INTROSPECTION = 10_000
+META_FIELDS = ("__schema", "__type")
 # Lists without a size argument, by field name: their bound in the service.
 LIST_SIZES = {
     "wins": 10,
@@ -50,12 +55,23 @@ def operation_cost(
     largest: int,
 ) -> int:
     """The operation's cost; a size above ``largest`` (the page cap, which the field itself
-    refuses, naming it) counts as ``largest``."""
+    refuses, naming it) counts as ``largest``. ``variables`` must be coerced
+    (``coerced_variables``): a variable's default, or ``1000.0`` for an Int, is what runs."""
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
     counter = _Counter(schema, fragments, variables or {}, largest)
     return counter.selection(root, operation.selection_set, set())
+
+
+def coerced_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, given: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The variables as execution will see them (defaults applied, values coerced); the
+    raw ones when they do not coerce (then execution refuses the operation anyway)."""
+    found: Any = get_variable_values(schema, operation.variable_definitions or (), given or {})
+    coerced = getattr(found, "coerced", found)  # graphql-core 3.3: VariableValues.coerced
+    return coerced if isinstance(coerced, dict) else dict(given or {})
 
 
 class _Counter:
@@ -104,8 +120,10 @@ class _Counter:
     def field(self, parent: GraphQLNamedType, node: FieldNode, seen: set[str], edges: int) -> int:
         if not isinstance(parent, GraphQLObjectType):
             return 1
+        if node.name.value in META_FIELDS:
+            return INTROSPECTION
         definition = parent.fields.get(node.name.value)
-        if definition is None:  # __typename, introspection
+        if definition is None:  # __typename
             return 1
         if node.name.value == "edges" and _is_connection(parent):
             inner = self.selection(get_named_type(definition.type), node.selection_set, seen)
@@ -134,7 +152,7 @@ class _Counter:
     def _int(self, value: object, default: object) -> int:
         if isinstance(value, IntValueNode):
             return int(value.value)
-        if isinstance(value, VariableNode):
+        if isinstance(value, VariableNode):  # (the variables are coerced: defaults applied)
             given = self.variables.get(value.name.value)
             return given if isinstance(given, int) else _default_int(default)
         return _default_int(default)

@@ -1,15 +1,19 @@
 """Who may run what, checked once per operation before anything runs.
 
-``RULES`` names the scope every root field needs (``app.tenancy.scopes``); a root field
-missing from it is refused (FORBIDDEN, and logged: a new operation must be given a rule),
-so the table fails closed. Introspection needs no key (the schema is public; turn it off
-with ``RANKED_INTROSPECTION``). A publishable (PUBLIC) key may select of a participant only
-its display fields. Then the operation's cost (``app.graphql.cost``) must be within
-``RANKED_MAX_QUERY_COST``, and the key's rate budget must pay for it. Whatever refuses the
-operation does so before execution: nothing is read, nothing changes.
+In this order: the caller's rate budget pays for the operation (``app.tenancy.rates``:
+its key's, or its address's without a valid key), so even refusals are bounded; the caller
+holds a valid key (introspection too: any scope, a publishable key included; turn it off
+with ``RANKED_INTROSPECTION``); ``RULES`` names the scope every root field needs
+(``app.tenancy.scopes``) and a root field missing from it is refused (FORBIDDEN, and
+logged: a new operation must be given a rule), so the table fails closed; a publishable
+(PUBLIC) key may select of a participant only its display fields; the operation's cost
+(``app.graphql.cost``, with the variables as execution will coerce them) is within
+``RANKED_MAX_QUERY_COST``. Whatever refuses the operation does so before execution:
+nothing is read, nothing changes.
 
 Admin operations (their rule is ADMIN) are recorded in the tenant's audit log with their
-outcome, the refused ones of a valid key included.
+arguments and outcome; a refused one of a valid key is recorded once per operation, without
+its arguments.
 """
 
 from __future__ import annotations
@@ -38,10 +42,10 @@ from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from app.context import Context
-from app.errors import BadUserInput, Forbidden, RankedError
-from app.graphql.cost import operation_cost
+from app.errors import BadUserInput, Forbidden, RankedError, RateLimited
+from app.graphql.cost import coerced_variables, operation_cost
 from app.tenancy import audit
-from app.tenancy.access import require
+from app.tenancy.access import check_caller, require
 from app.tenancy.rates import Budget
 from app.tenancy.scopes import Scope
 
@@ -121,7 +125,8 @@ class Access(SchemaExtension):
             except RankedError as refused:
                 error = GraphQLError(refused.message, original_error=refused)
                 ctx.pre_execution_errors = [error]
-                await self._audit(operation, {}, refused.code)
+                if not isinstance(refused, RateLimited):
+                    await self._audit_refusal(operation, refused.code)
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -144,8 +149,12 @@ class Access(SchemaExtension):
         context: Context = ctx.context
         kind = operation.operation.value
         fields = [f for f in self._root_fields(operation) if not f.name.value.startswith("__")]
-        if not fields:
-            return  # introspection, __typename: the schema is public
+        schema = ctx.schema._schema
+        variables = coerced_variables(schema, operation, ctx.variables)
+        await context.deps.limiter.spend(
+            context.caller, BUDGETS[kind], self._writes(fields, variables)
+        )
+        check_caller(context.caller)
         for field in fields:
             name = field.name.value
             scope = RULES[kind].get(name)
@@ -156,9 +165,8 @@ class Access(SchemaExtension):
         if context.caller.publishable:
             self._check_public_fields()
         fragments = self._fragments()
-        schema = ctx.schema._schema
         largest = context.deps.settings.max_page_size
-        cost = operation_cost(schema, operation, fragments, ctx.variables, largest)
+        cost = operation_cost(schema, operation, fragments, variables, largest)
         if cost > self.max_cost:
             raise BadUserInput(
                 f"This operation may return {cost:,} nodes, more than {self.max_cost:,}: ask"
@@ -166,11 +174,10 @@ class Access(SchemaExtension):
                 cost=cost,
                 maxCost=self.max_cost,
             )
-        await context.deps.limiter.spend(context.caller, BUDGETS[kind], self._writes(fields))
 
-    def _writes(self, fields: list[FieldNode]) -> int:
-        """Tokens a mutation spends: one per field, one more per 100 items of its lists."""
-        variables = self.execution_context.variables or {}
+    def _writes(self, fields: list[FieldNode], variables: dict[str, Any]) -> int:
+        """Tokens an operation spends: one per root field (one at least), one more per 100
+        items of their list arguments."""
         spent = 0
         for field in fields:
             spent += 1
@@ -178,7 +185,7 @@ class Access(SchemaExtension):
                 value = value_from_ast_untyped(argument.value, variables)
                 if isinstance(value, list):
                     spent += len(value) // EVENTS_PER_WRITE
-        return spent
+        return max(1, spent)
 
     def _check_public_fields(self) -> None:
         ctx = self.execution_context
@@ -221,6 +228,26 @@ class Access(SchemaExtension):
 
         collect(operation.selection_set, frozenset())
         return found
+
+    async def _audit_refusal(self, operation: OperationDefinitionNode, code: str) -> None:
+        """One entry for a refused operation with admin fields, naming them (the arguments
+        of a refused request are not kept: a refusal must cost little)."""
+        context: Context = self.execution_context.context
+        who = context.caller
+        kind = operation.operation.value
+        names = sorted(
+            {
+                f.name.value
+                for f in self._root_fields(operation)
+                if RULES.get(kind, {}).get(f.name.value) == ADMIN
+            }
+        )
+        if who.key_id is None or not who.tenant.id or not names:
+            return
+        try:
+            await audit.record(who.tenant.id, who.key_id, who.key_name, ",".join(names), {}, code)
+        except Exception:
+            log.exception("could not write the audit entry of a refused %s", ",".join(names))
 
     async def _audit(
         self, operation: OperationDefinitionNode, outcomes: dict[str, str], default: str

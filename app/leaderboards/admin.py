@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,7 +50,7 @@ class MetricFields:
     name: str
     description: str = ""
     unit: str = ""
-    data_type: DataType = DataType.NUMBER
+    data_type: DataType | None = None  # None: as it is (NUMBER for a new metric)
     aggregation: Aggregation = Aggregation.SUM
     higher_is_better: bool = True
 
@@ -101,8 +101,10 @@ async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metr
     check_text(given.name, "name", 200, empty=False)
     check_text(given.description, "description", 10_000)
     check_text(given.unit, "unit", 32)
-    values = {f.name: getattr(given, f.name) for f in fields(given) if f.name != "key"}
     metric = await Metric.get_or_none(tenant_id=tenant_id, key=given.key)
+    kept = DataType(metric.data_type) if metric is not None else DataType.NUMBER
+    given = replace(given, data_type=given.data_type or kept)
+    values = {f.name: getattr(given, f.name) for f in fields(given) if f.name != "key"}
     if metric is None:
         try:
             return await Metric.create(tenant_id=tenant_id, key=given.key, **values)

@@ -111,7 +111,9 @@ class MetricInput:
     name: str
     description: str = ""
     unit: str = ""
-    data_type: DataType = models.DataType.NUMBER  # type: ignore[valid-type]
+    data_type: DataType | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default: as it is (NUMBER for a new metric)."
+    )
     aggregation: Aggregation = models.Aggregation.SUM  # type: ignore[valid-type]
     higher_is_better: bool = True
 

@@ -136,12 +136,14 @@ def events_channel(prefix: str, tenant_id: int, board_key: str) -> str:
     return f"{prefix}:{{{tenant_id}:{board_key}}}:events"
 
 
-def rate_key(prefix: str, key_id: int, budget: str) -> str:
-    return f"{prefix}:rate:{key_id}:{budget}"
+def rate_key(prefix: str, bucket: str, budget: str) -> str:
+    """A rate bucket: ``bucket`` is a key id, a publishable key's id with the client's
+    address, or a keyless client's address (``app.tenancy.access.Caller.bucket``)."""
+    return f"{prefix}:rate:{bucket}:{budget}"
 
 
-def connections_key(prefix: str, key_id: int) -> str:
-    return f"{prefix}:connections:{key_id}"
+def connections_key(prefix: str, bucket: str) -> str:
+    return f"{prefix}:connections:{bucket}"
 
 
 def processes_key(prefix: str) -> str:

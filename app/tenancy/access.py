@@ -10,7 +10,8 @@ in ``app.tenancy.scopes``; which scope each operation needs, in ``app.graphql.pe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.errors import Forbidden, Unauthenticated
@@ -43,6 +44,7 @@ class Caller:
     key_name: str = ""
     problem: Problem | None = None
     tenant_settings: TenantSettings = NO_SETTINGS
+    client: str = ""  # the client's address, as the server saw it (proxies: see README)
 
     @property
     def admin(self) -> bool:
@@ -62,6 +64,17 @@ class Caller:
         """A PUBLIC key: anyone may hold it."""
         return self.scopes == {Scope.PUBLIC}
 
+    @property
+    def bucket(self) -> str | None:
+        """Whose rate budget the caller spends: its key's; a publishable key's per client
+        address (every visitor of a web page holds it: one must not starve the others); a
+        caller without a valid key, its address's (None: not known, not limited)."""
+        if self.key_id is None or self.problem is not None:
+            return f"addr:{self.client}" if self.client else None
+        if self.publishable and self.client:
+            return f"{self.key_id}@{self.client}"
+        return str(self.key_id)
+
 
 ANONYMOUS = Caller(NO_TENANT, frozenset(), problem=Problem.MISSING)
 
@@ -74,12 +87,17 @@ def presented_key(authorization: object) -> str | None:
     return given.strip() or None if scheme.lower() == SCHEME else None
 
 
-async def identify(keys: KeyRing, authorization: object) -> Caller:
-    """The caller presenting ``authorization`` (a header value, or a connection param)."""
+_ADDRESS = re.compile(r"[0-9A-Za-z.:_-]{1,64}")
+
+
+async def identify(keys: KeyRing, authorization: object, client: str | None = None) -> Caller:
+    """The caller presenting ``authorization`` (a header value, or a connection param),
+    from address ``client``."""
     key = presented_key(authorization)
-    if key is None:
-        return ANONYMOUS
-    return caller_of(key, await keys.lookup(key))
+    found = ANONYMOUS if key is None else caller_of(key, await keys.lookup(key))
+    if client and _ADDRESS.fullmatch(client):
+        return replace(found, client=client)
+    return found
 
 
 def caller_of(key: str, record: KeyRecord | None) -> Caller:

@@ -1,9 +1,11 @@
 """The audit log: every admin operation of a tenant (who, what, with which arguments, when,
 how it ended), written after it ran and readable by the tenant's admins (``auditLog``).
-Arguments named like secrets are never stored."""
+Arguments named like secrets are never stored, and what is stored is bounded (long texts
+and lists cut, an entry's arguments at most ``LONGEST_ARGUMENTS`` characters)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +16,8 @@ OK = "ok"
 REDACTED = "[redacted]"
 SECRET_NAMES = ("token", "secret", "password", "pepper")  # how secret argument names end
 LONGEST_TEXT = 500  # characters of one argument value kept
+LONGEST_LIST = 20  # items of one list argument kept (then a count of the rest)
+LONGEST_ARGUMENTS = 8_000  # characters of an entry's arguments, as JSON, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ async def record(
         key_id=key_id,
         actor=actor[:120],
         operation=operation[:64],
-        arguments=redact(arguments),
+        arguments=bounded(redact(arguments)),
         outcome=outcome[:32],
         at=datetime.now(UTC),
     )
@@ -68,10 +72,20 @@ def redact(value: Any, name: str = "") -> Any:
     if isinstance(value, dict):
         return {k: redact(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v, name) for v in value]
+        kept = [redact(v, name) for v in value[:LONGEST_LIST]]
+        if len(value) > LONGEST_LIST:
+            kept.append(f"… {len(value) - LONGEST_LIST:,} more")
+        return kept
     if isinstance(value, str) and len(value) > LONGEST_TEXT:
         return value[:LONGEST_TEXT] + "…"
     return value
+
+
+def bounded(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments, or only their names when they are still too large to keep."""
+    if len(json.dumps(arguments, default=str)) <= LONGEST_ARGUMENTS:
+        return arguments
+    return {"(too large to keep)": sorted(arguments)}
 
 
 def _view(row: AuditEntry) -> AuditView:

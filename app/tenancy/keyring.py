@@ -33,6 +33,8 @@ from app.tenancy.tenant_settings import TenantSettings, parse_settings
 SECRET_PREFIX, PUBLISHABLE_PREFIX = "rks_", "rkp_"
 HINT_LENGTH = 12  # prefix and 8 characters: enough to tell keys apart, far from enough to use
 CACHE_SIZE = 4096
+UNKNOWN_CACHE_SIZE = 1024  # of keys that do not exist: their own, so a flood of made-up
+# keys cannot push real ones out of the cache above
 LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per key
 PEPPER_FILE = "key-pepper"
 
@@ -83,6 +85,7 @@ class KeyRing:
         self._pepper = pepper
         self._ttl = cache_seconds
         self._cache: OrderedDict[str, tuple[float, KeyRecord | None]] = OrderedDict()
+        self._unknown: OrderedDict[str, tuple[float, KeyRecord | None]] = OrderedDict()
         self._last_used: dict[int, datetime] = {}
 
     def digest(self, key: str) -> str:
@@ -91,23 +94,30 @@ class KeyRing:
     async def lookup(self, key: str) -> KeyRecord | None:
         """The key's record (None: no such key), from the cache while it is fresh."""
         digest = self.digest(key)
-        cached = self._cache.get(digest)
         now = time.monotonic()
-        if cached is not None and cached[0] > now:
-            self._cache.move_to_end(digest)
-            return cached[1]
+        for cache in (self._cache, self._unknown):
+            cached = cache.get(digest)
+            if cached is not None and cached[0] > now:
+                cache.move_to_end(digest)
+                return cached[1]
         record = await _find(digest)
-        self._cache[digest] = (now + self._ttl, record)
-        self._cache.move_to_end(digest)
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
-        if record is not None and not record.revoked:
+        cache, most = (self._cache, CACHE_SIZE) if record else (self._unknown, UNKNOWN_CACHE_SIZE)
+        cache[digest] = (now + self._ttl, record)
+        cache.move_to_end(digest)
+        while len(cache) > most:
+            cache.popitem(last=False)
+        if (
+            record is not None
+            and not record.revoked
+            and record.tenant_status == TenantStatus.ACTIVE
+        ):
             await self._used(record.id)
         return record
 
     def forget(self) -> None:
         """Drop every cached lookup (a key was revoked, a tenant suspended, here)."""
         self._cache.clear()
+        self._unknown.clear()
 
     async def _used(self, key_id: int) -> None:
         now = datetime.now(UTC)

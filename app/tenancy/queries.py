@@ -23,6 +23,7 @@ from app.tenancy.types import (
 class TenancyQueries:
     @strawberry.field(description="Who is asking: the key's tenant, name and scopes.")
     def viewer(self, info: GraphQLInfo) -> Viewer:
+        info.context.uncacheable = True  # of this key, not of its view
         return Viewer.of(info.context.caller)
 
     @strawberry.field(description="The tenant's API keys, oldest first (admins).")
@@ -30,6 +31,7 @@ class TenancyQueries:
         self, info: GraphQLInfo, first: int = 50, after: str | None = None
     ) -> ApiKeyConnection:
         ctx = info.context
+        ctx.uncacheable = True  # keys change without changing the tenant's data version
         ctx.require_admin()
         check_first(first, ctx.deps.settings.max_page_size)
         page = await keys.list_keys(ctx.tenant.id, first, parse_id_cursor(after))
@@ -41,6 +43,7 @@ class TenancyQueries:
         self, info: GraphQLInfo, first: int = 50, after: str | None = None
     ) -> AuditEntryConnection:
         ctx = info.context
+        ctx.uncacheable = True  # as for keys
         ctx.require_admin()
         check_first(first, ctx.deps.settings.max_page_size)
         page = await audit.entries(ctx.tenant.id, first, parse_id_cursor(after))

@@ -1,6 +1,7 @@
 """Per-key rate limits, in Redis so every API process shares them.
 
-Each key has a token bucket per budget: READS (queries, subscription starts), WRITES
+Each key (a publishable key: per client address; a caller without a valid key: its
+address) has a token bucket per budget: READS (queries, subscription starts), WRITES
 (mutations; ``recordScores`` spends one more per 100 events) and CONNECTIONS (new
 websockets), refilled continuously at the tenant's rate (its settings, else the service's),
 holding at most its burst. A request the bucket cannot pay for is refused with
@@ -75,15 +76,17 @@ class RateLimiter:
     def __init__(self, store: RankingStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._open: dict[int, set[str]] = {}  # this process's connections, by key
+        self._open: dict[str, set[str]] = {}  # this process's connections, by bucket
 
     async def spend(self, who: Caller, budget: Budget, cost: int = 1) -> None:
-        """Pay ``cost`` from the caller's bucket, or raise RATE_LIMITED."""
-        if who.key_id is None:
+        """Pay ``cost`` from the caller's bucket (``Caller.bucket``), or raise
+        RATE_LIMITED."""
+        bucket = who.bucket
+        if bucket is None:
             return
         per_second, burst = self._limits(who, budget)
         args = [per_second / 1000, burst, min(cost, burst)]
-        key = rate_key(self.store.prefix, who.key_id, budget.value)
+        key = rate_key(self.store.prefix, bucket, budget.value)
         try:
             wait_ms = int(await self.store.run(SPEND, [key], args))
         except Unavailable:
@@ -97,12 +100,13 @@ class RateLimiter:
     async def open_connection(self, who: Caller) -> str | None:
         """Count a new websocket connection of the caller's key, or raise RATE_LIMITED (too
         many new ones, or too many open). Returns its id (None: not counted)."""
-        if who.key_id is None:
+        bucket = who.bucket
+        if bucket is None:
             return None
         await self.spend(who, Budget.CONNECTIONS)
         most = who.tenant_settings.max_connections_per_key or self.settings.max_connections_per_key
         connection = uuid.uuid4().hex
-        key = connections_key(self.store.prefix, who.key_id)
+        key = connections_key(self.store.prefix, bucket)
         try:
             opened = await self.store.run(OPEN, [key], [connection, most, CONNECTION_TTL_MS])
         except Unavailable:
@@ -112,24 +116,25 @@ class RateLimiter:
                 f"This key holds {most} open connections, the most it may; close one first.",
                 retryAfter=CONNECTION_TTL_MS // 1000,
             )
-        self._open.setdefault(who.key_id, set()).add(connection)
+        self._open.setdefault(bucket, set()).add(connection)
         return connection
 
     async def close_connection(self, who: Caller, connection: str | None) -> None:
-        if who.key_id is None or connection is None:
+        bucket = who.bucket
+        if bucket is None or connection is None:
             return
-        self._open.get(who.key_id, set()).discard(connection)
-        key = connections_key(self.store.prefix, who.key_id)
+        self._open.get(bucket, set()).discard(connection)
+        key = connections_key(self.store.prefix, bucket)
         with contextlib.suppress(Unavailable):  # it expires
             await self.store.run(CLOSE, [key], [connection])
 
     async def refresh(self) -> None:
         """Keep this process's open connections counted (run every third of their ttl)."""
-        for key_id, connections in list(self._open.items()):
+        for bucket, connections in list(self._open.items()):
             if not connections:
-                self._open.pop(key_id, None)
+                self._open.pop(bucket, None)
                 continue
-            key = connections_key(self.store.prefix, key_id)
+            key = connections_key(self.store.prefix, bucket)
             await self.store.run(REFRESH, [key], [CONNECTION_TTL_MS, *connections])
 
     def _limits(self, who: Caller, budget: Budget) -> tuple[float, int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from strawberry.dataloader import DataLoader
 
 from app.context import Context
+from app.leaderboards.models import Visibility
 from app.participants.views import ParticipantView, get_participants
+from app.tenancy.access import can_see
 from app.winners import service
 from app.winners.service import WinnerView
 
@@ -24,7 +26,8 @@ def wins(ctx: Context) -> DataLoader[int, list[WinnerView]]:
     """Each participant's latest wins, newest first."""
 
     async def load(ids: list[int]) -> list[list[WinnerView]]:
-        found = await service.wins_of(ctx.tenant.id, ids, WINS_SHOWN, with_private=ctx.caller.admin)
+        seen = [v for v in Visibility if can_see(ctx.caller, v)]
+        found = await service.wins_of(ctx.tenant.id, ids, WINS_SHOWN, visible=seen)
         return [found.get(i, []) for i in ids]
 
     return ctx.loader("winners.wins", load)

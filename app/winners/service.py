@@ -15,7 +15,7 @@ with the scores as they are now, and says so when that tick was decided already.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -223,14 +223,19 @@ async def winners(tenant_id: int, board_key: str, first: int, before_id: int | N
 
 
 async def wins_of(
-    tenant_id: int, participant_ids: Sequence[int], first: int, *, with_private: bool
+    tenant_id: int,
+    participant_ids: Sequence[int],
+    first: int,
+    *,
+    visible: Collection[Visibility],
 ) -> dict[int, list[WinnerView]]:
-    """Each participant's latest ``first`` wins, newest first (one query for all); wins on
-    PRIVATE boards only ``with_private`` (for admins: others may not know those boards)."""
-    if not participant_ids:
-        return {}
+    """Each participant's latest ``first`` wins, newest first (one query for all), on boards
+    of the ``visible`` visibilities only (what the caller may see of boards)."""
+    if not participant_ids or not visible:
+        return {int(p): [] for p in participant_ids}
     marks = ", ".join(f"${i + 2}" for i in range(len(participant_ids)))
-    seen = "" if with_private else f" AND l.visibility <> '{Visibility.PRIVATE.value}'"
+    shown = ", ".join(f"'{Visibility(v).value}'" for v in visible)  # enum values only
+    seen = f" AND l.visibility IN ({shown})"
     found = await fetch(
         "SELECT * FROM (SELECT w.id, w.tenant_id, l.key, w.period, w.participant_id, w.points,"
         " w.declared_at, w.tick, ROW_NUMBER() OVER (PARTITION BY w.participant_id"

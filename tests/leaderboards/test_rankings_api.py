@@ -126,9 +126,9 @@ async def test_ties_are_listed_by_ascending_participant_id(gql: GQL) -> None:
 async def test_negative_scores_rank_below_zero(gql: GQL) -> None:
     await add(gql, "Minus", -4)
     await add(gql, "Zero")
-    await add(gql, "Plus", 0.5)
+    await add(gql, "Plus", 1)
 
-    assert await standings(gql) == [("Plus", 1, 0.5), ("Zero", 2, 0), ("Minus", 3, -4)]
+    assert await standings(gql) == [("Plus", 1, 1), ("Zero", 2, 0), ("Minus", 3, -4)]
 
 
 async def test_empty_leaderboard_has_no_entries(gql: GQL) -> None:
@@ -394,9 +394,9 @@ async def test_adjust_points_returns_the_new_entry(gql: GQL) -> None:
     await add(gql, "A", 5)
     b = await add(gql, "B")
 
-    entry = await adjust(gql, b, 7.5)
+    entry = await adjust(gql, b, 7)
 
-    assert entry == {"rank": 1, "score": 7.5, "participant": {"id": b, "name": "B"}}
+    assert entry == {"rank": 1, "score": 7, "participant": {"id": b, "name": "B"}}
 
 
 async def test_positive_and_negative_deltas_move_ranks(gql: GQL) -> None:

@@ -32,7 +32,7 @@ def two_servers(deps: Deps) -> Iterator[list[str]]:
         "DATABASE_URL": deps.settings.database_url,
         "REDIS_URL": REDIS_URL,
         "RANKED_REDIS_PREFIX": deps.settings.redis_prefix,
-        "RANKED_KEY_PEPPER": "test-pepper",
+        "RANKED_KEY_PEPPER": "test-pepper-of-the-test-suite-only",
         "RANKED_LOG_LEVEL": "warning",
     }
     processes, urls = [], []

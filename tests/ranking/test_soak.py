@@ -85,7 +85,7 @@ def servers(deps: Deps, private_redis: RedisServer) -> Iterator[tuple[str, psuti
         "RANKED_LOG_LEVEL": "warning",
         "RANKED_RECONCILE_INTERVAL": "1",
         "RANKED_REBUILD_LOCK_SECONDS": str(LOCK_SECONDS),
-        "RANKED_KEY_PEPPER": "test-pepper",
+        "RANKED_KEY_PEPPER": "test-pepper-of-the-test-suite-only",
         "RANKED_RATE_READS_PER_SECOND": "1000000",  # a load test, not a test of the limits
         "RANKED_RATE_WRITES_PER_SECOND": "1000000",
     }

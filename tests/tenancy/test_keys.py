@@ -172,3 +172,26 @@ async def test_only_admins_read_the_audit_log(gql: GQL, deps: Deps, tenant: Tena
     reader = bearer(await api_key(deps, tenant.id, Scope.READ))
 
     assert error_code(await gql(AUDIT, headers=reader)) == "FORBIDDEN"
+
+
+async def test_answers_about_keys_are_never_served_from_the_cache(
+    gql: GQL, deps: Deps, tenant: TenantRef
+) -> None:
+    """``viewer`` is of the key, not of what it sees; keys and the audit log change without
+    changing the tenant's data: none of them is cached."""
+    alice = bearer(await api_key(deps, tenant.id, Scope.READ, name="alice"))
+    bob = bearer(await api_key(deps, tenant.id, Scope.READ, Scope.INGEST, name="bob"))
+    admin = bearer(await api_key(deps, tenant.id, Scope.ADMIN, name="boss"))
+    keys_query = "{ apiKeys { edges { node { name revokedAt } } } }"
+
+    first = data(await gql(VIEWER, headers=alice))["viewer"]["keyName"]
+    second = data(await gql(VIEWER, headers=bob))["viewer"]["keyName"]
+    before = data(await gql(keys_query, headers=admin))["apiKeys"]["edges"]
+    log_before = data(await gql(AUDIT, headers=admin))["auditLog"]["edges"]
+    data(await gql(CREATE, {"name": "new", "scopes": ["READ"]}, headers=admin))
+    after = data(await gql(keys_query, headers=admin))["apiKeys"]["edges"]
+    log_after = data(await gql(AUDIT, headers=admin))["auditLog"]["edges"]
+
+    assert (first, second) == ("alice", "bob")
+    assert len(after) == len(before) + 1
+    assert len(log_after) == len(log_before) + 1

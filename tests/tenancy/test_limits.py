@@ -24,7 +24,7 @@ from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, configure
 from tests.conftest import error_code
 from tests.factories import api_key, participant
-from tests.live.conftest import serving
+from tests.live.conftest import serving, until
 from tests.live.wsclient import WsClient
 
 HEAVY = """{ leaderboard { entries(first: 1000) { edges { node {
@@ -311,3 +311,152 @@ async def test_a_websocket_message_over_the_limit_ends_the_connection(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1009  # message too big
     await inside.close()
+
+
+HEAVY_BY_VARIABLE = """query($n: Int! = 1000) { leaderboard { entries(first: $n) { edges {
+  node { participant { scoreHistory(first: $n) { value } } } } } } }"""
+
+
+@pytest.mark.parametrize(
+    "variables", [{}, {"n": 1000.0}, {"n": 1000}], ids=["default", "float", "int"]
+)
+async def test_the_cost_counts_variables_as_they_will_run(
+    deps: Deps, tenant: TenantRef, variables: dict[str, Any]
+) -> None:
+    """A variable's default, or an Int sent as 1000.0, is what runs: it is what is counted."""
+    key = await api_key(deps, tenant.id, Scope.READ)
+
+    response = await execute(deps, key, HEAVY_BY_VARIABLE, variables)
+
+    assert error_code(response) == "BAD_USER_INPUT"
+    assert response["errors"][0]["extensions"]["cost"] == 1_003_003
+
+
+async def test_introspection_needs_a_key_and_counts_toward_the_cost(
+    deps: Deps, tenant: TenantRef
+) -> None:
+    from graphql import get_introspection_query
+
+    key = await api_key(deps, tenant.id, Scope.PUBLIC)
+    caller = await identify(deps.keys, None)
+    context = Context(deps, caller, SimpleNamespace(headers={}))
+    anonymous = await build_schema(deps.settings).execute(
+        "{ __schema { queryType { name } } }", context_value=context
+    )
+    full = await execute(deps, key, get_introspection_query())
+    many = " ".join(f"a{i}: __schema {{ types {{ name }} }}" for i in range(6))
+    aliased = await execute(deps, key, f"{{ {many} }}")
+
+    assert anonymous.errors is not None
+    assert anonymous.errors[0].original_error.code == "UNAUTHENTICATED"  # type: ignore[union-attr]
+    assert "errors" not in full
+    assert error_code(aliased) == "BAD_USER_INPUT"
+    assert aliased["errors"][0]["extensions"]["cost"] == 60_000
+
+
+async def test_refused_requests_spend_the_budget_and_are_audited_once_without_arguments(
+    deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.tenancy.models import AuditEntry
+
+    monkeypatch.setattr(deps.settings, "rate_writes_per_second", 0.01)
+    monkeypatch.setattr(deps.settings, "rate_writes_burst", 3)
+    key = await api_key(deps, tenant.id, Scope.PUBLIC)
+    weights = [{"metric": "points", "weight": 1}] * 500
+    aliased = " ".join(
+        f'a{i}: setLeaderboardWeights(key: "points", weights: $w) {{ key }}' for i in range(5)
+    )
+    query = f"mutation($w: [WeightInput!]!) {{ {aliased} }}"
+
+    answers = [error_code(await execute(deps, key, query, {"w": weights})) for _ in range(4)]
+
+    assert answers == ["FORBIDDEN", "RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED"]
+    rows = await AuditEntry.all().values("operation", "arguments", "outcome")
+    assert rows == [{"operation": "setLeaderboardWeights", "arguments": {}, "outcome": "FORBIDDEN"}]
+
+
+async def test_an_audit_entry_keeps_bounded_arguments(deps: Deps, tenant: TenantRef) -> None:
+    from app.tenancy.models import AuditEntry
+
+    key = await api_key(deps, tenant.id, Scope.ADMIN)
+    weights = [{"metric": "points", "weight": 1, "displayPriority": i} for i in range(300)]
+    query = """mutation($w: [WeightInput!]!) {
+      setLeaderboardWeights(key: "points", weights: $w) { key } }"""
+
+    await execute(deps, key, query, {"w": weights})
+
+    row = await AuditEntry.get(operation="setLeaderboardWeights")
+    assert len(json.dumps(row.arguments)) < 10_000
+    assert row.arguments["weights"][-1] == "… 280 more"
+
+
+async def test_a_publishable_key_has_a_bucket_per_client_address(
+    deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "rate_reads_per_second", 0.01)
+    monkeypatch.setattr(deps.settings, "rate_reads_burst", 2)
+    key = await api_key(deps, tenant.id, Scope.PUBLIC)
+    query = "{ viewer { scopes } }"
+
+    async def read(client: str) -> str:
+        caller = await identify(deps.keys, f"Bearer {key}", client)
+        context = Context(deps, caller, SimpleNamespace(headers={}))
+        result = await build_schema(deps.settings).execute(query, context_value=context)
+        return "ok" if not result.errors else result.errors[0].original_error.code  # type: ignore[union-attr]
+
+    flooder = [await read("10.0.0.1") for _ in range(3)]
+    visitor = [await read("10.0.0.2") for _ in range(2)]
+
+    assert flooder == ["ok", "ok", "RATE_LIMITED"]
+    assert visitor == ["ok", "ok"]  # one visitor's flood costs the others nothing
+
+
+async def test_callers_without_a_valid_key_are_limited_by_address(
+    deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "rate_reads_per_second", 0.01)
+    monkeypatch.setattr(deps.settings, "rate_reads_burst", 2)
+
+    async def read(authorization: str | None) -> str:
+        caller = await identify(deps.keys, authorization, "10.0.0.9")
+        context = Context(deps, caller, SimpleNamespace(headers={}))
+        result = await build_schema(deps.settings).execute("{ leaderboards { key } }",
+                                                           context_value=context)  # fmt: skip
+        return result.errors[0].original_error.code  # type: ignore[index, union-attr]
+
+    codes = [await read(a) for a in (None, "Bearer rks_" + "x" * 43, None)]
+
+    assert codes == ["UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]
+
+
+async def test_a_second_connection_init_is_counted_once(
+    served: str, deps: Deps, tenant: TenantRef
+) -> None:
+    """The legacy graphql-ws protocol accepts connection_init again on one socket: each
+    releases the count of the one before, so the key holds one connection, not several."""
+    from websockets.asyncio.client import connect
+
+    key = await api_key(deps, tenant.id, Scope.READ)
+    init = json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+    async with connect(served, subprotocols=["graphql-ws"]) as socket:  # type: ignore[list-item]
+        for _ in range(4):
+            await socket.send(init)
+            answers = [json.loads(await socket.recv()) for _ in range(2)]  # ack, keep-alive
+            assert "connection_ack" in [a["type"] for a in answers], answers
+        counted = await connections_of(deps, key)
+    assert counted == 1
+
+    async def released() -> bool:
+        return await connections_of(deps, key) == 0
+
+    await until(released, what="the connection's count to be released")
+
+
+async def connections_of(deps: Deps, key: str) -> int:
+    from app.ranking.keys import connections_key
+    from app.tenancy.models import ApiKey
+
+    row = await ApiKey.get(digest=deps.keys.digest(key))
+    return int(
+        await deps.store.redis.zcard(connections_key(deps.settings.redis_prefix, str(row.id)))
+    )

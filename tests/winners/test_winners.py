@@ -218,6 +218,28 @@ async def test_wins_on_a_private_board_are_listed_to_admins_only(
     assert admin["data"]["participant"]["wins"] == [{"leaderboard": POINTS}]
 
 
+async def test_wins_on_a_tenant_board_are_not_shown_to_a_key_that_cannot_read_it(
+    gql: GQL, job_deps: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock
+) -> None:
+    """An INGEST key reads a participant back from its mutations, but not the TENANT
+    boards it won on (it may not see those boards)."""
+    ada = await participant(job_deps, tenant.id, "Ada", points=10)
+    await check(job_deps, pool, clock, TICK)  # a win on the points board (TENANT)
+    ingest = bearer(await api_key(job_deps, tenant.id, Scope.INGEST))
+    reader = bearer(await api_key(job_deps, tenant.id, Scope.READ))
+    mutation = """mutation($id: ID!) {
+      updateParticipant(id: $id, input: {}) { wins { leaderboard } } }"""
+
+    feeder = await gql(mutation, {"id": str(ada)}, headers=ingest)
+    read = await gql(mutation, {"id": str(ada)}, headers=reader)
+
+    assert feeder["data"]["updateParticipant"]["wins"] == [], feeder
+    assert read["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # READ may not update
+    admin = await gql("query($id: ID!) { participant(id: $id) { wins { leaderboard } } }",
+                      {"id": str(ada)})  # fmt: skip
+    assert admin["data"]["participant"]["wins"] == [{"leaderboard": POINTS}]
+
+
 async def test_a_board_whose_check_fails_costs_the_others_nothing(
     job_deps: Deps, tenant: TenantRef, clock: Clock
 ) -> None:
