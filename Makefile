@@ -36,6 +36,7 @@ schema: install  ## regenerate schema.graphql from the code
 	$(BIN)/ranked export-schema
 
 test: lint  ## the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL)
+	tools/ensure-chromium
 	$(BIN)/pytest -q
 
 test-fast: install  ## the suite without tests marked slow

@@ -127,7 +127,8 @@ def _print_demo(host: str, port: int) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     kept_at.touch(mode=0o600)
     kept_at.write_text(key + "\n")
-    shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host
+    # The address it listens on (a browser may try ::1 first for "localhost"); any: loopback.
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "::1": "[::1]"}.get(host, host)
     url = f"http://{shown}:{port}/graphql"
     typer.echo(
         f"\nRanked demo, tenant {settings.default_tenant!r}. Admin key (kept in {kept_at}):\n"

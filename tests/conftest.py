@@ -98,6 +98,15 @@ async def migrate(url: str) -> list[str]:
         return await command.upgrade(run_in_transaction=True)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test (``rep_call``): fixtures that clean up after a
+    test (the browser tests' screenshots) can tell whether it failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture(scope="session")
 async def db_url() -> AsyncIterator[str]:
     url = await recreate_database(TEST_DB)
