@@ -90,9 +90,15 @@ def embedded_server(tmp_path: Path) -> Iterator[Served]:
         key = (tmp_path / "data" / "demo-admin-key").read_text().strip()
         yield Served(url, process, key, printed)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        if process.poll() is None:  # stopped as Ctrl-C stops it: its embedded Redis too
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for left in embedded_redis_servers(tmp_path / "data"):  # after a kill: no orphans
+            left.kill()
         if process.stdout is not None:
             process.stdout.close()
 
