@@ -36,13 +36,14 @@ schema: install  ## regenerate schema.graphql from the code
 	$(BIN)/ranked export-schema
 
 test: lint  ## the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL)
-	tools/ensure-chromium
+	tools/ensure-debian-package chromium /usr/bin/chromium
 	$(BIN)/pytest -q
 
 test-fast: install  ## the suite without tests marked slow
 	$(BIN)/pytest -q -m "not slow"
 
 bench: install  ## benchmarks; prints a table and writes bench/results/*.json
+	tools/ensure-debian-package wrk wrk
 	$(BIN)/python -m bench.run
 
 lock: install  ## re-resolve requirements.lock (runtime) and requirements-dev.lock (+ dev tools)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def chromium() -> str:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: tools/ensure-chromium installs it"
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: make test installs it"
     return CHROMIUM
 
 
