@@ -41,6 +41,7 @@ from app.graphql.schema import build_schema
 from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
+from app.ops.health import Check, latest_migration, readiness
 from app.settings import Settings, get_settings
 from app.tenancy.access import check_caller, identify
 from app.tenancy.keys import adopt_token
@@ -53,6 +54,8 @@ GRAPHIQL_PAGE = Path(__file__).parent / "graphql" / "static" / "graphiql.html"
 # GraphiQL's scripts and styles, from the npm registry at the versions (and integrity
 # hashes) strawberry pins; served here, so the page needs no network (see VENDOR.md).
 GRAPHIQL_ASSETS = GRAPHIQL_PAGE.parent / "vendor"
+# This release's latest migration (the migrations ship beside app/): /readyz compares.
+LATEST_MIGRATION = latest_migration(Path(__file__).resolve().parent.parent / "migrations")
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,10 @@ class RankedGraphQL(GraphQL[Context, None]):
         return unset
 
 
+async def _readiness(runtime: Runtime) -> list[Check]:
+    return await readiness(runtime.deps, runtime.live, runtime.tenant.id, LATEST_MIGRATION)
+
+
 def _address(request: Request | WebSocket) -> str | None:
     """The client's address (uvicorn takes it from X-Forwarded-For of trusted proxies:
     FORWARDED_ALLOW_IPS)."""
@@ -224,16 +231,31 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await deps.keeper.close()
 
     async def health(request: Request) -> JSONResponse:
+        """Kept for clients of earlier releases: what /readyz says of Redis and pub/sub."""
         runtime: Runtime = request.app.state.runtime
-        try:
-            await runtime.deps.store.redis.ping()
-            redis_ok = True
-        except Exception:  # noqa: BLE001 - health reports, never raises
-            redis_ok = False
-        live = runtime.live.hub.connected
+        checks = {c.name: c.ok for c in await _readiness(runtime)}
+        redis_ok = checks["redis"]
         return JSONResponse(
-            {"status": "ok" if redis_ok else "degraded", "redis": redis_ok, "live": live}
+            {
+                "status": "ok" if redis_ok else "degraded",
+                "redis": redis_ok,
+                "live": checks["pubsub"],
+            }
         )
+
+    async def healthz(request: Request) -> JSONResponse:
+        """Liveness: the process answers."""
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 when every check passes, else 503; each check with its detail."""
+        checks = await _readiness(request.app.state.runtime)
+        ready = all(c.ok for c in checks)
+        body = {
+            "status": "ready" if ready else "not ready",
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     routes = [
         Route("/graphql", BodyLimit(graphql, settings.max_body_bytes), methods=["GET", "POST"]),
@@ -241,6 +263,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             "/graphql", ConnectionRelease(graphql, lambda: graphql.runtime.deps.limiter)
         ),
         Route("/health", health),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
     ]
     if settings.graphiql:
         routes.append(Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"))
