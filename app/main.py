@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.connections import embedded_redis_url, redis_client
 from app.context import Context
+from app.dashboard import dashboard_routes
 from app.db import database
 from app.deps import Deps, build_deps
 from app.errors import RankedError, Unavailable
@@ -266,6 +267,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    routes.extend(dashboard_routes())
     if settings.graphiql:
         routes.append(Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"))
     return Starlette(routes=routes, lifespan=lifespan)

@@ -63,6 +63,7 @@ RULES: dict[str, dict[str, Scope]] = {
         "run": PUBLIC,
         "participant": READ,
         "participants": READ,
+        "searchParticipants": READ,
         "scoreGroups": READ,
         "metrics": READ,
         "apiKeys": ADMIN,

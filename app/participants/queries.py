@@ -9,6 +9,7 @@ from app.graphql.cursors import id_cursor, parse_id_cursor
 from app.graphql.pagination import Connection, Edge, PageInfo, check_first, parse_id
 from app.participants import service
 from app.participants.types import Participant
+from app.participants.validation import MAX_SEARCH_RESULTS
 from app.participants.views import get_participants
 
 
@@ -39,3 +40,14 @@ class ParticipantQueries:
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(
+        description="Participants whose name starts with `query` (any case), or whose"
+        " externalId or id is `query`: exact matches first, then by name."
+    )
+    async def search_participants(
+        self, info: GraphQLInfo, query: str, first: int = 10
+    ) -> list[Participant]:
+        check_first(first, MAX_SEARCH_RESULTS)
+        found = await service.search_participants(info.context.tenant.id, query, first)
+        return [Participant.from_view(p) for p in found]

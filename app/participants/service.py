@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.db import fetch
@@ -21,7 +22,7 @@ from app.deps import Deps
 from app.errors import Conflict, NotFound, Unavailable
 from app.leaderboards.service import current_boards, newcomer_boards, rankings_of
 from app.participants.models import Participant
-from app.participants.validation import ParticipantFields, clean_fields
+from app.participants.validation import ParticipantFields, clean_fields, search_text
 from app.participants.views import VIEW_FIELDS, ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing, version_at
@@ -121,6 +122,27 @@ async def list_participants(tenant_id: int, first: int, after_id: int | None) ->
         query = query.filter(id__gt=after_id)
     rows = await query.order_by("id").limit(first + 1).values(*VIEW_FIELDS)
     return ParticipantPage([_view(r) for r in rows[:first]], len(rows) > first, total)
+
+
+async def search_participants(tenant_id: int, text: str, first: int) -> list[ParticipantView]:
+    """Participants whose name starts with ``text`` (any case), or whose external id or id
+    is ``text``: exact matches first, then by name. ``%`` and ``_`` are plain characters."""
+    wanted = search_text(text)
+    exact = Q(external_id=wanted)
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
+        exact |= Q(id=int(wanted))
+    query = Participant.filter(tenant_id=tenant_id)
+    found = await query.filter(exact).order_by("id").limit(first).values(*VIEW_FIELDS)
+    named = (
+        await query.filter(name__istartswith=wanted)
+        .exclude(id__in=[r["id"] for r in found])
+        .order_by("name", "id")
+        .limit(first - len(found))
+        .values(*VIEW_FIELDS)
+        if len(found) < first
+        else []
+    )
+    return [_view(r) for r in [*found, *named]]
 
 
 async def _restamp(tenant_id: int, participant_id: int) -> list[tuple[BoardRef, Standing]]:

@@ -16,6 +16,8 @@ MAX_TYPE = 32
 MAX_AVATAR = 500
 MIN_AGE, MAX_AGE = 0, 150
 MAX_METADATA_BYTES = 16_384
+MAX_SEARCH = 100
+MAX_SEARCH_RESULTS = 20
 
 UNSET: Any = object()
 
@@ -98,3 +100,13 @@ def _metadata(metadata: Any) -> dict[str, Any]:
             f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON.", field="metadata"
         )
     return metadata
+
+
+def search_text(text: str) -> str:
+    """A search's text, trimmed: 1 to MAX_SEARCH storable characters."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise BadUserInput("query must not be blank.", field="query")
+    if len(cleaned) > MAX_SEARCH or not storable(cleaned):
+        raise BadUserInput(f"query must be at most {MAX_SEARCH} characters of text.", field="query")
+    return cleaned

@@ -4,39 +4,22 @@ network, runs a query with the key from the link, and follows a subscription liv
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from app.deps import Deps
 from app.live.service import LiveService
 from app.scoring.service import adjust_points
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
+from tests.browser import browser, chromium, screenshot_if_failed
 from tests.factories import api_key, participant
 from tests.live.conftest import serving, until
 
-CHROMIUM = os.environ.get("RANKED_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(os.environ.get("RANKED_SCREENSHOTS", "/tmp/ranked-screenshots"))
+__all__ = ["browser", "chromium"]  # (fixtures)
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def chromium() -> str:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: make test installs it"
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture
@@ -62,10 +45,7 @@ async def page(
         try:
             yield opened, base, elsewhere
         finally:
-            report = getattr(request.node, "rep_call", None)  # (tests/conftest.py)
-            if report is None or report.failed:  # a screenshot of what went wrong
-                await asyncio.to_thread(SHOTS.mkdir, parents=True, exist_ok=True)
-                await opened.screenshot(path=str(SHOTS / f"{request.node.name}.png"))
+            await screenshot_if_failed(opened, request)
             await opened.close()
 
 

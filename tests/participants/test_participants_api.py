@@ -346,3 +346,45 @@ async def test_listing_with_nobody_is_an_empty_page(gql: GQL) -> None:
         },
         "edges": [],
     }
+
+
+SEARCH = "query($q: String!, $first: Int! = 10) { searchParticipants(query: $q, first: $first) { id name } }"
+
+
+async def search(gql: GQL, text: str, first: int = 10) -> list[str]:
+    found = data(await gql(SEARCH, {"q": text, "first": first}))["searchParticipants"]
+    return [p["name"] for p in found]
+
+
+async def test_search_finds_names_by_prefix_in_any_case_best_matches_first(gql: GQL) -> None:
+    for name in ("Grace Hopper", "grace kelly", "Ada Lovelace", "Margrace"):
+        await add(gql, name)
+    exact = await add(gql, "Zed", externalId="grace")
+
+    assert await search(gql, "  GRACE ") == ["Grace Hopper", "grace kelly"]
+    assert await search(gql, "grace") == ["Zed", "Grace Hopper", "grace kelly"]  # (its id)
+    assert await search(gql, exact["id"]) == ["Zed"]
+    assert await search(gql, "grace", first=2) == ["Zed", "Grace Hopper"]
+    assert await search(gql, "nobody") == []
+
+
+async def test_search_treats_like_wildcards_as_plain_characters(gql: GQL) -> None:
+    await add(gql, "Ada")
+    await add(gql, "100% Alan")
+
+    assert await search(gql, "%") == []
+    assert await search(gql, "_") == []
+    assert await search(gql, "100%") == ["100% Alan"]
+
+
+async def test_search_refuses_blank_or_oversized_queries_and_pages(gql: GQL) -> None:
+    for text, first in (("   ", 10), ("x" * 101, 10), ("a", 21), ("a", 0), ("a\x00", 10)):
+        assert error_code(await gql(SEARCH, {"q": text, "first": first})) == "BAD_USER_INPUT"
+
+
+async def test_search_never_finds_another_tenants_participants(gql: GQL) -> None:
+    await add(gql, "Grace Hopper")
+    other = await ensure_tenant("other-school")
+    await ParticipantRow.create(tenant_id=other.id, name="Grace Other")
+
+    assert await search(gql, "grace") == ["Grace Hopper"]
