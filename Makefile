@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Participants `make run` seeds into an empty database.
 DEMO_PARTICIPANTS ?= 200
 
-.PHONY: install run lint format schema test test-fast bench lock clean
+.PHONY: install run lint format schema test test-fast bench screenshots lock clean docker-check
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test-fast: install  ## the suite without tests marked slow
 bench: install  ## benchmarks; prints a table and writes bench/results/*.json
 	tools/ensure-debian-package wrk wrk
 	$(BIN)/python -m bench.run
+
+screenshots: install  ## retake docs/dashboard-*.png from a served demo (`make run` in another terminal)
+	$(BIN)/python tools/dashboard-screenshots docs
+
+docker-check: install  ## docker/ offline: compose.yaml against tools/compose-spec.json, hadolint on the Dockerfile
+	$(BIN)/pytest -q tests/docker
 
 lock: install  ## re-resolve requirements.lock (runtime) and requirements-dev.lock (+ dev tools)
 	$(BIN)/python -m pip install -q uv

@@ -11,6 +11,7 @@ import signal
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.async_api import Browser, Locator, Page
@@ -108,6 +109,7 @@ async def open_dashboard(
     )
     await page.goto(f"{server.url}/dashboard{path}#key={key}")
     await page.wait_for_selector("#connection[data-state=live]", timeout=20_000)
+    await page.wait_for_selector("#layout[data-loaded]")
     return Dashboard(page, elsewhere)
 
 
@@ -310,3 +312,45 @@ async def test_every_text_passes_wcag_aa_contrast_and_screenshots_are_taken(
     await page.set_viewport_size(PHONE)  # type: ignore[arg-type]
     assert await page.evaluate(CONTRAST) == []
     await screenshot(page, "dashboard-phone", full_page=True)
+
+
+async def test_a_windowed_board_offers_its_past_periods_which_are_not_live(
+    browser: Browser, server: Server, deps: Deps, tenant: TenantRef, gql: GQL
+) -> None:
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    made = await gql(
+        'mutation { defineLeaderboard(key: "daily", input: {name: "Daily", timeWindow: DAILY,'
+        ' timezone: "UTC", metrics: [{metric: "points"}]}) { key } }'
+    )
+    assert "errors" not in made
+    ada_id = await participant(deps, tenant.id, "Ada Lovelace")
+    score = (
+        'mutation($p: ID!, $at: DateTime!) { recordScore(input: {metric: "points", value: 5,'
+        ' source: "test", sourceId: "y1", participantId: $p, occurredAt: $at}) { __typename } }'
+    )
+    assert "errors" not in await gql(score, {"p": str(ada_id), "at": yesterday.isoformat()})
+    past = yesterday.date().isoformat()
+    run = await gql(f'mutation {{ triggerRun(leaderboard: "daily", period: "{past}") {{ id }} }}')
+    assert "errors" not in run
+    key = await api_key(deps, tenant.id, Scope.READ)
+    opened = await open_dashboard(browser, server, key, DESKTOP, "/daily")
+    page = opened.page
+    try:
+        assert await page.is_visible("#period")
+        options = await page.eval_on_selector_all("#period option", "os => os.map(o => o.value)")
+        assert options == ["", past]  # the current period (live), then yesterday's
+
+        await page.select_option("#period", past)
+
+        await page.wait_for_selector("#connection[data-state=static]")
+        await until(lambda: _names_are(opened, ["Ada Lovelace"]), what="yesterday's top")
+        assert f"period={past}" in page.url
+        await page.select_option("#period", "")
+        await page.wait_for_selector("#connection[data-state=live]")
+        assert await opened.names() == []  # nobody scored today
+    finally:
+        await page.close()
+
+
+async def _names_are(dashboard: Dashboard, names: list[str]) -> bool:
+    return await dashboard.names() == names

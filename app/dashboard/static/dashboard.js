@@ -465,6 +465,7 @@ async function loadBoard() {
     state.stops.push(state.live.subscribe(RUNS, { key: board }, (d) => prepend($("runs"), runItem(d.runCompleted), 5), fail));
   }
   await loadAround();
+  $("layout").dataset.loaded = `${lb.key} ${lb.period}`; // (what is shown; tests wait on it)
 }
 
 function showPeriods(lb, runs) {
