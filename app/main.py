@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
@@ -42,7 +43,10 @@ from app.graphql.schema import build_schema
 from app.jobs.queue import ArqJobQueue, open_pool
 from app.live.hub import PubSubHub, hub_client
 from app.live.service import LiveService
+from app.ops import metrics
 from app.ops.health import Check, latest_migration, readiness
+from app.ops.logs import logging_config
+from app.ops.middleware import CountWebsockets, RequestIds
 from app.settings import Settings, get_settings
 from app.tenancy.access import check_caller, identify
 from app.tenancy.keys import adopt_token
@@ -197,6 +201,23 @@ def server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """What ``ranked serve`` runs uvicorn with, made ready before it starts any process:
+    :func:`server_options`, the service's log format for uvicorn's own loggers (applied in
+    each worker process), and the metrics directory every process it starts shares."""
+    metrics.prepare_dir(settings)
+    return server_options(settings) | {
+        "log_level": settings.log_level,
+        "log_config": logging_config(settings),
+    }
+
+
+async def _metrics(request: Request) -> Response:
+    """Prometheus metrics of every process of this server (meant for the internal network:
+    no tenant data, but operation names and volumes; RANKED_METRICS=false turns it off)."""
+    return Response(metrics.render(), media_type=metrics.CONTENT_TYPE)
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
     """The ASGI app. ``services`` provides ORM, Redis and the tenant for the app's lifetime
     (default: ``running(settings)``; tests pass their own)."""
@@ -211,9 +232,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     graphql.debug = settings.debug
     graphql.payloads = SharedPayloads()
+    metrics.configure(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        metrics.process_started()
         async with start() as runtime:
             deps = runtime.deps
             graphql.runtime = runtime
@@ -230,6 +253,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 await deps.keeper.close()
+                metrics.process_stopping()
 
     async def health(request: Request) -> JSONResponse:
         """Kept for clients of earlier releases: what /readyz says of Redis and pub/sub."""
@@ -270,4 +294,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     routes.extend(dashboard_routes())
     if settings.graphiql:
         routes.append(Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"))
-    return Starlette(routes=routes, lifespan=lifespan)
+    if settings.metrics:
+        routes.append(Route("/metrics", _metrics))
+    middleware = [Middleware(RequestIds), Middleware(CountWebsockets)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

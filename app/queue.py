@@ -7,7 +7,23 @@ id that is queued, running or recently finished does nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerHealth:
+    """What the job queue says of its workers (``ranked status``): whether one recorded its
+    health within its interval, and its counters then; and the jobs waiting. Several
+    workers of one queue record in turn, so this is the latest one's word."""
+
+    queue: str
+    alive: bool
+    seen_seconds_ago: float | None  # when the latest record was written (None: none)
+    counters: dict[str, int]  # the worker's own: complete, failed, retried, ongoing
+    queued: int  # every job in the queue, deferred ones (the next cron ticks) too
+    due: int  # those whose time has come: more than a few means no worker takes them
+
 
 # Names of the jobs services enqueue (app.jobs.functions defines them).
 MAKE_RUN = "make_run"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -171,6 +172,33 @@ class Settings(BaseSettings):
     )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql in browsers.")
     log_level: str = Field(default="info", description="Python logging level.")
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="Log lines as JSON objects or readable text; auto: text on a terminal,"
+        " JSON otherwise.",
+    )
+    slow_query_ms: float = Field(
+        default=500.0,
+        ge=0,
+        description="A query or mutation slower than this is logged (name, time, request"
+        " id; never its variables); 0 turns it off.",
+    )
+    metrics: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at /metrics (for the internal network: no"
+        " tenant data, but operation names and volumes).",
+    )
+    metrics_dir: Path | None = Field(
+        default=None,
+        description="Where `ranked serve` and the processes it starts keep their metrics"
+        " (emptied at start); unset: a temporary directory of its own.",
+    )
+    metrics_max_operations: int = Field(
+        default=200,
+        ge=0,
+        description="Distinct GraphQL operation names a process reports in metrics; names"
+        " beyond them count as `other`.",
+    )
 
     @field_validator("admin_token", "key_pepper", mode="after")
     @classmethod

@@ -131,11 +131,14 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
         f'mutation {{ adjustPoints(participantId: "{first_id}", delta: 5000) {{ rank score }} }}'
     )
     graphiql = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
+    dashboard = httpx.get(f"{url}/dashboard/points")
     live_top = asyncio.run(top_after_a_change(served, first_id))
     generic = generic_board_on_sqlite(served, first_id)
 
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert f"/graphql#key={served.key}" in served.printed  # GraphiQL, signed in
+    assert f"/dashboard#key={served.key}" in served.printed  # the dashboard, signed in
+    assert dashboard.status_code == 200
     assert served.key.startswith("rks_")
     assert top["data"]["leaderboard"]["size"] == 30
     assert adjusted["data"]["adjustPoints"]["rank"] == 1

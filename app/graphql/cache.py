@@ -21,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import Unavailable
+from app.ops import metrics
 
 Key = tuple[int, str, str, str, str, str | None]  # callers who see more get their own
 
@@ -58,6 +59,8 @@ class ResultCache(SchemaExtension):
             return
         key = await self._key() if ctx.operation_type == OperationType.QUERY else None
         cached = self.store.get(key) if key else None
+        if key:
+            metrics.result_cache(hit=cached is not None)
         if cached is not None:
             ctx.result = cached
         yield

@@ -20,6 +20,7 @@ from app.graphql.broadcast import BroadcastExecutor
 from app.graphql.cache import ResultCache, ResultStore
 from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
+from app.graphql.observe import Observed
 from app.graphql.permissions import Access
 from app.leaderboards.mutations import LeaderboardMutations
 from app.leaderboards.queries import LeaderboardQueries
@@ -79,7 +80,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ErrorCodes(debug=settings.debug),
+        lambda: Observed(slow_ms=settings.slow_query_ms),  # before ErrorCodes: it counts
+        lambda: ErrorCodes(debug=settings.debug),  # the codes ErrorCodes gives
         lambda: Access(max_cost=settings.max_query_cost),  # before the cache: it serves
     ]  # only what the caller may have
     if settings.result_cache_size > 0:

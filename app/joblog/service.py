@@ -74,9 +74,16 @@ async def recent(limit: int, name: str | None = None) -> list[JobRecord]:
     """The latest job executions, newest first."""
     query = JobRun.all() if name is None else JobRun.filter(name=name)
     rows = await query.order_by("-id").limit(limit)
-    return [
-        JobRecord(
-            r.name, r.key, r.outcome, r.detail, r.error, r.started_at, r.finished_at, r.duration_ms
-        )
-        for r in rows
-    ]
+    return [_record(r) for r in rows]
+
+
+async def latest_runs() -> list[JobRecord]:
+    """The latest execution of each job (by name, in name order): how each last went."""
+    names = await JobRun.all().distinct().values_list("name", flat=True)
+    return [run for name in sorted(map(str, names)) for run in await recent(1, name)]
+
+
+def _record(r: JobRun) -> JobRecord:
+    return JobRecord(
+        r.name, r.key, r.outcome, r.detail, r.error, r.started_at, r.finished_at, r.duration_ms
+    )

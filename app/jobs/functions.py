@@ -3,24 +3,66 @@
 ``ctx["deps"]`` holds the worker's ``Deps`` (with its clock: tests pass their own). A cron
 job's due time is its ``score`` (arq enqueues it deferred to that time), so a tick is the
 tick it was scheduled for, however late it runs.
+
+The worker registers each function wrapped in :func:`observed`: it runs under the request id
+the job was enqueued with, and is counted and timed in the metrics.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from arq.typing import WorkerCoroutine
 from arq.worker import Retry
 
 from app.deps import Deps
 from app.joblog.service import logged, record
+from app.ops import metrics, request_ids
 from app.runs import schedule, snapshot
 from app.winners import service as winners
 
 Ctx = dict[str, Any]
+log = logging.getLogger("app.jobs")
 MINUTE_MS = 60_000
 RETRY_SECONDS = 30  # before a job that could not begin is tried again
 WINNER_RETRY_SECONDS = 5  # before a winner check with a failed board is tried again
+
+
+def observed(job: Callable[..., Awaitable[str]]) -> WorkerCoroutine:
+    """``job`` run under the request id it was enqueued with (its ``request_id`` keyword,
+    see ``app.jobs.queue``), counted in ``ranked_job_runs`` by status (ok, retry, failed,
+    cancelled) and timed, and logged when it ends (under that request id)."""
+    name = job.__name__
+
+    @functools.wraps(job)
+    async def run(ctx: Ctx, *args: Any, request_id: str | None = None, **kwargs: Any) -> str:
+        started, status = time.perf_counter(), "failed"
+        with request_ids.bound(request_id):
+            try:
+                outcome = await job(ctx, *args, **kwargs)
+                status = "ok"
+                return outcome
+            except Retry:
+                status = "retry"
+                raise
+            except asyncio.CancelledError:
+                status = "cancelled"
+                raise
+            finally:
+                seconds = time.perf_counter() - started
+                metrics.job_done(name, status, seconds)
+                log.info(
+                    "job %s %s in %.0f ms", name, status, seconds * 1000,
+                    extra={"job": name, "status": status, "duration_ms": round(seconds * 1000, 1)},
+                )  # fmt: skip
+
+    return run
 
 
 def deps_of(ctx: Ctx) -> Deps:

@@ -3,6 +3,11 @@
 arq keeps its job keys (``arq:job:<id>``, ``arq:result:<id>``) outside any queue, so job
 ids carry the deployment's Redis prefix: deployments (and tests) sharing a Redis never
 mistake each other's jobs.
+
+A job carries the request id of whoever enqueued it (``app.ops.request_ids``) as its
+keyword argument ``request_id``; the worker runs it under that id (``functions.observed``),
+so its log lines name the request that caused it. The job id does not depend on it: an
+enqueue stays idempotent.
 """
 
 from __future__ import annotations
@@ -10,14 +15,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from redis.exceptions import RedisError
 
 from app.errors import Unavailable
+from app.ops import request_ids
 from app.settings import Settings
 
 Opener = Callable[[], Awaitable[ArqRedis]]
+REQUEST_ID = "request_id"  # the keyword argument of a job that names its request
 
 
 class ArqJobQueue:
@@ -33,10 +41,16 @@ class ArqJobQueue:
         self.prefix = settings.redis_prefix
 
     async def enqueue(self, function: str, *args: object, job_id: str) -> bool:
+        rid = request_ids.current()
+        extra: dict[str, Any] = {REQUEST_ID: rid} if rid is not None else {}
         try:
             pool = await self._connected()
             job = await pool.enqueue_job(
-                function, *args, _job_id=f"{self.prefix}:{job_id}", _queue_name=self.queue_name
+                function,
+                *args,
+                _job_id=f"{self.prefix}:{job_id}",
+                _queue_name=self.queue_name,
+                **extra,
             )
         except (RedisError, OSError) as exc:
             raise Unavailable("The job queue is unavailable; the job was not queued.") from exc

@@ -24,7 +24,9 @@ from app.connections import embedded_redis_url, redis_client
 from app.db import database
 from app.deps import Deps, build_deps
 from app.jobs import functions
+from app.jobs.functions import observed
 from app.jobs.queue import ArqJobQueue, open_pool
+from app.ops import metrics
 from app.queue import MAKE_RUN
 from app.settings import Settings
 
@@ -39,13 +41,13 @@ def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
     prefix = s.redis_prefix
     return Worker(
         functions=[
-            func(functions.make_run, name=MAKE_RUN, timeout=s.job_timeout_seconds),
-            func(functions.detect_winners, name="detect_winners"),
+            func(observed(functions.make_run), name=MAKE_RUN, timeout=s.job_timeout_seconds),
+            func(observed(functions.detect_winners), name="detect_winners"),
         ],
         cron_jobs=[
-            cron(functions.detect_winners, name=f"{prefix}:detect_winners", second=0),
-            cron(functions.close_periods, name=f"{prefix}:close_periods", second=15),
-            cron(functions.watch_runs, name=f"{prefix}:watch_runs", second=30),
+            cron(observed(functions.detect_winners), name=f"{prefix}:detect_winners", second=0),
+            cron(observed(functions.close_periods), name=f"{prefix}:close_periods", second=15),
+            cron(observed(functions.watch_runs), name=f"{prefix}:watch_runs", second=30),
         ],
         redis_pool=pool,
         queue_name=s.job_queue,
@@ -73,6 +75,7 @@ async def _stop_keeper(ctx: dict[str, Any]) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await functions.deps_of(ctx).keeper.close()
+    metrics.process_stopping()
 
 
 @asynccontextmanager

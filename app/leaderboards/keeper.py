@@ -31,6 +31,7 @@ from tortoise.expressions import Q
 from app.errors import Unavailable
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
+from app.ops import metrics
 from app.ranking.keys import BoardRef
 from app.ranking.processes import Claim, Processes
 from app.ranking.rebuild import owner_token, prune_missing, rebuild_board, resync
@@ -166,7 +167,9 @@ class RankingKeeper:
                 acted.append(board)  # predates them, a switch was cut short) or left over
         await self._all(self.rebuild(board) for board in missing)
         acted = missing + acted
-        for row in await Leaderboard.filter(is_active=True, dirty_since__isnull=False):
+        dirty = await Leaderboard.filter(is_active=True, dirty_since__isnull=False)
+        metrics.dirty_boards(len(dirty))
+        for row in dirty:
             for board in await self._repair(row, current):
                 if board not in acted:
                     acted.append(board)

@@ -26,6 +26,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from app.errors import Unavailable
+from app.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,7 @@ class PubSubHub:
         kind = _text(reply[0])
         channel = _text(reply[1])
         if kind == "message":
+            metrics.pubsub_received()
             payload = _text(reply[2])
             for listener in list(self._listeners.get(channel, ())):
                 _safely(listener.deliver, payload)

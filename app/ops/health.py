@@ -72,11 +72,16 @@ async def _migrations(latest: str | None) -> str:
     """The latest migration applied is this release's latest."""
     if latest is None:
         return "no migrations shipped"  # an install without them: nothing to compare
-    rows = await fetch('SELECT version FROM "aerich" ORDER BY id DESC LIMIT 1', [])
-    applied = str(rows[0]["version"]) if rows else ""
+    applied = await applied_migration()
     if applied != latest:
         raise MigrationsBehind(applied or "none", latest)
     return applied
+
+
+async def applied_migration() -> str | None:
+    """The latest migration applied to the database (None: none, an empty database)."""
+    rows = await fetch('SELECT version FROM "aerich" ORDER BY id DESC LIMIT 1', [])
+    return str(rows[0]["version"]) if rows else None
 
 
 class CheckFailed(Exception):

@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.db import fetch
 from app.errors import Unavailable
+from app.ops import metrics
 from app.ranking import build_scripts
 from app.ranking.keys import BoardRef, participant_id
 from app.ranking.store import RankingStore, Standing, guard, version_at
@@ -166,13 +167,19 @@ async def _as_holder(lock: BuildLock, needed: int | None, batch: int) -> int | N
             if not lock.aside and ready is None:  # flushed meanwhile: it needs a build aside
                 await lock.release()
                 return None
-            started = int(time.time() * 1000)
-            if lock.aside:
-                count = await _build_aside(lock, batch)
-            else:
-                count = await _merge_from_database(store, board, batch)
-                await prune_missing(store, board, batch)
-            await _finish(lock, started)
+            started, timer = int(time.time() * 1000), time.perf_counter()
+            kind = "aside" if lock.aside else "in_place"
+            try:
+                if lock.aside:
+                    count = await _build_aside(lock, batch)
+                else:
+                    count = await _merge_from_database(store, board, batch)
+                    await prune_missing(store, board, batch)
+                await _finish(lock, started)
+            except Exception:
+                metrics.rebuild_done(kind, "failed", time.perf_counter() - timer)
+                raise
+            metrics.rebuild_done(kind, "ok", time.perf_counter() - timer)
     except BaseException:
         await lock.release()
         raise

@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from app.errors import Unavailable
+from app.ops import metrics
 from app.ranking import build_scripts, scripts
 from app.ranking.keys import (
     BoardKeys,
@@ -217,7 +218,10 @@ class RankingStore:
                 applied, _ = await pipe.execute()
             return int(applied)
 
-        return await guard(project_and_bump)
+        applied = await guard(project_and_bump)
+        if publish:
+            metrics.pubsub_published(applied)  # (the script announces each applied write)
+        return applied
 
     async def stage(
         self, board: BoardRef, standings: Iterable[Standing], *, dense: bool, token: str
@@ -239,6 +243,7 @@ class RankingStore:
         """Tell listeners a participant's details (not its score) changed."""
         message = f"{UPDATED}|{member(pid)}"
         await guard(lambda: self.redis.publish(self.keys(board).changes, message))
+        metrics.pubsub_published()
 
     def events_channel(self, tenant_id: int, board_key: str) -> str:
         return events_channel(self.prefix, tenant_id, board_key)
@@ -247,10 +252,12 @@ class RankingStore:
         """Announce an event of a board (a winner, a run) to its live subscribers."""
         channel, text = self.events_channel(tenant_id, board_key), json.dumps(event)
         await guard(lambda: self.redis.publish(channel, text))
+        metrics.pubsub_published()
 
     async def announce_reset(self, board: BoardRef) -> None:
         """Tell listeners the ranking changed wholesale (rebuilt, bulk-loaded): re-read it."""
         await guard(lambda: self.redis.publish(self.keys(board).changes, RESET))
+        metrics.pubsub_published()
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> int:
         """Remove participants for good (a deletion): later writes for them are ignored."""

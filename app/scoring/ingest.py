@@ -27,6 +27,7 @@ from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, revision_of
+from app.ops import metrics
 from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.store import Standing, version_at
@@ -110,6 +111,7 @@ async def record_batch(deps: Deps, tenant_id: int, events: Sequence[EventInput])
     for board, group in groupby(standings, key=lambda bs: bs[0]):
         await deps.keeper.project(board, [visible(s, hidden) for _, s in group])
     fresh = {i for i, d in zip(ids, duplicate, strict=True) if not d}
+    metrics.events_recorded(len(fresh))
     await reproject(deps, tenant_id, [i for i in ids if i not in fresh], people)
     return Recorded(ids, duplicate, standings, people)
 
