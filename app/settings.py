@@ -199,6 +199,13 @@ class Settings(BaseSettings):
         description="Distinct GraphQL operation names a process reports in metrics; names"
         " beyond them count as `other`.",
     )
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Where `ranked worker` serves its own /metrics (on HOST; 0: not at all)."
+        " Workers started by `ranked serve --worker` are counted in the API's /metrics.",
+    )
 
     @field_validator("admin_token", "key_pepper", mode="after")
     @classmethod

@@ -55,13 +55,14 @@ class Observed(SchemaExtension):
         result = ctx.result
         codes = _codes(result.errors) if result is not None else ["INTERNAL"]
         outcome = codes[0] if codes else "ok"
+        admitted = _admitted(ctx.context, outcome, bool(ctx.pre_execution_errors))
         if kind == SUBSCRIPTION:
             if self._subscribed is not None:
                 metrics.subscription_ended(self._subscribed)
-            metrics.operation_done(name, kind, outcome, None)
+            metrics.operation_done(name, kind, outcome, None, admitted=admitted)
             return
         metrics.errors_sent(codes)
-        metrics.operation_done(name, kind, outcome, seconds)
+        metrics.operation_done(name, kind, outcome, seconds, admitted=admitted)
         took_ms = seconds * 1000
         if self.slow_ms and took_ms > self.slow_ms:
             shown = _shown(name)
@@ -92,6 +93,17 @@ class Observed(SchemaExtension):
         selections = operation.selection_set.selections if operation is not None else ()
         first = selections[0] if selections else None
         return first.name.value if isinstance(first, FieldNode) else "other"
+
+
+def _admitted(context: Any, outcome: str, refused_early: bool) -> bool:
+    """Whether the operation may add its name to those reported: its caller holds a valid
+    key and the document parsed and validated (a refusal before execution with
+    BAD_USER_INPUT is a document that did not). Anyone can send requests that are refused,
+    under any name, and must not crowd out the names of real operations."""
+    caller = getattr(context, "caller", None)
+    if caller is None or caller.key_id is None or caller.problem is not None:
+        return False
+    return not (refused_early and outcome == "BAD_USER_INPUT")
 
 
 def _codes(errors: list[GraphQLError] | None) -> list[str]:

@@ -94,6 +94,8 @@ async def job_services(settings: Settings) -> AsyncIterator[tuple[Deps, ArqRedis
 
 async def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """Run a worker until it is stopped (SIGINT, SIGTERM), or the queue is empty (burst)."""
+    if settings.metrics and settings.worker_metrics_port:
+        metrics.serve_in_background(settings.host, settings.worker_metrics_port)
     async with job_services(settings) as (deps, pool):
         worker = build_worker(deps, pool, burst=burst)
         try:

@@ -148,6 +148,15 @@ class _OperationNames:
         self._seen.add(name)
         return name
 
+    def forget(self) -> None:
+        self._seen.clear()
+
+    def known(self, name: str | None) -> str:
+        """The label of ``name`` without adding it to the names reported."""
+        if not name:
+            return ANONYMOUS
+        return name if name in self._seen else OTHER
+
 
 operation_names = _OperationNames()
 
@@ -155,12 +164,18 @@ operation_names = _OperationNames()
 def configure(settings: Settings) -> None:
     """Apply the settings of metrics (how many operation names a process reports)."""
     operation_names.limit = settings.metrics_max_operations
+    operation_names.forget()
 
 
-def operation_done(name: str | None, kind: str, outcome: str, seconds: float | None) -> None:
+def operation_done(
+    name: str | None, kind: str, outcome: str, seconds: float | None, *, admitted: bool = True
+) -> None:
     """A GraphQL operation ended (``seconds``: None for a subscription, whose duration is
-    how long the client listened, not a latency)."""
-    m, label = _metrics(), operation_names.label(name)
+    how long the client listened, not a latency). Only an operation that was ``admitted``
+    (it parsed, validated and its caller was allowed it) may add its name to those this
+    process reports: anyone may send a request refused before that, under any name."""
+    m = _metrics()
+    label = operation_names.label(name) if admitted else operation_names.known(name)
     m.operations.labels(label, kind, outcome).inc()
     if seconds is not None:
         m.operation_seconds.labels(label, kind).observe(seconds)
@@ -235,6 +250,26 @@ def render() -> bytes:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(REGISTRY)
+
+
+def serve_in_background(host: str, port: int) -> None:
+    """Serve this process's metrics (those of every process sharing its directory, in
+    multiprocess mode) over HTTP on ``host:port``, from a thread: a job worker started on
+    its own has no API to answer ``/metrics``."""
+    from prometheus_client import (
+        REGISTRY,
+        CollectorRegistry,
+        multiprocess,
+        start_http_server,
+        values,
+    )
+
+    _metrics()
+    registry = REGISTRY
+    if values.ValueClass is not values.MutexValue:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    start_http_server(port, addr=host, registry=registry)
 
 
 def prepare_dir(settings: Settings) -> Path | None:

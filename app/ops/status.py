@@ -228,8 +228,6 @@ async def _open_redis(
         async with asyncio.timeout(CHECK_SECONDS):
             await client.ping()
             memory = await client.info("memory")
-        async with asyncio.timeout(CHECK_SECONDS * 5):  # a scan: longer on a big keyspace
-            keys = sum([1 async for _ in client.scan_iter(match=f"{prefix}:*", count=1000)])
     except TimeoutError:
         detail = f"no answer within {CHECK_SECONDS:g} s"
         return RedisStatus(redacted(url), embedded, False, prefix, detail=detail), None
@@ -237,7 +235,19 @@ async def _open_redis(
         detail = f"unreachable ({type(exc).__name__}: {exc})"
         return RedisStatus(redacted(url), embedded, False, prefix, detail=detail), None
     used = str(memory.get("used_memory_human", "")) or None
-    return RedisStatus(redacted(url), embedded, True, prefix, used, keys), client
+    return RedisStatus(
+        redacted(url), embedded, True, prefix, used, await _keys(client, prefix)
+    ), client
+
+
+async def _keys(client: Redis, prefix: str) -> int | None:
+    """How many keys are under the prefix; None (unknown) when the scan takes too long, as
+    it may on a large keyspace: Redis answered, so it is not reported unreachable."""
+    try:
+        async with asyncio.timeout(CHECK_SECONDS * 5):
+            return sum([1 async for _ in client.scan_iter(match=f"{prefix}:*", count=1000)])
+    except (TimeoutError, RedisError, OSError):
+        return None
 
 
 @asynccontextmanager
@@ -275,7 +285,7 @@ async def _in_redis(store: RankingStore, ref: BoardRef, board: BoardStatus) -> B
             size = await store.size(ref)
             ready = await store.ready_since(ref) is not None
             building = bool(await store.redis.exists(store.keys(ref).building))
-    except (TimeoutError, Unavailable):
+    except (TimeoutError, Unavailable, RedisError, OSError):
         return board  # Redis went away meanwhile: not read
     return replace(board, in_redis=size, ready=ready, building=building)
 

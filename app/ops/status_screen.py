@@ -65,7 +65,10 @@ def _redis(redis: RedisStatus) -> list[str]:
         return _section("Redis", [where, f"NOT REACHABLE: {redis.detail}"])
     return _section(
         "Redis",
-        [where, f"reachable; {redis.used_memory} used; {redis.keys} keys under {redis.prefix}:"],
+        [
+            where,
+            f"reachable; {redis.used_memory} used; {_count(redis.keys)} keys under {redis.prefix}:",
+        ],
     )
 
 
@@ -113,3 +116,7 @@ def _job(job: JobRecord) -> str:
         f"{job.name:<15} {job.outcome:<10} {job.started_at:%Y-%m-%d %H:%M:%S}  {took:>9}"
         f"  {job.key}{error}"
     )
+
+
+def _count(keys: int | None) -> str:
+    return "an unknown number of" if keys is None else str(keys)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -98,36 +98,44 @@ class Dashboard:
         return state or ""
 
 
-async def open_dashboard(
-    browser: Browser, server: Server, key: str, viewport: dict[str, int], path: str = ""
-) -> Dashboard:
-    page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
-    elsewhere: list[str] = []
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith((server.url, "data:")) else elsewhere.append(r.url),
-    )
-    await page.goto(f"{server.url}/dashboard{path}#key={key}")
-    await page.wait_for_selector("#connection[data-state=live]", timeout=20_000)
-    await page.wait_for_selector("#layout[data-loaded]")
-    return Dashboard(page, elsewhere)
+Opener = Callable[..., Awaitable[Dashboard]]
 
 
 @pytest.fixture
-async def dashboard(
-    browser: Browser, server: Server, deps: Deps, tenant: TenantRef, request: pytest.FixtureRequest
-) -> AsyncIterator[Dashboard]:
+async def open_dashboard(
+    browser: Browser, server: Server, request: pytest.FixtureRequest
+) -> AsyncIterator[Opener]:
+    """Opens the dashboard signed in with a key; every page it opened is screenshotted if
+    the test failed, then closed."""
+    opened: list[Page] = []
+
+    async def open_one(key: str, viewport: dict[str, int], path: str = "") -> Dashboard:
+        page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+        opened.append(page)
+        elsewhere: list[str] = []
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith((server.url, "data:")) else elsewhere.append(r.url),
+        )
+        await page.goto(f"{server.url}/dashboard{path}#key={key}")
+        await page.wait_for_selector("#connection[data-state=live]", timeout=20_000)
+        await page.wait_for_selector("#layout[data-loaded]")
+        return Dashboard(page, elsewhere)
+
+    yield open_one
+    for page in opened:
+        await screenshot_if_failed(page, request)
+        await page.close()
+
+
+@pytest.fixture
+async def dashboard(open_dashboard: Opener, deps: Deps, tenant: TenantRef) -> Dashboard:
     """The dashboard of the points board, signed in with a READ key, with three ranked."""
     await participant(deps, tenant.id, "Ada Lovelace", points=1)
     await participant(deps, tenant.id, "Alan Turing", points=5)
     await participant(deps, tenant.id, "Grace Hopper", points=3)
     key = await api_key(deps, tenant.id, Scope.READ)
-    opened = await open_dashboard(browser, server, key, DESKTOP)
-    try:
-        yield opened
-    finally:
-        await screenshot_if_failed(opened.page, request)
-        await opened.page.close()
+    return await open_dashboard(key, DESKTOP)
 
 
 async def ada(deps: Deps, tenant: TenantRef) -> int:
@@ -210,6 +218,14 @@ async def test_keyboard_selects_a_row_and_search_shows_around_me_with_a_trend(
     await page.keyboard.press("Enter")
     await page.wait_for_selector("#around-title:has-text('Grace Hopper: rank 2')")
     assert "participant=" in page.url
+    focused = await page.evaluate("document.activeElement.closest('#top-list') !== null")
+    assert focused  # (Enter left the focus on the row, in the top list)
+    await page.evaluate("document.activeElement.dataset.mark = 'kept'")
+    alan = await Participant.get(tenant_id=tenant.id, name="Alan Turing")
+    await adjust_points(deps, tenant.id, alan.id, 1, None)  # Alan stays first
+    await page.wait_for_selector("#top-list .row:has-text('Alan Turing') .score:text-is('6')")
+    # The focused row was updated in place, not replaced: focus stays and is not re-read.
+    assert await page.evaluate("document.activeElement.dataset.mark") == "kept"
 
     await page.fill("#search-text", "ada")
     await page.keyboard.press("Enter")
@@ -231,7 +247,7 @@ async def test_keyboard_selects_a_row_and_search_shows_around_me_with_a_trend(
 
 
 async def test_a_publishable_key_watches_public_boards_without_searching(
-    browser: Browser, server: Server, deps: Deps, tenant: TenantRef, gql: GQL
+    open_dashboard: Opener, server: Server, deps: Deps, tenant: TenantRef, gql: GQL
 ) -> None:
     await participant(deps, tenant.id, "Ada Lovelace", points=1)
     made_public = await gql(
@@ -241,33 +257,27 @@ async def test_a_publishable_key_watches_public_boards_without_searching(
     server.kill()  # (a running server sees the change within RANKED_DEFINITION_CACHE_SECONDS)
     server.start()
     key = await api_key(deps, tenant.id, Scope.PUBLIC)
-    opened = await open_dashboard(browser, server, key, DESKTOP)
-    try:
-        await until(opened.names, what="the top to show")
-        assert await opened.page.is_disabled("#search-text")
-        assert "needs a READ key" in (await opened.page.text_content("#search-note") or "")
-    finally:
-        await opened.page.close()
+    opened = await open_dashboard(key, DESKTOP)
+
+    await until(opened.names, what="the top to show")
+    assert await opened.page.is_disabled("#search-text")
+    assert "needs a READ key" in (await opened.page.text_content("#search-note") or "")
 
 
 async def test_on_a_phone_nothing_scrolls_sideways(
-    browser: Browser, server: Server, deps: Deps, tenant: TenantRef
+    open_dashboard: Opener, deps: Deps, tenant: TenantRef
 ) -> None:
     for n in range(12):
         await participant(deps, tenant.id, f"Participant with a rather long name {n}", points=n)
     key = await api_key(deps, tenant.id, Scope.READ)
-    opened = await open_dashboard(browser, server, key, PHONE)
-    try:
-        await until(opened.names, what="the top to show")
-        widths = await opened.page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]"
-        )
-        assert widths[0] <= widths[1]
-        box = await opened.page.locator("#top-list .row >> nth=0").bounding_box()
-        assert box is not None
-        assert box["width"] <= PHONE["width"]
-    finally:
-        await opened.page.close()
+    opened = await open_dashboard(key, PHONE)
+
+    await until(opened.names, what="the top to show")
+    widths = await opened.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1]
+    box = await opened.page.locator("#top-list .row >> nth=0").bounding_box()
+    assert box is not None
+    assert box["width"] <= PHONE["width"]
 
 
 # The contrast ratio of every visible text against the background it sits on (WCAG 2).
@@ -315,7 +325,7 @@ async def test_every_text_passes_wcag_aa_contrast_and_screenshots_are_taken(
 
 
 async def test_a_windowed_board_offers_its_past_periods_which_are_not_live(
-    browser: Browser, server: Server, deps: Deps, tenant: TenantRef, gql: GQL
+    open_dashboard: Opener, deps: Deps, tenant: TenantRef, gql: GQL
 ) -> None:
     yesterday = datetime.now(UTC) - timedelta(days=1)
     made = await gql(
@@ -333,23 +343,20 @@ async def test_a_windowed_board_offers_its_past_periods_which_are_not_live(
     run = await gql(f'mutation {{ triggerRun(leaderboard: "daily", period: "{past}") {{ id }} }}')
     assert "errors" not in run
     key = await api_key(deps, tenant.id, Scope.READ)
-    opened = await open_dashboard(browser, server, key, DESKTOP, "/daily")
+    opened = await open_dashboard(key, DESKTOP, "/daily")
     page = opened.page
-    try:
-        assert await page.is_visible("#period")
-        options = await page.eval_on_selector_all("#period option", "os => os.map(o => o.value)")
-        assert options == ["", past]  # the current period (live), then yesterday's
+    assert await page.is_visible("#period")
+    options = await page.eval_on_selector_all("#period option", "os => os.map(o => o.value)")
+    assert options == ["", past]  # the current period (live), then yesterday's
 
-        await page.select_option("#period", past)
+    await page.select_option("#period", past)
 
-        await page.wait_for_selector("#connection[data-state=static]")
-        await until(lambda: _names_are(opened, ["Ada Lovelace"]), what="yesterday's top")
-        assert f"period={past}" in page.url
-        await page.select_option("#period", "")
-        await page.wait_for_selector("#connection[data-state=live]")
-        assert await opened.names() == []  # nobody scored today
-    finally:
-        await page.close()
+    await page.wait_for_selector("#connection[data-state=static]")
+    await until(lambda: _names_are(opened, ["Ada Lovelace"]), what="yesterday's top")
+    assert f"period={past}" in page.url
+    await page.select_option("#period", "")
+    await page.wait_for_selector("#connection[data-state=live]")
+    assert await opened.names() == []  # nobody scored today
 
 
 async def _names_are(dashboard: Dashboard, names: list[str]) -> bool:

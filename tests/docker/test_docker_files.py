@@ -79,6 +79,8 @@ def test_compose_runs_two_api_replicas_behind_one_published_port(
     assert "listen 8000;" in nginx
     assert "set $api http://api:8000;" in nginx
     assert "proxy_set_header Upgrade $http_upgrade;" in nginx  # subscriptions pass
+    assert "location = /metrics {\n            return 404;" in nginx  # internal only
+    assert "proxy_set_header X-Request-ID $request_id;" in nginx  # not the client's own
 
 
 def test_compose_has_the_worker_postgres_redis_and_a_one_shot_migration(
@@ -90,6 +92,7 @@ def test_compose_has_the_worker_postgres_redis_and_a_one_shot_migration(
     assert migrate["restart"] == "no"
     assert migrate["depends_on"] == {"postgres": HEALTHY}
     assert services["worker"]["command"] == ["ranked", "worker"]
+    assert services["worker"]["environment"]["RANKED_WORKER_METRICS_PORT"] == "9100"
     for name in ("api", "worker"):
         depends = services[name]["depends_on"]
         assert depends == {"migrate": COMPLETED, "postgres": HEALTHY, "redis": HEALTHY}, name

@@ -15,17 +15,21 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
+from redis.asyncio import Redis
 
 from app.deps import Deps
 from app.live.service import LiveService
 from app.main import create_app
+from app.queue import MAKE_RUN
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.conftest import REDIS_URL
 from tests.factories import api_key, bearer, participant
 from tests.live.conftest import serving, until
 from tests.live.wsclient import WsClient
+from tests.ops.test_status import Worker, spawn_worker, status_env
 from tests.redis_server import free_port
 from tests.test_serve import RANKED, wait_healthy
 
@@ -168,6 +172,32 @@ async def test_hostile_operation_names_do_not_make_new_label_values(
     assert added >= 19  # 17 of the 20 at least, the long name and the invalid one
 
 
+async def test_refused_requests_cannot_take_the_operation_names_reported(
+    deps: Deps, live: LiveService, tenant: TenantRef
+) -> None:
+    capped = dataclasses.replace(
+        deps, settings=deps.settings.model_copy(update={"metrics_max_operations": 3})
+    )
+    key = await api_key(deps, tenant.id, Scope.ADMIN)
+    async with serving(capped, live, tenant) as ws:
+        base = ws.replace("ws://", "http://").removesuffix("/graphql")
+        async with httpx.AsyncClient(base_url=base) as http:
+            for i in range(5):  # no key, and a document that does not validate
+                await http.post(
+                    "/graphql", json={"query": f"query Junk{i} {{ leaderboard {{ size }} }}"}
+                )
+                await http.post(
+                    "/graphql", json={"query": f"query Bad{i} {{ nope }}"}, headers=bearer(key)
+                )
+            served = Served(http, ws, key)
+            await served.gql("query Real { leaderboard { size } }")
+            after = await served.metrics()
+
+    names = {dict(labels).get("operation", "") for (name, labels) in after if name == OPS}
+    assert "Real" in names
+    assert not any(n.startswith(("Junk", "Bad")) for n in names)
+
+
 def test_metrics_can_be_turned_off(deps: Deps) -> None:
     app = create_app(deps.settings.model_copy(update={"metrics": False}))
     paths = {getattr(route, "path", None) for route in app.routes}
@@ -183,6 +213,18 @@ async def admin_key(deps: Deps, tenant: TenantRef) -> str:
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
+def counted_by_process(folder: Path, operation: str) -> dict[str, float]:
+    """How many operations named ``operation`` each process wrote to its counter file."""
+    counts: dict[str, float] = {}
+    for path in folder.glob("counter_*.db"):
+        for key, number, *_ in MmapedDict.read_all_values_from_file(str(path)):
+            _, sample, labels = json.loads(key)[:3]
+            if sample == OPS and labels.get("operation") == operation and number:
+                pid = path.stem.rsplit("_", 1)[-1]
+                counts[pid] = counts.get(pid, 0.0) + number
+    return counts
+
+
 def test_two_workers_report_one_sum_of_every_request_and_log_json_lines(
     deps: Deps, admin_key: str, tmp_path: Path
 ) -> None:
@@ -227,9 +269,36 @@ def test_two_workers_report_one_sum_of_every_request_and_log_json_lines(
     assert len(workers) >= 2  # uvicorn's two workers
     assert not (metrics_dir / "counter_999999.db").exists()  # cleared at the server's start
     assert value(samples, OPS, operation="Counted", type="query", outcome="ok") == sent
+    served_by = counted_by_process(metrics_dir, "Counted")
+    assert len(served_by) >= 2, served_by  # both workers served some: the sum is theirs
+    assert sum(served_by.values()) == sent
     # uvicorn's own lines come out as JSON too, each request's naming its request id
     assert any(line["logger"] == "uvicorn.error" for line in lines)
     access = [line for line in lines if line["logger"] == "uvicorn.access"]
     assert {line["request_id"] for line in access} >= {f"mp-{i}" for i in range(sent)}
     count = "ranked_graphql_operation_seconds_count"
     assert value(samples, count, operation="Counted", type="query") == sent
+
+
+@pytest.mark.slow
+async def test_a_worker_on_its_own_serves_its_job_metrics(
+    deps: Deps, redis: Redis, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = status_env(deps, tmp_path / "data") | {"RANKED_WORKER_METRICS_PORT": str(port)}
+    worker = Worker(env, spawn_worker(env, tmp_path / "worker.log"))
+    jobs = "ranked_job_runs_total"
+    try:
+        await until(lambda: redis.exists(f"{deps.settings.job_queue}:health-check"), 30, "it")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            before = parsed((await http.get("/metrics")).text)
+            await deps.jobs.enqueue(MAKE_RUN, 987654, job_id="metrics-test-run")
+
+            async def counted() -> bool:
+                now = parsed((await http.get("/metrics")).text)
+                return value(now, jobs, job=MAKE_RUN, status="ok") == 1
+
+            await until(counted, 30, "the worker to count the job it ran")
+    finally:
+        assert await worker.stop() == 0
+    assert value(before, jobs, job=MAKE_RUN, status="ok") == 0

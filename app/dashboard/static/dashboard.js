@@ -6,6 +6,7 @@ const ENDPOINT = "/graphql";
 const KEY_STORE = "ranked-key"; // (the GraphiQL page signs in through the same entry)
 const MOVE_SHOWN_MS = 8000; // how long a row shows how far it moved
 const ANNOUNCE_EVERY_MS = 2000; // at most one aria-live announcement per this
+const TREND_POINTS = 100; // the sparkline's latest scores
 const RETRY_MS = [250, 500, 1000, 2000, 4000, 5000]; // reconnection backoff (then 5 s)
 
 // ---------------------------------------------------------------------------------------
@@ -151,8 +152,8 @@ const CHANGES = `subscription Changes($key: String!, $ids: [ID!]) {
   rankChanged(leaderboard: $key, participantIds: $ids) { participantId oldRank newRank newScore }
 }`;
 const SEARCH = `query Search($text: String!) { searchParticipants(query: $text, first: 8) { id name } }`;
-const HISTORY = `query History($id: ID!, $metric: String, $from: DateTime, $to: DateTime) {
-  participant(id: $id) { scoreHistory(metric: $metric, from: $from, to: $to, first: 100) { value occurredAt } }
+const HISTORY = `query History($id: ID!, $metric: String, $from: DateTime, $to: DateTime, $first: Int!) {
+  participant(id: $id) { scoreHistory(metric: $metric, from: $from, to: $to, first: $first) { value occurredAt } }
 }`;
 
 // ---------------------------------------------------------------------------------------
@@ -172,6 +173,10 @@ const state = {
   trend: [], // the selected participant's scores, oldest first
   announced: 0,
   connection: "connecting",
+  loads: 0, // loadBoard calls so far (the newest wins)
+  aroundLoads: 0,
+  loaded: false, // the board named by the address is shown and followed
+  inflight: 0, // the load waiting for its answer, if any
   pending: [],
 };
 
@@ -258,28 +263,44 @@ function movementOf(id, now) {
   return { text: `▼ ${-move.places}`, cls: "down", label: `down ${-move.places}` };
 }
 
-function row(entry, now, compact) {
+// A row element for participant `id` (its contents are set by fillRow).
+function newRow(id, compact) {
+  const props = { class: "row", "data-id": id, onclick: () => select(id), onkeydown: (event) => rowKey(event, id) };
+  if (!compact) props["aria-describedby"] = "top-help";
+  return el(
+    "li",
+    props,
+    el("span", { class: "rank" }),
+    el("span", { class: "name" }),
+    el("span", { class: "score" }),
+    compact ? null : el("span", { class: "move", "aria-hidden": "true" }),
+  );
+}
+
+// Set what changed of a row: an unchanged row is left alone, so that assistive technology
+// has nothing to read again (rank changes are announced through the live region).
+function fillRow(li, entry, now, compact) {
   const id = entry.participant.id;
   const move = compact ? movementOf(null, now) : movementOf(id, now);
   const selected = id === address().participant;
-  const label = `Rank ${entry.rank}, ${entry.participant.name}, ${number.format(entry.score)}${move.label ? `, ${move.label}` : ""}`;
-  return el(
-    "li",
-    {
-      class: `row${selected ? " selected" : ""}${move.cls ? " hot" : ""}`,
-      tabindex: "0",
-      "data-id": id,
-      "data-rank": String(entry.rank),
-      "aria-label": label,
-      "aria-current": selected ? "true" : "false",
-      onclick: () => select(id),
-      onkeydown: (event) => rowKey(event, id),
-    },
-    el("span", { class: "rank" }, String(entry.rank)),
-    el("span", { class: "name" }, entry.participant.name),
-    el("span", { class: "score" }, number.format(entry.score)),
-    compact ? null : el("span", { class: `move ${move.cls}`, "aria-hidden": "true" }, move.text),
-  );
+  const score = number.format(entry.score);
+  const label = `Rank ${entry.rank}, ${entry.participant.name}, ${score}${move.label ? `, ${move.label}` : ""}`;
+  const set = (node, text) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
+  set(li.querySelector(".rank"), String(entry.rank));
+  set(li.querySelector(".name"), entry.participant.name);
+  set(li.querySelector(".score"), score);
+  const cell = li.querySelector(".move");
+  if (cell) {
+    set(cell, move.text);
+    cell.className = `move ${move.cls}`;
+  }
+  li.classList.toggle("selected", selected);
+  li.classList.toggle("hot", Boolean(move.cls));
+  if (li.getAttribute("aria-label") !== label) li.setAttribute("aria-label", label);
+  li.setAttribute("aria-current", selected ? "true" : "false");
+  li.dataset.rank = String(entry.rank);
 }
 
 function rowKey(event, id) {
@@ -297,18 +318,32 @@ function rowKey(event, id) {
   }
 }
 
-// Replace the rows of `list`, each sliding from where it was to its new place (FLIP).
+// Show `entries` in `list`, keeping each participant's row element: rows are moved only
+// when their place changed, and slide from where they were to their new place (FLIP).
 function renderRows(list, entries, compact = false) {
-  const before = new Map([...list.children].map((li) => [li.dataset.id, li.getBoundingClientRect().top]));
-  const focused = document.activeElement?.closest?.(".row")?.dataset.id;
+  const kept = new Map([...list.querySelectorAll(":scope > .row")].map((li) => [li.dataset.id, li]));
+  const before = new Map([...kept].map(([id, li]) => [id, li.getBoundingClientRect().top]));
+  const inside = list.contains(document.activeElement) ? document.activeElement : null;
+  const focused = inside?.closest(".row")?.dataset.id;
   const now = Date.now();
-  const rows = entries.map((entry) => row(entry, now, compact));
-  list.replaceChildren(...(rows.length ? rows : [el("li", { class: "empty" }, "Nobody is ranked yet.")]));
+  const rows = entries.map((entry) => {
+    const id = entry.participant.id;
+    const li = kept.get(id) || newRow(id, compact);
+    fillRow(li, entry, now, compact);
+    return li;
+  });
+  const shown = new Set(rows);
+  for (const child of [...list.children]) if (!shown.has(child)) child.remove();
+  rows.forEach((li, i) => {
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+  if (!rows.length) list.append(el("li", { class: "empty" }, "Nobody is ranked yet."));
   // One row in the tab order (the focused, else the selected, else the first): arrows move.
   const current = focused || address().participant;
   const stop = rows.find((li) => li.dataset.id === current) || rows[0];
   for (const li of rows) li.tabIndex = li === stop ? 0 : -1;
-  if (focused) list.querySelector(`[data-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+  const moved = focused && rows.find((li) => li.dataset.id === focused);
+  if (moved && document.activeElement !== moved) moved.focus({ preventScroll: true });
   if (matchMedia("(prefers-reduced-motion: reduce)").matches) return;
   for (const li of rows) {
     const was = before.get(li.dataset.id);
@@ -329,13 +364,8 @@ function fadeMoves() {
     const move = state.moves.get(li.dataset.id);
     if (move && now - move.at <= MOVE_SHOWN_MS) continue;
     state.moves.delete(li.dataset.id);
-    li.classList.remove("hot");
-    const cell = li.querySelector(".move");
-    if (cell) {
-      cell.textContent = "";
-      cell.className = "move";
-    }
-    li.setAttribute("aria-label", li.getAttribute("aria-label").replace(/, (up|down) \d+$|, new in the top$/, ""));
+    const entry = state.top?.find((e) => e.participant.id === li.dataset.id);
+    if (entry) fillRow(li, entry, now, false);
   }
 }
 
@@ -372,6 +402,7 @@ function showTop(entries) {
     }
   }
   state.ranks = new Map(entries.map((e) => [e.participant.id, e.rank]));
+  for (const id of state.moves.keys()) if (!state.ranks.has(id)) state.moves.delete(id);
   state.top = entries;
   renderRows($("top-list"), entries);
   if (texts.length) announce(texts);
@@ -436,18 +467,29 @@ function fail(error) {
   else showBanner(error.message);
 }
 
+// Load what the address names. A load overtaken by a newer one (the user picked again
+// while it waited) stops where it is, so that only the newest subscribes.
 async function loadBoard() {
   const { board, period, first } = address();
+  const load = ++state.loads;
+  state.inflight = load;
   stopBoard();
+  state.loaded = false;
   $("first").value = String(first);
   $("board").value = board;
   let data;
   try {
     data = await query(state.key, BOARD, { key: board, period, first });
   } catch (error) {
+    if (load !== state.loads) return;
     fail(error);
+    // No answer at all (not an error of the API): try again while the page is open.
+    if (!(error instanceof GraphQLError)) setTimeout(() => load === state.loads && loadBoard(), 2000);
     return;
+  } finally {
+    if (state.inflight === load) state.inflight = 0;
   }
+  if (load !== state.loads || !state.live) return;
   showBanner("");
   const lb = data.leaderboard;
   state.board = lb;
@@ -464,8 +506,9 @@ async function loadBoard() {
     state.stops.push(state.live.subscribe(WINNERS, { key: board }, (d) => prepend($("winners"), winnerItem(d.winnerDeclared), 5), fail));
     state.stops.push(state.live.subscribe(RUNS, { key: board }, (d) => prepend($("runs"), runItem(d.runCompleted), 5), fail));
   }
+  state.loaded = true;
   await loadAround();
-  $("layout").dataset.loaded = `${lb.key} ${lb.period}`; // (what is shown; tests wait on it)
+  if (load === state.loads) $("layout").dataset.loaded = `${lb.key} ${lb.period}`; // (tests wait on it)
 }
 
 function showPeriods(lb, runs) {
@@ -484,6 +527,7 @@ function showPeriods(lb, runs) {
 
 async function loadAround() {
   const { board, period, participant } = address();
+  const load = ++state.aroundLoads;
   state.aroundStop?.();
   state.aroundStop = null;
   $("around").hidden = !participant;
@@ -492,18 +536,22 @@ async function loadAround() {
   try {
     data = await query(state.key, AROUND, { key: board, period, id: participant });
   } catch (error) {
-    fail(error);
+    if (load === state.aroundLoads) fail(error);
     return;
   }
+  if (load !== state.aroundLoads) return;
   const around = data.leaderboard.around;
   const me = around.find((e) => e.participant.id === participant);
   $("around-title").textContent = me ? `${me.participant.name}: rank ${me.rank}` : "Not ranked on this board";
   renderRows($("around-list"), around, true);
-  state.trend = me ? await scoreTrend(participant, me.score) : [];
+  const trend = me ? await scoreTrend(participant, me.score) : [];
+  if (load !== state.aroundLoads || !state.live) return;
+  state.trend = trend;
   drawTrend();
   if (!period) {
     state.aroundStop = state.live.subscribe(CHANGES, { key: board, ids: [participant] }, (d) => {
       state.trend.push(d.rankChanged.newScore ?? 0);
+      state.trend.splice(0, state.trend.length - TREND_POINTS);
       drawTrend();
       refreshAround();
     }, fail);
@@ -521,7 +569,8 @@ async function scoreTrend(id, score) {
   let data;
   try {
     const window = { from: lb.periodStart, to: lb.periodEnd };
-    data = await query(state.key, HISTORY, { id, metric: scored[0].metric, ...window });
+    const first = TREND_POINTS - 1;
+    data = await query(state.key, HISTORY, { id, metric: scored[0].metric, ...window, first });
   } catch {
     return [score];
   }
@@ -622,7 +671,9 @@ async function start(key) {
   }
   state.live = new LiveSocket(key, (kind, reason) => {
     setConnection(kind, reason);
-    if (kind === "live" && state.board) reloadSide();
+    if (kind !== "live") return;
+    if (!state.loaded && !state.inflight) loadBoard(); // (the last load failed: again now)
+    else reloadSide();
   });
   await loadBoard();
 }
