@@ -26,6 +26,7 @@ MODELS = [
     "app.winners.models",
     "app.runs.models",
     "app.joblog.models",
+    "app.seasons.models",
 ]
 
 

@@ -68,6 +68,11 @@ RULES: dict[str, dict[str, Scope]] = {
         "metrics": READ,
         "apiKeys": ADMIN,
         "auditLog": ADMIN,
+        "seasons": ADMIN,
+        "seasonWeights": ADMIN,
+        # PUBLIC seasons for publishable keys: a season is seen as its board is
+        "activeSeason": PUBLIC,
+        "seasonProgress": PUBLIC,
     },
     "mutation": {
         "adjustPoints": INGEST,
@@ -87,12 +92,19 @@ RULES: dict[str, dict[str, Scope]] = {
         "triggerRun": ADMIN,
         "createApiKey": ADMIN,
         "revokeApiKey": ADMIN,
+        "createSeason": ADMIN,
+        "updateSeason": ADMIN,
+        "activateSeason": ADMIN,
+        "setSeasonWeights": ADMIN,
+        "setSeasonRewards": ADMIN,
+        "claimReward": INGEST,
     },
     "subscription": {
         "leaderboardTop": PUBLIC,
         "rankChanged": PUBLIC,
         "winnerDeclared": PUBLIC,
         "runCompleted": PUBLIC,
+        "levelUp": PUBLIC,
     },
 }
 # What a publishable key may select of these types (anyone can read with such a key).

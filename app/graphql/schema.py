@@ -30,6 +30,8 @@ from app.participants.queries import ParticipantQueries
 from app.runs.mutations import RunMutations
 from app.runs.queries import RunQueries
 from app.scoring.mutations import ScoringMutations
+from app.seasons.mutations import SeasonMutations
+from app.seasons.queries import SeasonQueries
 from app.settings import Settings
 from app.tenancy.mutations import TenancyMutations
 from app.tenancy.queries import TenancyQueries
@@ -38,7 +40,14 @@ from app.winners.queries import WinnerQueries
 
 
 @strawberry.type
-class Query(ParticipantQueries, LeaderboardQueries, WinnerQueries, RunQueries, TenancyQueries):
+class Query(
+    ParticipantQueries,
+    LeaderboardQueries,
+    WinnerQueries,
+    RunQueries,
+    TenancyQueries,
+    SeasonQueries,
+):
     pass
 
 
@@ -50,6 +59,7 @@ class Mutation(
     WinnerMutations,
     RunMutations,
     TenancyMutations,
+    SeasonMutations,
 ):
     pass
 

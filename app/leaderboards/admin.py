@@ -271,11 +271,26 @@ async def deactivate_leaderboard(deps: Deps, tenant_id: int, key: str) -> None:
     await _changed(deps, tenant_id)
 
 
+@dataclass(frozen=True, slots=True)
+class BoundBoard:
+    """A board of one calendar period only (a season's own board, app.seasons): created
+    with its period, in the same transaction, and scored over that period alone."""
+
+    key: str
+    name: str
+    weights: tuple[WeightFields, ...]
+    visibility: Visibility = Visibility.TENANT
+
+
 async def define_calendar_period(
     deps: Deps, tenant_id: int, kind: TimeWindow, key: str, name: str, starts: datetime,
-    ends: datetime,
+    ends: datetime, *, bound: BoundBoard | None = None,
+    also: Callable[[int], Awaitable[None]] | None = None,
 ) -> CalendarPeriod:  # fmt: skip
-    """Add or move a term or season; boards of that kind are re-scored."""
+    """Add or move a term or season; the boards of that kind that take this period (all
+    but those bound to another one) are re-scored when its span changes. With ``bound``
+    the period must be new, and its board is created with it; ``also(board id)`` then runs
+    in the same transaction (the season's own row)."""
     if kind not in (TimeWindow.TERM, TimeWindow.SEASON):
         raise BadUserInput("Calendar periods are TERM or SEASON.", field="kind")
     if not KEY.fullmatch(key) or len(key) > MAX_KEY_LENGTH:
@@ -283,22 +298,56 @@ async def define_calendar_period(
     check_text(name, "name", 200)
     _check_span(starts, ends)
     starts, ends = starts.astimezone(UTC), ends.astimezone(UTC)
+    metrics = await _bound_metrics(tenant_id, bound) if bound is not None else {}
+    existing = await CalendarPeriod.get_or_none(tenant_id=tenant_id, kind=kind, key=key)
+    if bound is not None and existing is not None:
+        raise Conflict(f"A {kind.value.lower()} with key {key!r} exists.", field="key")
     overlapping = await CalendarPeriod.filter(
         tenant_id=tenant_id, kind=kind, starts_at__lt=ends, ends_at__gt=starts
     ).exclude(key=key)
     if overlapping:
         raise Conflict(f"It overlaps {kind.value.lower()} {overlapping[0].key!r}.")
-    boards = await load_definitions(tenant_id, time_window=kind, is_active=True)
+    moved = existing is None or (existing.starts_at, existing.ends_at) != (starts, ends)
+    boards = await _boards_of_period(tenant_id, kind, key) if moved else []
 
     async def write() -> None:
         await CalendarPeriod.update_or_create(
             tenant_id=tenant_id, kind=kind, key=key,
             defaults={"name": name, "starts_at": starts, "ends_at": ends},
         )  # fmt: skip
+        if bound is not None:
+            board = await Leaderboard.create(
+                tenant_id=tenant_id, key=bound.key, name=bound.name, time_window=kind,
+                calendar_key=key, visibility=bound.visibility, sort_order=SortOrder.DESC,
+            )  # fmt: skip
+            await _replace_weights(tenant_id, board.id, metrics, bound.weights)
+            if also is not None:
+                await also(board.id)
 
-    metric_ids = {m.metric_id for b in boards for m in b.metrics}
-    await _rescoring(deps, tenant_id, [b.key for b in boards], write, metric_ids)
+    keys = [b.key for b in boards] + ([bound.key] if bound is not None else [])
+    metric_ids = {m.metric_id for b in boards for m in b.metrics} | {m.id for m in metrics.values()}
+    try:
+        await _rescoring(deps, tenant_id, keys, write, metric_ids)
+    except IntegrityError:  # a concurrent request created the same period, board or row
+        raise Conflict(f"A {kind.value.lower()} with key {key!r} was just created.") from None
     return await CalendarPeriod.get(tenant_id=tenant_id, kind=kind, key=key)
+
+
+async def _bound_metrics(tenant_id: int, bound: BoundBoard) -> dict[str, Metric]:
+    check_key(bound.key, "A leaderboard")
+    check_text(bound.name, "name", 200, empty=False)
+    if await Leaderboard.exists(tenant_id=tenant_id, key=bound.key):
+        raise Conflict(f"A leaderboard with key {bound.key!r} exists.", field="key")
+    return await _weights(tenant_id, bound.weights)
+
+
+async def _boards_of_period(tenant_id: int, kind: TimeWindow, key: str) -> list[BoardDefinition]:
+    """The active boards of ``kind`` that take period ``key``: unbound ones and its own."""
+    unbound = await load_definitions(
+        tenant_id, time_window=kind, is_active=True, calendar_key__isnull=True
+    )
+    own = await load_definitions(tenant_id, time_window=kind, is_active=True, calendar_key=key)
+    return unbound + own
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -184,13 +184,10 @@ def _definition(
     calendars: dict[tuple[int, str], tuple[Span, ...]],
 ) -> BoardDefinition:
     tenant_id: int = b.tenant_id  # type: ignore[attr-defined]
-    window = WindowSpec(
-        TimeWindow(b.time_window),
-        b.timezone,
-        b.starts_at,
-        b.ends_at,
-        calendars.get((tenant_id, b.time_window), ()),
-    )
+    calendar = calendars.get((tenant_id, b.time_window), ())
+    if b.calendar_key is not None:  # bound to one period: events outside it count nowhere
+        calendar = tuple(s for s in calendar if s.key == b.calendar_key)
+    window = WindowSpec(TimeWindow(b.time_window), b.timezone, b.starts_at, b.ends_at, calendar)
     return BoardDefinition(
         id=b.id,
         tenant_id=tenant_id,

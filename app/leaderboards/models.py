@@ -93,6 +93,9 @@ class Leaderboard(Model):
     time_window = fields.CharEnumField(TimeWindow, default=TimeWindow.ALL_TIME)
     starts_at = fields.DatetimeField(null=True)  # CUSTOM windows only
     ends_at = fields.DatetimeField(null=True)
+    # TERM and SEASON boards: only the calendar period of this key (a season's own board,
+    # app.seasons); None: every period of the board's kind.
+    calendar_key = fields.CharField(max_length=16, null=True)
     timezone = fields.CharField(max_length=64, default="UTC")  # IANA; periods roll over here
     sort_order = fields.CharEnumField(SortOrder, default=SortOrder.DESC)
     rank_mode = fields.CharEnumField(RankMode, default=RankMode.COMPETITION)

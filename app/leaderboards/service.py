@@ -196,6 +196,8 @@ async def list_boards(
     """The tenant's boards by key, optionally of one category and activity."""
     where: dict[str, object] = {}
     if category is not None:
+        if not storable(category):  # no board has a category the database cannot store
+            return []
         where["category"] = category
     if active is not None:
         where["is_active"] = active

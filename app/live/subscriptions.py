@@ -18,14 +18,18 @@ from app.context import Context, GraphQLInfo
 from app.errors import NotFound
 from app.graphql.pagination import check_first, parse_id
 from app.leaderboards.models import TimeWindow
-from app.leaderboards.service import POINTS, BoardInfo
+from app.leaderboards.service import POINTS, BoardInfo, board_in
 from app.leaderboards.types import LeaderboardEntry
 from app.live.feed import TopUpdate
 from app.live.messages import Change
 from app.live.types import RankChange, TopEntries
+from app.participants.types import Participant
 from app.ranking.keys import BoardRef
 from app.runs import service as run_service
 from app.runs.types import LeaderboardRun
+from app.seasons import loaders as season_loaders
+from app.seasons.levels import levels_gained
+from app.seasons.types import LevelUp, Season
 from app.winners import service as winner_service
 from app.winners.types import Winner
 
@@ -130,6 +134,40 @@ class Subscription:
                     yield LeaderboardRun.from_view(
                         await run_service.get_run(ctx.tenant.id, event["id"])
                     )
+
+        return _while_allowed(ctx, stream())
+
+    @strawberry.subscription(
+        description="Each level a participant gains in the season (of `participantIds` only,"
+        " when given), from now on: built on the season board's changes, one message per"
+        " level, in order; a change that jumps three levels sends three. Levels as they were"
+        " when the subscription started."
+    )
+    async def level_up(
+        self,
+        info: GraphQLInfo,
+        season: str,
+        participant_ids: list[strawberry.ID] | None = None,
+    ) -> AsyncGenerator[LevelUp, None]:
+        ctx = info.context
+        pids = None
+        if participant_ids is not None:
+            pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
+        found, definition = await season_loaders.visible(ctx, season)  # NOT_FOUND first
+        board = board_in(definition, found.key).ref
+        shown = Season.from_view(found)
+
+        async def stream() -> AsyncGenerator[LevelUp, None]:
+            async with ctx.live_service.rank_changes(board, pids, _on_stuck(info)) as changes:
+                async for c in changes:
+                    old, new = c.old_score or 0.0, c.new_score or 0.0
+                    who = Participant.from_view(c.participant) if c.participant else None
+                    for before, after in levels_gained(found.levels, old, new):
+                        yield LevelUp(
+                            season=shown, participant_id=strawberry.ID(str(c.participant_id)),
+                            participant=who, old_level=before, new_level=after, points=new,
+                            at=c.at,
+                        )  # fmt: skip
 
         return _while_allowed(ctx, stream())
 

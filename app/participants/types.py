@@ -14,12 +14,15 @@ from app.graphql.pagination import check_first
 from app.participants.validation import UNSET, ParticipantFields
 from app.participants.views import ParticipantView
 from app.scoring.history import EventView, score_history
+from app.seasons import loaders as season_loaders
 from app.winners import loaders as winner_loaders
 
-if TYPE_CHECKING:  # a winner names its participant: the two types refer to each other
+if TYPE_CHECKING:  # a winner (a season's progress) names its participant: the types refer
+    from app.seasons.types import ParticipantReward, SeasonProgress  # to each other
     from app.winners.types import Winner
 
 WINNER_TYPES = "app.winners.types"
+SEASON_TYPES = "app.seasons.types"
 
 
 def _winner_type() -> type[Winner]:
@@ -99,6 +102,30 @@ class Participant:
     ) -> list[Annotated[Winner, strawberry.lazy(WINNER_TYPES)]]:
         found = await winner_loaders.wins(info.context).load(int(self.id))
         return [_winner_type().from_view(w) for w in found]
+
+    @strawberry.field(
+        description="Points, level and rank in `season` (default: the active season; null"
+        " when none is active)."
+    )
+    async def season_progress(
+        self, info: GraphQLInfo, season: str | None = None
+    ) -> Annotated[SeasonProgress, strawberry.lazy(SEASON_TYPES)] | None:
+        if season is None:
+            active = await season_loaders.active(info.context)
+            if active is None:
+                return None
+            season = active.key
+        found = await season_loaders.progress(info.context).load((season, int(self.id)))
+        types = importlib.import_module(SEASON_TYPES)
+        return types.SeasonProgress.from_view(found) if found is not None else None
+
+    @strawberry.field(description="The rewards of `season`, each LOCKED, CLAIMABLE or CLAIMED.")
+    async def rewards(
+        self, info: GraphQLInfo, season: str
+    ) -> list[Annotated[ParticipantReward, strawberry.lazy(SEASON_TYPES)]]:
+        found = await season_loaders.rewards(info.context).load((season, int(self.id)))
+        types = importlib.import_module(SEASON_TYPES)
+        return [types.ParticipantReward.from_view(r) for r in found]
 
     @classmethod
     def from_view(cls, v: ParticipantView) -> Participant:

@@ -25,7 +25,7 @@ from app.errors import Unavailable
 from app.leaderboards import rankings
 from app.leaderboards.definition import BoardDefinition
 from app.leaderboards.keeper import clear_own_mark, mark_dirty
-from app.leaderboards.service import POINTS, ranked_periods
+from app.leaderboards.service import NO_PERIOD, POINTS, board_in, ranked_periods
 from app.participants.views import ParticipantView, get_participants
 from app.ranking.keys import BoardRef
 from app.ranking.rebuild import rebuild_board
@@ -82,8 +82,10 @@ async def refresh_rankings(
     refreshed, and stays for the keeper to repair if Redis failed meanwhile, or this process
     died."""
     after = await ranked_periods(definition.id)
-    current = definition.period_at(datetime.now(UTC))
-    now_key = [current.key] if current is not None else []
+    # The period reads show: the current one, or between periods the next (or last) one,
+    # as the keeper keeps them (a season's board after its season: the season).
+    shown = board_in(definition).ref.period
+    now_key = [shown] if shown != NO_PERIOD else []
     changed = datetime.now(UTC)  # after the re-scoring committed: a rebuild must follow it
     complete = True
     for period in dict.fromkeys(before + after + now_key):

@@ -61,6 +61,7 @@ SECRET = "Alice-of-A"  # a name only tenant A's participant has: never in B's an
 # The argument values that name tenant A's objects, and the same for objects that do not
 # exist (what B's answers are compared with).
 BOARD, MISSING_BOARD = "a-only", "no-such-board"
+SEASON, MISSING_SEASON = "S1-2025", "no-such-season"
 MISSING_ID = "987654"
 LOWER = {Scope.ADMIN: Scope.INGEST, Scope.INGEST: Scope.READ, Scope.READ: Scope.PUBLIC}
 DUMMY_SCALARS: dict[str, Any] = {
@@ -111,6 +112,19 @@ async def world(gql: GQL, deps: Deps, tenant: TenantRef) -> World:
     )
     data(await gql('mutation { defineMetric(input: {key: "a-metric", name: "M"}) { key } }'))
     run = data(await gql('mutation { triggerRun(leaderboard: "a-only") { id } }'))
+    data(
+        await gql(
+            'mutation { createSeason(input: {key: "S1-2025", name: "S1",'
+            ' startsAt: "2025-01-01T00:00:00Z", endsAt: "2025-04-01T00:00:00Z",'
+            ' weights: [{metric: "a-metric", weight: 2}]}) { key } }'
+        )
+    )
+    data(
+        await gql(
+            'mutation { setSeasonRewards(season: "S1-2025", rewards: [{level: 1, key: "r",'
+            ' name: "R"}]) { key } }'
+        )
+    )
     keys = {scope.value: await api_key(deps, tenant.id, scope) for scope in Scope}
     revoked = await api_key(deps, tenant.id, Scope.ADMIN)
     revoked_row = await ApiKey.get(digest=deps.keys.digest(revoked))
@@ -156,6 +170,8 @@ _OMIT = object()
 def argument(field: str, name: str, arg: GraphQLArgument, world: World, missing: bool) -> Any:
     if name in ("leaderboard",) or (field == "leaderboard" and name == "key"):
         return MISSING_BOARD if missing else BOARD
+    if name == "season":
+        return MISSING_SEASON if missing else SEASON
     if field == "searchParticipants" and name == "query":
         return "no-such-name" if missing else SECRET
     if field == "run" and name == "id":
