@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 from pathlib import Path
 from types import ModuleType
 
@@ -117,3 +118,33 @@ async def test_upgrading_keeps_every_points_history_in_the_new_aggregates() -> N
         assert moments["taken"] is True  # type: ignore[index]
     finally:
         await drop_database(scratch)
+
+
+async def test_downgrading_seasons_deactivates_their_boards() -> None:
+    # Without calendar_key a season's board would take every SEASON period: it goes inactive.
+    down = await migration("8").downgrade(None)  # type: ignore[arg-type]
+    table = (
+        "CREATE TABLE leaderboards (id INTEGER PRIMARY KEY, key TEXT, is_active BOOLEAN,"
+        " calendar_key VARCHAR(16));"
+        " INSERT INTO leaderboards VALUES (1, 'points', TRUE, NULL), (2, 'season-S1', TRUE, 'S1')"
+    )
+    scratch = "ranked_downgrade_8"
+    url = await recreate_database(scratch)
+    try:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(table)
+            await conn.execute(down)
+            active = [tuple(r) for r in await conn.fetch("SELECT * FROM leaderboards ORDER BY id")]
+        finally:
+            await conn.close()
+    finally:
+        await drop_database(scratch)
+    assert active == [(1, "points", True), (2, "season-S1", False)]  # and no calendar_key
+    lite = sqlite3.connect(":memory:")  # the same statements on SQLite
+    lite.executescript(table.replace("TRUE", "1"))
+    lite.executescript(down)
+    assert lite.execute("SELECT * FROM leaderboards ORDER BY id").fetchall() == [
+        (1, "points", 1),
+        (2, "season-S1", 0),
+    ]

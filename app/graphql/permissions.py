@@ -6,9 +6,9 @@ holds a valid key (introspection too: any scope, a publishable key included; tur
 with ``RANKED_INTROSPECTION``); ``RULES`` names the scope every root field needs
 (``app.tenancy.scopes``) and a root field missing from it is refused (FORBIDDEN, and
 logged: a new operation must be given a rule), so the table fails closed; a publishable
-(PUBLIC) key may select of a participant only its display fields; the operation's cost
-(``app.graphql.cost``, with the variables as execution will coerce them) is within
-``RANKED_MAX_QUERY_COST``. Whatever refuses the operation does so before execution:
+(PUBLIC) key may select of a participant, or a season, only its display fields; the
+operation's cost (``app.graphql.cost``, with the variables as execution will coerce them)
+is within ``RANKED_MAX_QUERY_COST``. Whatever refuses the operation does so before execution:
 nothing is read, nothing changes.
 
 Admin operations (their rule is ADMIN) are recorded in the tenant's audit log with their
@@ -108,7 +108,23 @@ RULES: dict[str, dict[str, Scope]] = {
     },
 }
 # What a publishable key may select of these types (anyone can read with such a key).
-PUBLIC_FIELDS = {"Participant": frozenset({"id", "name", "avatarUrl", "__typename"})}
+PUBLIC_FIELDS = {
+    "Participant": frozenset({"id", "name", "avatarUrl", "__typename"}),
+    # A season's display fields; its weights and rewards (payloads) need a READ key.
+    "Season": frozenset(
+        {
+            "id",
+            "key",
+            "name",
+            "startsAt",
+            "endsAt",
+            "isActive",
+            "levels",
+            "leaderboard",
+            "__typename",
+        }
+    ),
+}
 BUDGETS = {"query": Budget.READS, "subscription": Budget.READS, "mutation": Budget.WRITES}
 EVENTS_PER_WRITE = 100  # a bulk write spends one more token per this many items
 

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.db import fetch
+from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
@@ -92,6 +92,9 @@ class BoardFields:
 
 # Fields whose change alters scores: the board is re-scored from events.
 SCORING = ("participant_type", "time_window", "starts_at", "ends_at", "timezone", "entry_filter")
+# What only a bound board's owner (app.seasons) changes: its window, dates, metrics, filter.
+BOUND = ("time_window", "starts_at", "ends_at", "metrics", "entry_filter", "participant_type")
+CALENDAR_LOCK_SPACE = 7202  # advisory locks of a tenant's calendar: (space, tenant id)
 
 
 async def define_metric(deps: Deps, tenant_id: int, given: MetricFields) -> Metric:
@@ -197,10 +200,14 @@ async def define_leaderboard(
 
 
 async def update_leaderboard(
-    deps: Deps, tenant_id: int, key: str, given: BoardFields
+    deps: Deps, tenant_id: int, key: str, given: BoardFields, *, owner: bool = False
 ) -> BoardDefinition:
-    """Change the given fields; re-scores the board when scoring changed."""
+    """Change the given fields; re-scores the board when scoring changed. A board bound to
+    a calendar period (a season's) keeps its window, dates, metrics and filter unless its
+    ``owner`` (app.seasons) changes them."""
     board = await _board_row(tenant_id, key)
+    if not owner:
+        _check_unbound(board, [f for f in BOUND if getattr(given, f) is not None])
     metrics = await _weights(tenant_id, given.metrics) if given.metrics is not None else None
     window = given.time_window or TimeWindow(board.time_window)
     custom = window == TimeWindow.CUSTOM
@@ -256,10 +263,11 @@ async def update_leaderboard(
 
 
 async def set_weights(
-    deps: Deps, tenant_id: int, key: str, weights: Sequence[WeightFields]
+    deps: Deps, tenant_id: int, key: str, weights: Sequence[WeightFields], *, owner: bool = False
 ) -> BoardDefinition:
     """Replace the board's metrics and weights at once, and re-score it."""
-    return await update_leaderboard(deps, tenant_id, key, BoardFields(metrics=tuple(weights)))
+    given = BoardFields(metrics=tuple(weights))
+    return await update_leaderboard(deps, tenant_id, key, given, owner=owner)
 
 
 async def deactivate_leaderboard(deps: Deps, tenant_id: int, key: str) -> None:
@@ -267,8 +275,26 @@ async def deactivate_leaderboard(deps: Deps, tenant_id: int, key: str) -> None:
     if key == POINTS:
         raise BadUserInput("The built-in points board cannot be deactivated.", field="key")
     board = await _board_row(tenant_id, key)
+    _check_unbound(board, ["is_active"])
     await Leaderboard.filter(id=board.id).update(is_active=False, updated_at=datetime.now(UTC))
     await _changed(deps, tenant_id)
+
+
+def _check_unbound(board: Leaderboard, changing: Sequence[str]) -> None:
+    """BAD_USER_INPUT for a change of ``changing`` on a board bound to a calendar period:
+    its season defines those (updateSeason, setSeasonWeights)."""
+    if board.calendar_key is not None and changing:
+        raise BadUserInput(
+            f"Leaderboard {board.key!r} is the board of season {board.calendar_key!r}: its"
+            " window, dates, metrics, filter and activity follow the season (use updateSeason"
+            " or setSeasonWeights).",
+            field=_camel(changing[0]),
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,12 +311,14 @@ class BoundBoard:
 async def define_calendar_period(
     deps: Deps, tenant_id: int, kind: TimeWindow, key: str, name: str, starts: datetime,
     ends: datetime, *, bound: BoundBoard | None = None,
-    also: Callable[[int], Awaitable[None]] | None = None,
+    also: Callable[[], Awaitable[None]] | None = None,
 ) -> CalendarPeriod:  # fmt: skip
     """Add or move a term or season; the boards of that kind that take this period (all
     but those bound to another one) are re-scored when its span changes. With ``bound``
-    the period must be new, and its board is created with it; ``also(board id)`` then runs
-    in the same transaction (the season's own row)."""
+    the period must be new, and its board is created with it. ``also()`` runs last in the
+    same transaction (the season's own row). Periods of a tenant never overlap: checked
+    first, and again in the transaction under a per-tenant lock, so concurrent requests
+    cannot both add overlapping periods."""
     if kind not in (TimeWindow.TERM, TimeWindow.SEASON):
         raise BadUserInput("Calendar periods are TERM or SEASON.", field="kind")
     if not KEY.fullmatch(key) or len(key) > MAX_KEY_LENGTH:
@@ -302,15 +330,17 @@ async def define_calendar_period(
     existing = await CalendarPeriod.get_or_none(tenant_id=tenant_id, kind=kind, key=key)
     if bound is not None and existing is not None:
         raise Conflict(f"A {kind.value.lower()} with key {key!r} exists.", field="key")
-    overlapping = await CalendarPeriod.filter(
-        tenant_id=tenant_id, kind=kind, starts_at__lt=ends, ends_at__gt=starts
-    ).exclude(key=key)
-    if overlapping:
-        raise Conflict(f"It overlaps {kind.value.lower()} {overlapping[0].key!r}.")
+    await _check_no_overlap(tenant_id, kind, key, starts, ends)
     moved = existing is None or (existing.starts_at, existing.ends_at) != (starts, ends)
     boards = await _boards_of_period(tenant_id, kind, key) if moved else []
 
     async def write() -> None:
+        await _lock_calendar(tenant_id)  # then check again: a concurrent one has committed
+        if bound is not None and await CalendarPeriod.exists(
+            tenant_id=tenant_id, kind=kind, key=key
+        ):
+            raise Conflict(f"A {kind.value.lower()} with key {key!r} exists.", field="key")
+        await _check_no_overlap(tenant_id, kind, key, starts, ends)
         await CalendarPeriod.update_or_create(
             tenant_id=tenant_id, kind=kind, key=key,
             defaults={"name": name, "starts_at": starts, "ends_at": ends},
@@ -321,16 +351,35 @@ async def define_calendar_period(
                 calendar_key=key, visibility=bound.visibility, sort_order=SortOrder.DESC,
             )  # fmt: skip
             await _replace_weights(tenant_id, board.id, metrics, bound.weights)
-            if also is not None:
-                await also(board.id)
+        if also is not None:
+            await also()
 
     keys = [b.key for b in boards] + ([bound.key] if bound is not None else [])
     metric_ids = {m.metric_id for b in boards for m in b.metrics} | {m.id for m in metrics.values()}
     try:
         await _rescoring(deps, tenant_id, keys, write, metric_ids)
     except IntegrityError:  # a concurrent request created the same period, board or row
-        raise Conflict(f"A {kind.value.lower()} with key {key!r} was just created.") from None
+        raise Conflict(
+            f"A concurrent request created or changed {kind.value.lower()} {key!r}; try again."
+        ) from None
     return await CalendarPeriod.get(tenant_id=tenant_id, kind=kind, key=key)
+
+
+async def _check_no_overlap(
+    tenant_id: int, kind: TimeWindow, key: str, starts: datetime, ends: datetime
+) -> None:
+    overlapping = await CalendarPeriod.filter(
+        tenant_id=tenant_id, kind=kind, starts_at__lt=ends, ends_at__gt=starts
+    ).exclude(key=key)
+    if overlapping:
+        raise Conflict(f"It overlaps {kind.value.lower()} {overlapping[0].key!r}.")
+
+
+async def _lock_calendar(tenant_id: int) -> None:
+    """Serialise changes of the tenant's calendar periods until the transaction ends.
+    PostgreSQL only: SQLite has one writer at a time anyway."""
+    if not is_sqlite():
+        await fetch(f"SELECT pg_advisory_xact_lock({CALENDAR_LOCK_SPACE}, $1::int)", [tenant_id])
 
 
 async def _bound_metrics(tenant_id: int, bound: BoundBoard) -> dict[str, Metric]:

@@ -182,6 +182,20 @@ async def entry_now(deps: Deps, board: BoardRef, participant_id: int) -> Entry |
 standing_score = fallback.standing_score
 
 
+async def standing_scores(board: BoardRef, participant_ids: Sequence[int]) -> dict[int, float]:
+    """The participants' scores in the database, ranked or not (opted out, or beyond the
+    board's maxEntries); those without a standing are left out. One query."""
+    if not participant_ids:
+        return {}
+    marks = ", ".join(f"${i + 3}" for i in range(len(participant_ids)))
+    rows = await fetch(
+        "SELECT participant_id, score FROM standings WHERE leaderboard_id = $1 AND period = $2"
+        f" AND participant_id IN ({marks})",
+        [board.leaderboard_id, board.period, *participant_ids],
+    )
+    return {int(r["participant_id"]): float(r["score"]) for r in rows}
+
+
 async def entry_with(
     deps: Deps, board: BoardRef, participant_id: int, score: float, tie: str
 ) -> Entry:

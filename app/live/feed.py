@@ -47,6 +47,7 @@ class TopUpdate:
 class ChangeSubscriber:
     box: PerParticipant
     participant_ids: frozenset[int] | None  # None: every participant
+    resets: bool = False  # also told when the ranking changed wholesale (``Reset``)
 
 
 @dataclass(eq=False)
@@ -192,6 +193,10 @@ class BoardFeed:
                 changes.append(message)
         if changes and (self._everyone or self._by_participant):
             await self._fan_out(changes)
+        if reset:
+            for sub in self._everyone | {s for subs in self._by_participant.values() for s in subs}:
+                if sub.resets:
+                    sub.box.offer_reset()
         if gaps:
             self._fail_following(gaps, LiveInterrupted(REBUILDING))
         if self._tops and (reset or gaps or self._top_touched(changes, updated)):

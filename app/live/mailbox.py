@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from app.errors import RankedError, RateLimited, Unavailable
-from app.live.messages import Change
+from app.live.messages import RESET_MESSAGE, Change, Reset
 
 T = TypeVar("T")
 
@@ -119,6 +119,22 @@ class PerParticipant(_Box):
         super().__init__(stuck_after, on_stuck, clock)
         self.capacity = capacity
         self._pending: OrderedDict[int, Change] = OrderedDict()
+        self._reset = False  # a reset is waiting (for subscribers that take resets)
+
+    def offer_reset(self) -> None:
+        """The ranking changed wholesale; one pending reset stands for any number."""
+        if not self.failed:
+            self._reset = True
+        self._arrived()
+
+    async def get_or_reset(self) -> Change | Reset:
+        """A waiting reset first (its reader re-reads what it follows), else a change."""
+        await self._until(lambda: self._reset or bool(self._pending))
+        if self._reset:
+            self._reset = False
+            self._waiting_since = self.clock() if self._pending else None
+            return RESET_MESSAGE
+        return await self.get()
 
     def offer(self, change: Change) -> None:
         if not self.failed:

@@ -16,7 +16,7 @@ from app.live.events import Event, EventFeed, EventSubscriber
 from app.live.feed import BoardFeed, ChangeSubscriber, TopSubscriber, TopUpdate
 from app.live.hub import PubSubHub
 from app.live.mailbox import Latest, PerParticipant, Queued
-from app.live.messages import Change
+from app.live.messages import Change, Reset
 from app.ranking.keys import BoardRef
 
 EVENT_BACKLOG = 100  # unread events (winners, runs) a subscriber may have waiting
@@ -50,11 +50,14 @@ class LiveService:
         board: BoardRef,
         participant_ids: frozenset[int] | None,
         on_stuck: Callable[[], None],
+        *,
+        resets: bool = False,
     ) -> AsyncIterator[Changes]:
         """Follow every committed change on ``board`` (of ``participant_ids`` only, if
-        given) from the moment this returns."""
+        given) from the moment this returns; with ``resets``, read with ``next_or_reset``
+        to be told of wholesale changes (a re-score) too."""
         box = PerParticipant(self.settings.live_buffer, self.settings.live_stuck_seconds, on_stuck)
-        sub = ChangeSubscriber(box, participant_ids)
+        sub = ChangeSubscriber(box, participant_ids, resets)
         feed = self._feed(board)
         feed.add_changes(sub)
         try:
@@ -135,3 +138,7 @@ class Changes:
 
     async def __anext__(self) -> Change:
         return await self._box.get()
+
+    async def next_or_reset(self) -> Change | Reset:
+        """The next change, or a ``Reset`` (for a stream opened with ``resets``)."""
+        return await self._box.get_or_reset()

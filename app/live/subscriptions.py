@@ -23,12 +23,11 @@ from app.leaderboards.types import LeaderboardEntry
 from app.live.feed import TopUpdate
 from app.live.messages import Change
 from app.live.types import RankChange, TopEntries
-from app.participants.types import Participant
 from app.ranking.keys import BoardRef
 from app.runs import service as run_service
 from app.runs.types import LeaderboardRun
 from app.seasons import loaders as season_loaders
-from app.seasons.levels import levels_gained
+from app.seasons.level_ups import LevelWatch
 from app.seasons.types import LevelUp, Season
 from app.winners import service as winner_service
 from app.winners.types import Winner
@@ -140,8 +139,11 @@ class Subscription:
     @strawberry.subscription(
         description="Each level a participant gains in the season (of `participantIds` only,"
         " when given), from now on: built on the season board's changes, one message per"
-        " level, in order; a change that jumps three levels sends three. Levels as they were"
-        " when the subscription started."
+        " level, in order; a change that jumps three levels sends three. A level is sent once"
+        " per subscription: above the highest this subscription has seen the participant at"
+        " (followed participants: from their points when it starts). A re-score (weights or"
+        " dates changed) sends the levels it gains to followed participants only. Levels as"
+        " they were when the subscription started."
     )
     async def level_up(
         self,
@@ -156,18 +158,23 @@ class Subscription:
         found, definition = await season_loaders.visible(ctx, season)  # NOT_FOUND first
         board = board_in(definition, found.key).ref
         shown = Season.from_view(found)
+        watch = LevelWatch(ctx.deps, found, pids)
 
         async def stream() -> AsyncGenerator[LevelUp, None]:
-            async with ctx.live_service.rank_changes(board, pids, _on_stuck(info)) as changes:
-                async for c in changes:
-                    old, new = c.old_score or 0.0, c.new_score or 0.0
-                    who = Participant.from_view(c.participant) if c.participant else None
-                    for before, after in levels_gained(found.levels, old, new):
-                        yield LevelUp(
-                            season=shown, participant_id=strawberry.ID(str(c.participant_id)),
-                            participant=who, old_level=before, new_level=after, points=new,
-                            at=c.at,
+            follow = ctx.live_service.rank_changes(board, pids, _on_stuck(info), resets=True)
+            async with follow as changes:
+                await watch.start()  # after subscribing: no change is missed meanwhile
+                while True:
+                    item = await changes.next_or_reset()
+                    if isinstance(item, Change):
+                        gained = watch.changed(
+                            item.participant_id, item.participant, item.old_score,
+                            item.new_score, item.at,
                         )  # fmt: skip
+                    else:
+                        gained = await watch.reset(ctx.deps.clock())
+                    for g in gained:
+                        yield LevelUp.from_view(shown, g)
 
         return _while_allowed(ctx, stream())
 

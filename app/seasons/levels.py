@@ -66,8 +66,7 @@ def progress_of(levels: Levels, points: float) -> LevelProgress:
     return LevelProgress(level, upcoming, upcoming - points, min(1.0, max(0.0, share)))
 
 
-def levels_gained(levels: Levels, old: float, new: float) -> list[tuple[int, int]]:
-    """Each level gained going from ``old`` to ``new`` points, in order, as (old level,
-    new level) pairs one apart: a jump of three levels is three pairs. None when falling."""
-    before, after = level_of(levels, old), level_of(levels, new)
-    return [(level, level + 1) for level in range(before, after)]
+def levels_gained(levels: Levels, reached: int, points: float) -> list[tuple[int, int]]:
+    """Each level above ``reached`` that ``points`` reach, in order, as (old level, new
+    level) pairs one apart: a jump of three levels is three pairs. None when below."""
+    return [(level, level + 1) for level in range(reached, level_of(levels, points))]

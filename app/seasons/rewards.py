@@ -1,8 +1,10 @@
 """Rewards per level of a season, and their claims: once per participant and level.
 
-Levels reached stay reached: rewards can be claimed after the season ended. A claim is a
+A first claim needs the level *now*, by the participant's stored points (opted out or
+beyond the board's maxEntries, they still count): rewards of a level reached can be claimed
+after the season ended, as long as the points have not fallen below it since. A claim is a
 row unique per (tenant, season, participant, level), so a repeated or concurrent claim
-finds the first one and answers with it.
+finds the first one and answers with it (whatever the points are then).
 """
 
 from __future__ import annotations

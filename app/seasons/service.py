@@ -7,8 +7,9 @@ only defines that board (through ``app.leaderboards.admin``) and maps scores to 
 Conventions: a season spans [startsAt, endsAt) (an event at startsAt counts, one at endsAt
 does not); seasons of a tenant never overlap (CONFLICT, as calendar periods); a season is
 active while its flag is set *and* now is within its dates, and at most one season of a
-tenant has the flag (a partial unique index). Levels reached stay reached after the season
-ends: its rewards can still be claimed. "Now" is always passed in (``at``).
+tenant has the flag (a partial unique index). Points are read from the stored standings,
+so a level is the one the points make now (after the season ended too: its rewards can
+still be claimed). "Now" is always passed in (``at``).
 """
 
 from __future__ import annotations
@@ -24,16 +25,9 @@ from tortoise.transactions import in_transaction
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
 from app.leaderboards import rankings
-from app.leaderboards.admin import (
-    BoardFields,
-    BoundBoard,
-    WeightFields,
-    define_calendar_period,
-    set_weights,
-    update_leaderboard,
-)
+from app.leaderboards.admin import BoundBoard, WeightFields, define_calendar_period, set_weights
 from app.leaderboards.definition import BoardDefinition
-from app.leaderboards.models import CalendarPeriod, TimeWindow, Visibility
+from app.leaderboards.models import CalendarPeriod, Leaderboard, TimeWindow, Visibility
 from app.leaderboards.periods import MAX_KEY_LENGTH
 from app.participants.views import ParticipantView, get_participants
 from app.seasons.levels import LevelProgress, Levels, progress_of
@@ -61,6 +55,7 @@ class SeasonView:
     flagged_active: bool  # the admin's flag; see ``active_at``
     levels: Levels
     board_key: str
+    board_id: int
 
     def active_at(self, at: datetime) -> bool:
         """Active: flagged so, and ``at`` within [startsAt, endsAt)."""
@@ -127,7 +122,7 @@ def _view(row: Season) -> SeasonView:
     return SeasonView(
         id=row.id, tenant_id=row.tenant_id, key=row.key, name=row.name,  # type: ignore[attr-defined]
         starts_at=period.starts_at, ends_at=period.ends_at, flagged_active=row.is_active,
-        levels=levels, board_key=row.leaderboard.key,
+        levels=levels, board_key=row.leaderboard.key, board_id=row.leaderboard.id,
     )  # fmt: skip
 
 
@@ -164,12 +159,13 @@ async def create_season(deps: Deps, tenant_id: int, given: SeasonFields) -> Seas
         BOARD_PREFIX + given.key, given.name, _board_weights(given.weights), given.visibility
     )
 
-    async def also(board_id: int) -> None:
+    async def also() -> None:
         period = await CalendarPeriod.get(
             tenant_id=tenant_id, kind=TimeWindow.SEASON, key=given.key
         )
+        board = await Leaderboard.get(tenant_id=tenant_id, key=bound.key)
         await Season.create(
-            tenant_id=tenant_id, key=given.key, name=given.name, leaderboard_id=board_id,
+            tenant_id=tenant_id, key=given.key, name=given.name, leaderboard_id=board.id,
             calendar_period_id=period.id, **_level_values(levels),
         )  # fmt: skip
 
@@ -184,9 +180,10 @@ async def create_season(deps: Deps, tenant_id: int, given: SeasonFields) -> Seas
 async def update_season(
     deps: Deps, tenant_id: int, key: str, changes: SeasonChanges, at: datetime
 ) -> SeasonView:
-    """Change what is given. New dates move the season's period and re-score its board
-    from the event log; ``is_active`` false clears the flag, true activates (as
-    ``activate_season``). Everything is checked before anything is written."""
+    """Change what is given, in one transaction. New dates move the season's period and
+    re-score its board from the event log; ``is_active`` false clears the flag, true
+    activates (as ``activate_season``). Everything is checked before anything is written:
+    a refused update changes nothing."""
     season = await get_season(tenant_id, key)
     check_name(changes.name)
     levels = None
@@ -196,18 +193,23 @@ async def update_season(
     if changes.is_active:
         _check_within(starts, ends, at)
     name = changes.name or season.name
-    if changes.starts_at or changes.ends_at or changes.name:
-        await define_calendar_period(
-            deps, tenant_id, TimeWindow.SEASON, key, name, starts, ends
-        )  # moves the period: re-scores the board when the dates changed
-    if changes.name is not None:
-        await update_leaderboard(deps, tenant_id, season.board_key, BoardFields(name=name))
     values: dict[str, Any] = {"name": name, **(_level_values(levels) if levels else {})}
-    if changes.is_active is False:
-        values["is_active"] = False
-    await Season.filter(id=season.id).update(**values, updated_at=at)
-    if changes.is_active:
-        await activate_season(deps, tenant_id, key, at)
+    if changes.is_active is not None:
+        values["is_active"] = changes.is_active
+
+    async def also() -> None:  # in the period's (re-scoring) transaction
+        if changes.is_active:
+            await _clear_other_flags(tenant_id, season.id, at)
+        await Season.filter(id=season.id).update(**values, updated_at=at)
+        if changes.name is not None:  # the board's name follows; its definition reloads
+            await Leaderboard.filter(id=season.board_id).update(name=name, updated_at=at)
+
+    try:  # moves the period when the dates changed, re-scoring the board
+        await define_calendar_period(
+            deps, tenant_id, TimeWindow.SEASON, key, name, starts, ends, also=also
+        )
+    except IntegrityError:  # the partial unique index: another season was just activated
+        raise _activated_meanwhile() from None
     await deps.keeper.touch(tenant_id)
     return await get_season(tenant_id, key)
 
@@ -219,16 +221,24 @@ async def activate_season(deps: Deps, tenant_id: int, key: str, at: datetime) ->
     _check_within(season.starts_at, season.ends_at, at)
     try:
         async with in_transaction():
-            await (
-                Season.filter(tenant_id=tenant_id, is_active=True)
-                .exclude(id=season.id)
-                .update(is_active=False, updated_at=at)
-            )
+            await _clear_other_flags(tenant_id, season.id, at)
             await Season.filter(id=season.id).update(is_active=True, updated_at=at)
     except IntegrityError:  # the partial unique index: another season was just activated
-        raise Conflict("Another season was activated at the same time; try again.") from None
+        raise _activated_meanwhile() from None
     await deps.keeper.touch(tenant_id)
     return await get_season(tenant_id, key)
+
+
+async def _clear_other_flags(tenant_id: int, season_id: int, at: datetime) -> None:
+    await (
+        Season.filter(tenant_id=tenant_id, is_active=True)
+        .exclude(id=season_id)
+        .update(is_active=False, updated_at=at)
+    )
+
+
+def _activated_meanwhile() -> Conflict:
+    return Conflict("Another season was activated at the same time; try again.")
 
 
 def _check_within(starts: datetime, ends: datetime, at: datetime) -> None:
@@ -263,7 +273,8 @@ async def set_season_weights(
     """Replace the season's weights; its board is re-scored from the event log."""
     season = await get_season(tenant_id, key)
     check_weights(weights)
-    definition = await set_weights(deps, tenant_id, season.board_key, _board_weights(weights))
+    given = _board_weights(weights)
+    definition = await set_weights(deps, tenant_id, season.board_key, given, owner=True)
     return weights_of(definition)
 
 
@@ -273,17 +284,20 @@ async def set_season_weights(
 async def progress(
     deps: Deps, season: SeasonView, participant_ids: Sequence[int]
 ) -> dict[int, ProgressView]:
-    """Each participant's points, level and rank in the season, from its board's ranking
-    (Redis, or the database while Redis rebuilds it). Not ranked: 0 points, no rank. Only
-    participants of the tenant are in the answer."""
+    """Each participant's points and level in the season, from their stored standing on its
+    board (so a participant who opted out, or is beyond the board's maxEntries, keeps their
+    points), and their rank from its ranking (Redis, or the database while Redis rebuilds
+    it; None when not ranked). No standing: 0 points. Only participants of the tenant are
+    in the answer."""
     definition = await season_board(deps, season)
     board = definition.ref(season.key)
     people = await get_participants(season.tenant_id, participant_ids)
+    stored = await rankings.standing_scores(board, list(people))
     places = await rankings.scores_and_ranks(deps, board, list(people))
     found = {}
     for pid, person in people.items():
+        points = stored.get(pid, 0.0)
         place = places.get(pid)
-        points = place.score if place is not None else 0.0
         rank = await rankings.rank_as(deps, definition.rank_mode, board, place) if place else None
         found[pid] = ProgressView(
             season, pid, person, points, progress_of(season.levels, points), rank

@@ -14,6 +14,7 @@ from app.leaderboards.service import board_in
 from app.leaderboards.types import Leaderboard
 from app.participants.types import Participant
 from app.seasons import loaders, rewards, service
+from app.seasons.level_ups import LevelGained
 from app.seasons.levels import Levels
 from app.seasons.rewards import ClaimView, RewardStatusView, RewardView
 from app.seasons.service import ProgressView, SeasonChanges, SeasonFields, SeasonView
@@ -67,7 +68,7 @@ class SeasonReward:
     " endsAt (excluded), levels, rewards."
 )
 class Season:
-    key: str = strawberry.field(description="The season's id, a slug such as S1-2025.")
+    key: str = strawberry.field(description="The season's slug, such as S1-2025 (as `id`).")
     name: str
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="Exclusive.")
@@ -80,6 +81,10 @@ class Season:
             key=s.key, name=s.name, starts_at=s.starts_at, ends_at=s.ends_at,
             levels=SeasonLevels.from_view(s.levels), view=s,
         )  # fmt: skip
+
+    @strawberry.field(description="The season's id: its slug, such as S1-2025 (as `key`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.view.key)
 
     @strawberry.field(
         description="Flagged active and now within its dates (a season past its end is not"
@@ -177,7 +182,17 @@ class LevelUp:
     old_level: int
     new_level: int
     points: float = strawberry.field(description="The points after the change.")
-    at: datetime = strawberry.field(description="When the change was applied to the ranking.")
+    at: datetime = strawberry.field(
+        description="When the change was applied to the ranking (of a re-score: when it was seen)."
+    )
+
+    @classmethod
+    def from_view(cls, season: Season, g: LevelGained) -> LevelUp:
+        who = Participant.from_view(g.participant) if g.participant else None
+        return cls(
+            season=season, participant_id=strawberry.ID(str(g.participant_id)), participant=who,
+            old_level=g.old_level, new_level=g.new_level, points=g.points, at=g.at,
+        )  # fmt: skip
 
 
 @strawberry.input(description="A metric and its weight: a positive whole number.")

@@ -14,7 +14,13 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
-    return """
+    # Without calendar_key a season's board would take every SEASON period: deactivate them
+    # (their standings and events stay), as deactivateLeaderboard does. Both dialects.
+    return DOWNGRADE
+
+
+DOWNGRADE = """
+        UPDATE "leaderboards" SET "is_active" = FALSE WHERE "calendar_key" IS NOT NULL;
         DROP TABLE IF EXISTS "reward_claims";
         DROP TABLE IF EXISTS "season_rewards";
         DROP TABLE IF EXISTS "seasons";

@@ -14,6 +14,7 @@ from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.conftest import GQL
 from tests.factories import api_key
+from tests.leaderboards.test_rankings_api import data
 from tests.live.conftest import numsub, until, ws_url
 from tests.live.test_processes import call, two_servers
 from tests.live.wsclient import WsClient
@@ -97,3 +98,54 @@ async def test_level_ups_reach_a_subscriber_of_another_process(
         got = [level_up(await client.next_data("1")) for _ in range(2)]
         await client.close()
     assert got == [("Ada", 0, 1, 2100.0), ("Ada", 1, 2, 2100.0)]
+
+
+OPT = (
+    "mutation($id: ID!, $o: Boolean!) { updateParticipant(id: $id, input: {optedOut: $o}) { id } }"
+)
+
+
+async def test_a_level_reached_before_is_not_sent_again(
+    gql: GQL, ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+) -> None:
+    await challenges(gql)
+    await create_season(gql)
+    ada, bob = await add(gql, "Ada"), await add(gql, "Bob")
+    await record(gql, ada, "lp-depth", 500, INSIDE)  # 1500: level 1 before subscribing
+    await record(gql, bob, "lp-depth", 500, INSIDE)
+    data(await gql(OPT, {"id": bob, "o": True}))  # Bob: 1500 points, not ranked
+    client = await WsClient.open(ws_url)
+    await client.subscribe("1", LEVEL_UP, {"ids": [ada, bob]})
+    channel = deps.store.keys(await season_board(deps, tenant)).changes
+    await until(lambda: subscribed(redis, channel), what="the subscription")
+
+    data(await gql(OPT, {"id": bob, "o": False}))  # back on the board: still level 1
+    await record(gql, ada, "hero-riser", -800, INSIDE)  # 700: level 0
+    await record(gql, ada, "hero-riser", 800, INSIDE)  # 1500: level 1 again, not new
+    await record(gql, ada, "hero-riser", 600, INSIDE)  # 2100: level 2
+    await record(gql, bob, "hero-riser", 600, INSIDE)  # 2100: level 2
+    got = [level_up(await client.next_data("1")) for _ in range(2)]
+    await client.close()
+    assert got == [("Ada", 1, 2, 2100.0), ("Bob", 1, 2, 2100.0)]
+
+
+async def test_a_rescore_sends_the_levels_it_gains_to_followed_participants(
+    gql: GQL, ws_url: str, deps: Deps, tenant: TenantRef, redis: Redis
+) -> None:
+    await challenges(gql)
+    await create_season(gql)
+    ada = await add(gql, "Ada")
+    await record(gql, ada, "hero-riser", 900, INSIDE)  # 900 points: level 0
+    client = await WsClient.open(ws_url)
+    await client.subscribe("1", LEVEL_UP, {"ids": [ada]})
+    channel = deps.store.keys(await season_board(deps, tenant)).changes
+    await until(lambda: subscribed(redis, channel), what="the subscription")
+
+    raised = (
+        'mutation { setSeasonWeights(season: "S1-2025", weights: [{metric: "hero-riser",'
+        " weight: 3}]) { weight } }"
+    )
+    data(await gql(raised))  # re-scored: 2700 points, levels 1 and 2
+    got = [level_up(await client.next_data("1")) for _ in range(2)]
+    await client.close()
+    assert got == [("Ada", 0, 1, 2700.0), ("Ada", 1, 2, 2700.0)]

@@ -45,10 +45,11 @@ def test_thresholds_count_the_levels_reached_and_stop_at_the_top(
 
 
 def test_a_jump_of_three_levels_is_three_level_ups_in_order() -> None:
-    assert levels_gained(STEP, 500, 3200) == [(0, 1), (1, 2), (2, 3)]
-    assert levels_gained(CURVE, 99, 700) == [(0, 1), (1, 2), (2, 3)]
-    assert levels_gained(STEP, 3200, 500) == []  # falling gains nothing
-    assert levels_gained(STEP, 1000, 1999) == []
+    assert levels_gained(STEP, level_of(STEP, 500), 3200) == [(0, 1), (1, 2), (2, 3)]
+    assert levels_gained(CURVE, level_of(CURVE, 99), 700) == [(0, 1), (1, 2), (2, 3)]
+    assert levels_gained(STEP, 3, 500) == []  # falling gains nothing
+    assert levels_gained(STEP, 1, 1999) == []
+    assert levels_gained(STEP, 3, 1500) == []  # a level reached before is not gained again
     assert level_of(STEP, 1999.5) == 1
 
 

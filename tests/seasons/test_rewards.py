@@ -13,7 +13,15 @@ from app.tenancy.service import TenantRef
 from tests.conftest import GQL, error_code
 from tests.factories import api_key, bearer
 from tests.leaderboards.test_rankings_api import data
-from tests.seasons.conftest import ENDS, INSIDE, add, challenges, create_season, record
+from tests.seasons.conftest import (
+    ENDS,
+    INSIDE,
+    add,
+    challenges,
+    create_season,
+    progress,
+    record,
+)
 from tests.workers import Clock
 
 REWARDS = """
@@ -116,3 +124,31 @@ async def test_rewards_stay_claimable_after_the_season_ended(
     clock.now = ENDS + timedelta(days=30)
     claim = data(await gql(CLAIM, {"p": ada, "level": 1}, context_deps=job_deps))
     assert claim["claimReward"]["claimedAt"].startswith("2025-05-01")
+
+
+OPT = (
+    "mutation($id: ID!, $o: Boolean!) { updateParticipant(id: $id, input: {optedOut: $o}) { id } }"
+)
+
+
+async def test_an_opted_out_participant_keeps_their_points_and_can_claim(gql: GQL) -> None:
+    ada = await season_with_rewards(gql)
+    data(await gql(OPT, {"id": ada, "o": True}))
+    found = await progress(gql, ada)
+    assert (found["points"], found["level"], found["rank"]) == (1110.0, 1, None)
+    assert statuses(await gql(STATUSES, {"p": ada}))[0] == ("badge", "CLAIMABLE", False)
+    assert data(await gql(CLAIM, {"p": ada, "level": 1}))["claimReward"]["level"] == 1
+
+
+async def test_a_claim_needs_the_level_now_and_a_first_claim_stands(gql: GQL) -> None:
+    ada = await season_with_rewards(gql)
+    await record(gql, ada, "lp-depth", 300, INSIDE)  # 2010: level 2
+    data(await gql(CLAIM, {"p": ada, "level": 1}))
+    await record(gql, ada, "lp-depth", -400, INSIDE)  # 810: level 0
+    assert error_code(await gql(CLAIM, {"p": ada, "level": 2})) == "CONFLICT"
+    assert data(await gql(CLAIM, {"p": ada, "level": 1}))["claimReward"]["level"] == 1
+    assert statuses(await gql(STATUSES, {"p": ada}))[:3] == [
+        ("badge", "CLAIMED", True),
+        ("frame", "CLAIMED", True),
+        ("skin", "LOCKED", False),
+    ]

@@ -196,12 +196,15 @@ async def test_overlapping_seasons_are_refused_and_nothing_is_written(
     assert error_code(await gql(CREATE, {"input": overlapping})) == "CONFLICT"
     again = season_input("S1-2025", ENDS, ENDS + timedelta(days=30))  # the same key
     assert error_code(await gql(CREATE, {"input": again})) == "CONFLICT"
-    moved = await gql(
-        'mutation($s: DateTime!) { updateSeason(season: "S2-2025", input: {startsAt: $s}) '
-        "{ key } }",
-        {"s": STARTS.isoformat()},
+    assert await state(redis, deps.settings.redis_prefix) == before
+    await create_season(gql, key="S2-2025", starts=ENDS, ends=ENDS + timedelta(days=90))
+    before = await state(redis, deps.settings.redis_prefix)
+    moved = await gql(  # S2 moved to start within S1
+        'mutation($s: DateTime!) { updateSeason(season: "S2-2025", input: {startsAt: $s,'
+        ' name: "Moved"}) { key } }',
+        {"s": (ENDS - timedelta(days=1)).isoformat()},
     )
-    assert error_code(moved) == "NOT_FOUND"
+    assert error_code(moved) == "CONFLICT"
     assert await state(redis, deps.settings.redis_prefix) == before
 
 
