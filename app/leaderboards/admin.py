@@ -311,7 +311,7 @@ class BoundBoard:
 async def define_calendar_period(
     deps: Deps, tenant_id: int, kind: TimeWindow, key: str, name: str, starts: datetime,
     ends: datetime, *, bound: BoundBoard | None = None,
-    also: Callable[[], Awaitable[None]] | None = None,
+    also: Callable[[], Awaitable[None]] | None = None, owner: bool = False,
 ) -> CalendarPeriod:  # fmt: skip
     """Add or move a term or season; the boards of that kind that take this period (all
     but those bound to another one) are re-scored when its span changes. With ``bound``
@@ -330,6 +330,11 @@ async def define_calendar_period(
     existing = await CalendarPeriod.get_or_none(tenant_id=tenant_id, kind=kind, key=key)
     if bound is not None and existing is not None:
         raise Conflict(f"A {kind.value.lower()} with key {key!r} exists.", field="key")
+    if existing is not None and not owner and await _bound_to(tenant_id, kind, key):
+        raise BadUserInput(
+            f"The {kind.value.lower()} {key!r} belongs to a season: move it with updateSeason.",
+            field="key",
+        )
     await _check_no_overlap(tenant_id, kind, key, starts, ends)
     moved = existing is None or (existing.starts_at, existing.ends_at) != (starts, ends)
     boards = await _boards_of_period(tenant_id, kind, key) if moved else []
@@ -388,6 +393,11 @@ async def _bound_metrics(tenant_id: int, bound: BoundBoard) -> dict[str, Metric]
     if await Leaderboard.exists(tenant_id=tenant_id, key=bound.key):
         raise Conflict(f"A leaderboard with key {bound.key!r} exists.", field="key")
     return await _weights(tenant_id, bound.weights)
+
+
+async def _bound_to(tenant_id: int, kind: TimeWindow, key: str) -> bool:
+    """Whether a board is bound to period ``key`` (a season's own period)."""
+    return await Leaderboard.exists(tenant_id=tenant_id, time_window=kind, calendar_key=key)
 
 
 async def _boards_of_period(tenant_id: int, kind: TimeWindow, key: str) -> list[BoardDefinition]:

@@ -206,7 +206,7 @@ async def update_season(
 
     try:  # moves the period when the dates changed, re-scoring the board
         await define_calendar_period(
-            deps, tenant_id, TimeWindow.SEASON, key, name, starts, ends, also=also
+            deps, tenant_id, TimeWindow.SEASON, key, name, starts, ends, also=also, owner=True
         )
     except IntegrityError:  # the partial unique index: another season was just activated
         raise _activated_meanwhile() from None

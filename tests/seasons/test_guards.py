@@ -87,6 +87,12 @@ async def test_generic_board_mutations_cannot_change_a_seasons_board(
     assert error_code(await gql(weights)) == "BAD_USER_INPUT"
     off = 'mutation { deactivateLeaderboard(key: "season-S1-2025") }'
     assert error_code(await gql(off)) == "BAD_USER_INPUT"
+    moved = (
+        'mutation($s: DateTime!, $e: DateTime!) { defineCalendarPeriod(kind: SEASON,'
+        ' key: "S1-2025", name: "Moved", startsAt: $s, endsAt: $e) { key } }'
+    )
+    later = {"s": (STARTS + timedelta(days=1)).isoformat(), "e": ENDS.isoformat()}
+    assert error_code(await gql(moved, later)) == "BAD_USER_INPUT"  # updateSeason moves it
     assert await state(redis, deps.settings.redis_prefix) == before
     renamed = await gql(update, {"i": {"name": "Spring", "maxEntries": 50}})
     assert "errors" not in renamed, renamed  # display and limits stay the admin's
