@@ -88,7 +88,7 @@ async def test_generic_board_mutations_cannot_change_a_seasons_board(
     off = 'mutation { deactivateLeaderboard(key: "season-S1-2025") }'
     assert error_code(await gql(off)) == "BAD_USER_INPUT"
     moved = (
-        'mutation($s: DateTime!, $e: DateTime!) { defineCalendarPeriod(kind: SEASON,'
+        "mutation($s: DateTime!, $e: DateTime!) { defineCalendarPeriod(kind: SEASON,"
         ' key: "S1-2025", name: "Moved", startsAt: $s, endsAt: $e) { key } }'
     )
     later = {"s": (STARTS + timedelta(days=1)).isoformat(), "e": ENDS.isoformat()}
