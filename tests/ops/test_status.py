@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,9 +306,8 @@ def _wait_healthy_status(
     env: dict[str, str], seconds: float = 30
 ) -> subprocess.CompletedProcess[str]:
     """``ranked status --json`` until it exits 0 (the served process builds its ranking
-    and its worker records its health just after start-up), or the last answer."""
-    import time
-
+    and its worker records its health just after start-up), or the last answer; polled,
+    as nothing signals that it would now pass."""
     deadline = time.monotonic() + seconds
     while True:
         done = subprocess.run(
