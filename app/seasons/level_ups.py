@@ -8,10 +8,15 @@ change, from its old score (not ranked before: level 0). On a reset of the ranki
 re-score: weights or dates changed, or a rebuild), followed participants' points are read
 again and any level gained is announced; without ``participantIds`` a reset announces
 nothing (clients re-read progress).
+
+Without ``participantIds`` the marks are kept for the ``MAX_WATCHED`` participants seen
+last (memory per subscription stays bounded); one forgotten is seeded again from the old
+score of its next change, as if first seen.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +25,8 @@ from app.deps import Deps
 from app.participants.views import ParticipantView
 from app.seasons.levels import level_of, levels_gained
 from app.seasons.service import ProgressView, SeasonView, progress
+
+MAX_WATCHED = 100_000  # high-water marks one subscription keeps (about 10 MB at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class LevelWatch:
     deps: Deps
     season: SeasonView
     participant_ids: frozenset[int] | None  # None: every participant
-    _reached: dict[int, int] = field(default_factory=dict)
+    _reached: OrderedDict[int, int] = field(default_factory=OrderedDict)
 
     async def start(self) -> None:
         """Seed the followed participants' levels from their stored points."""
@@ -59,6 +66,10 @@ class LevelWatch:
         if participant_id not in self._reached:
             before = level_of(self.season.levels, old_score) if old_score is not None else 0
             self._reached[participant_id] = before
+            while len(self._reached) > MAX_WATCHED:
+                self._reached.popitem(last=False)
+        else:
+            self._reached.move_to_end(participant_id)
         if new_score is None:  # opted out or deleted: their points did not change
             return []
         return self._gained(participant_id, participant, new_score, at)
