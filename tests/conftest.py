@@ -44,7 +44,8 @@ TEST_DB = f"ranked_test_{os.getpid()}"
 TABLES = (
     "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings,"
     " metric_aggregates, calendar_periods, winners, leaderboard_runs, run_entries, job_runs,"
-    " api_keys, audit_log, seasons, season_rewards, reward_claims"
+    " api_keys, audit_log, seasons, season_rewards, reward_claims, archived_runs,"
+    " archived_run_entries"
 )
 
 

@@ -81,3 +81,62 @@ class RunEntry(Model):
     class Meta:
         table = "run_entries"
         unique_together = (("run", "position"),)
+        indexes = (("participant_id", "run"),)  # a participant's trend across runs
+
+
+class ArchivedRun(Model):
+    """A run moved out of the live tables once its retention passed (``app.runs.archive``):
+    the same columns under the same id, plus where it sits in the tenant's school calendar.
+    Moved, never copied: the transaction that writes it here deletes it there."""
+
+    id = fields.BigIntField(primary_key=True, generated=False)  # the live run's: moved once
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="archived_runs", on_delete=fields.RESTRICT
+    )
+    leaderboard: fields.ForeignKeyRelation[Leaderboard] = fields.ForeignKeyField(
+        "models.Leaderboard", related_name="archived_runs", on_delete=fields.CASCADE
+    )
+    period = fields.CharField(max_length=16)
+    period_start = fields.DatetimeField(null=True)
+    period_end = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(RunStatus)
+    trigger = fields.CharEnumField(RunTrigger)
+    schedule_key = fields.CharField(max_length=16, null=True)
+    max_entries = fields.IntField(null=True)
+    row_count = fields.IntField(default=0)
+    error = fields.TextField(default="")
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    academic_year = fields.CharField(max_length=16, null=True)  # "2025-2026"; None: no term
+    term = fields.CharField(max_length=16, null=True)  # the TERM calendar period's key
+    archived_at = fields.DatetimeField()
+
+    class Meta:
+        table = "archived_runs"
+        unique_together = (("leaderboard", "schedule_key"),)
+        indexes = (("leaderboard", "period_end"), ("tenant", "academic_year", "term"))
+
+
+class ArchivedRunEntry(Model):
+    id = fields.BigIntField(primary_key=True, generated=False)  # the live entry's
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="archived_run_entries", on_delete=fields.RESTRICT
+    )
+    run: fields.ForeignKeyRelation[ArchivedRun] = fields.ForeignKeyField(
+        "models.ArchivedRun", related_name="entries", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    rank = fields.IntField()
+    participant_id = fields.BigIntField()
+    score = fields.FloatField()
+    tie_key = fields.CharField(max_length=32, default="")
+    display_name = fields.CharField(max_length=200)
+    avatar = fields.CharField(max_length=500, default="")
+    breakdown: fields.Field[list[dict[str, Any]]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "archived_run_entries"
+        unique_together = (("run", "position"),)
+        indexes = (("participant_id", "run"),)
