@@ -1,5 +1,5 @@
 """The ``ranked`` command line: serve, worker, jobs, status, migrate, seed, rebuild, verify,
-export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in ``app.tenancy.cli``."""
+archive, export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in ``app.tenancy.cli``."""
 
 from __future__ import annotations
 
@@ -331,6 +331,30 @@ def verify(
             return 1 if differences else 0
 
     raise typer.Exit(_run(main))
+
+
+@cli.command()
+def archive(
+    batch_rows: Annotated[
+        int | None,
+        typer.Option(help="Entries per transaction (default: RANKED_ARCHIVE_BATCH_ROWS).", min=1),
+    ] = None,
+) -> None:
+    """Move every run past its retention to the archive now (what the worker does daily at
+    03:40 UTC). Safe to interrupt and to run again: each batch is one transaction."""
+    from datetime import UTC, datetime
+
+    from app.main import running
+    from app.runs.archive import archive_due_runs
+
+    async def main() -> None:
+        async with running(get_settings()) as rt:
+            done = await archive_due_runs(rt.deps, datetime.now(UTC), batch_rows=batch_rows)
+        typer.echo(
+            f"archived {done.runs} run(s), {done.entries} entries in {done.batches} batch(es)"
+        )
+
+    _run(main)
 
 
 cli.add_typer(tenant_cli.tenants, name="tenant")

@@ -82,6 +82,16 @@ async def fetch(
     return await client.execute_query_dict(sql(query, client), list(values))
 
 
+async def execute(
+    query: str, values: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> int:
+    """Run a PostgreSQL-style UPDATE or DELETE; returns the rows it affected. (Not of an
+    INSERT: on asyncpg Tortoise reads the OID of "INSERT 0 n"; count an INSERT's RETURNING.)"""
+    client = conn or connection()
+    affected, _ = await client.execute_query(sql(query, client), list(values))
+    return int(affected)
+
+
 def __getattr__(name: str) -> Any:
     """``TORTOISE_ORM`` for the aerich CLI, computed from the settings when asked for."""
     if name == "TORTOISE_ORM":

@@ -27,6 +27,7 @@ class WorkerHealth:
 
 # Names of the jobs services enqueue (app.jobs.functions defines them).
 MAKE_RUN = "make_run"
+ARCHIVE_RUNS = "archive_runs"  # a continuation of the daily archive job
 
 
 class JobQueue(Protocol):

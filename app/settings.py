@@ -16,6 +16,24 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET = 24  # characters of RANKED_ADMIN_TOKEN or RANKED_KEY_PEPPER, at least
+# How long a run stays in the live tables after its period ended, per time window (seed 002's
+# tiers; SEASON and CUSTOM as a term). Window names are the leaderboards' TimeWindow values.
+DEFAULT_RETENTION_DAYS = {
+    "DAILY": 30, "WEEKLY": 90, "MONTHLY": 365, "TERM": 730, "SEASON": 730, "CUSTOM": 730,
+    "ALL_TIME": 1095,
+}  # fmt: skip
+MAX_RETENTION_DAYS = 36_500
+
+
+def check_retention_days(value: dict[str, int]) -> None:
+    """ValueError for an unknown window or a day count out of 1..36500 (a typo must neither
+    keep nor archive everything)."""
+    unknown = sorted(set(value) - set(DEFAULT_RETENTION_DAYS))
+    if unknown:
+        raise ValueError(f"unknown time windows {unknown}")
+    bad = {w: d for w, d in value.items() if not 1 <= d <= MAX_RETENTION_DAYS}
+    if bad:
+        raise ValueError(f"days must be 1..{MAX_RETENTION_DAYS}: {bad}")
 
 
 class Settings(BaseSettings):
@@ -139,6 +157,31 @@ class Settings(BaseSettings):
         default=7.0,
         description="Periods that closed this recently get their scheduled run if they lack it.",
     )
+    retention_days: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_RETENTION_DAYS),
+        description="Days a run is kept in the live tables after its period ended, per time"
+        " window (JSON; windows left out keep their default); then the archive job moves it."
+        " Tenants may set their own (setRetention).",
+    )
+    academic_year_start_month: int = Field(
+        default=9,
+        ge=1,
+        le=12,
+        description="The month a school year begins in (9: September), for the academic year"
+        " an archived run is labelled with (from the tenant's term it fell in).",
+    )
+    archive_batch_rows: int = Field(
+        default=10_000,
+        gt=0,
+        description="Run entries the archive job moves per transaction (whole runs: at least"
+        " one run per batch).",
+    )
+    archive_budget_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="How long one archive job may go on before it queues its continuation"
+        " (default: half the job timeout; at least one batch each).",
+    )
     definition_cache_seconds: float = Field(
         default=5.0, description="How long a process reuses leaderboard/metric definitions."
     )
@@ -216,6 +259,13 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < MIN_SECRET:
             raise ValueError(f"must be at least {MIN_SECRET} characters (or unset)")
         return value
+
+    @field_validator("retention_days", mode="after")
+    @classmethod
+    def _retention(cls, value: dict[str, int]) -> dict[str, int]:
+        """Windows left out keep their default."""
+        check_retention_days(value)
+        return {**DEFAULT_RETENTION_DAYS, **value}
 
     @property
     def effective_database_url(self) -> str:

@@ -14,6 +14,7 @@ import asyncio
 import functools
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +25,8 @@ from arq.worker import Retry
 from app.deps import Deps
 from app.joblog.service import logged, record
 from app.ops import metrics, request_ids
-from app.runs import schedule, snapshot
+from app.queue import ARCHIVE_RUNS
+from app.runs import archive, schedule, snapshot
 from app.winners import service as winners
 
 Ctx = dict[str, Any]
@@ -140,6 +142,27 @@ async def watch_runs(ctx: Ctx) -> str:
         detail = {"requeued": watched.requeued, "failed": watched.failed}
         await _done(deps, "watch_runs", started, detail)
     return f"{len(watched.requeued)} requeued, {len(watched.failed)} failed"
+
+
+async def archive_runs(ctx: Ctx) -> str:
+    """Move the runs past their retention to the archive (logged when it moved any), for
+    at most half a job's timeout: with more due, it queues its own continuation. (A longer
+    timeout of this job would be every job's: arq keeps any job in progress for the
+    longest timeout before a dead worker's job is retried.)"""
+    deps = deps_of(ctx)
+    started = deps.clock()
+    budget = deps.settings.archive_budget_seconds
+    if budget is None:
+        budget = deps.settings.job_timeout_seconds / 2
+    moved = await archive.archive_due_runs(deps, started, budget=budget)
+    if moved.runs:
+        detail = {"runs": moved.runs, "entries": moved.entries, "batches": moved.batches}
+        await _done(deps, "archive_runs", started, detail)
+    if moved.more:
+        # Any number may run at once, safely (a batch locks its runs): the id needs no meaning.
+        await deps.jobs.enqueue(ARCHIVE_RUNS, job_id=f"archive:{uuid.uuid4().hex}")
+    more = "; more due, continued" if moved.more else ""
+    return f"{moved.runs} run(s), {moved.entries} entries archived{more}"
 
 
 async def _done(deps: Deps, name: str, started: datetime, detail: dict[str, Any]) -> None:

@@ -3,7 +3,9 @@
 Cron (every minute; names under the Redis prefix, so arq's per-tick job ids are per
 deployment): at :00 the winner check of that minute's tick (boards are due when the tick
 falls on their interval), at :15 the scheduled runs of periods that closed, at :30 the
-watchdog of runs that lost their job. Queued: ``make_run``. The worker also runs a ranking
+watchdog of runs that lost their job; daily at 03:40:45 UTC the archive job (runs past their
+retention; it queues its own continuation, ``archive_runs``, when there is more than it may
+do in one go). Queued: ``make_run``. The worker also runs a ranking
 keeper, like every API process.
 """
 
@@ -14,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import time
 from typing import Any
 
 from arq import cron
@@ -27,12 +30,13 @@ from app.jobs import functions
 from app.jobs.functions import observed
 from app.jobs.queue import ArqJobQueue, open_pool
 from app.ops import metrics
-from app.queue import MAKE_RUN
+from app.queue import ARCHIVE_RUNS, MAKE_RUN
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
 HEALTH_CHECK_SECONDS = 60  # how often the worker writes <queue>:health-check
+ARCHIVE_AT = time(3, 40, 45)  # UTC, daily: the archive job, between the minute's other jobs
 
 
 def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
@@ -43,11 +47,19 @@ def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
         functions=[
             func(observed(functions.make_run), name=MAKE_RUN, timeout=s.job_timeout_seconds),
             func(observed(functions.detect_winners), name="detect_winners"),
+            func(observed(functions.archive_runs), name=ARCHIVE_RUNS),
         ],
         cron_jobs=[
             cron(observed(functions.detect_winners), name=f"{prefix}:detect_winners", second=0),
             cron(observed(functions.close_periods), name=f"{prefix}:close_periods", second=15),
             cron(observed(functions.watch_runs), name=f"{prefix}:watch_runs", second=30),
+            cron(
+                observed(functions.archive_runs),
+                name=f"{prefix}:archive_runs",
+                hour=ARCHIVE_AT.hour,
+                minute=ARCHIVE_AT.minute,
+                second=ARCHIVE_AT.second,
+            ),
         ],
         redis_pool=pool,
         queue_name=s.job_queue,

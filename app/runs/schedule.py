@@ -26,7 +26,7 @@ from app.deps import Deps
 from app.leaderboards.definition import BoardDefinition, load_definitions
 from app.leaderboards.models import TimeWindow
 from app.leaderboards.periods import Period, ended_between
-from app.runs.models import LeaderboardRun, RunStatus, RunTrigger
+from app.runs.models import ArchivedRun, LeaderboardRun, RunStatus, RunTrigger
 from app.runs.service import DEFAULT_ENTRIES, changed, enqueue
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,10 @@ async def schedule_closed_periods(
 async def _scheduled_run(
     deps: Deps, board: BoardDefinition, period: Period, now: datetime
 ) -> int | None:
+    # The live table first: a run archived in between is in the archive by the second look.
     if await LeaderboardRun.exists(leaderboard_id=board.id, schedule_key=period.key):
+        return None
+    if await ArchivedRun.exists(leaderboard_id=board.id, schedule_key=period.key):
         return None
     scored = await fetch(
         "SELECT 1 AS one FROM standings WHERE leaderboard_id = $1 AND period = $2 LIMIT 1",

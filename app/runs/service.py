@@ -1,5 +1,6 @@
-"""Leaderboard runs: asking for one, and reading them back (the snapshot itself is made by
-``app.runs.snapshot``, in the worker).
+"""Leaderboard runs: asking for one, and reading them back, live and archived alike (the
+snapshot itself is made by ``app.runs.snapshot``, in the worker; archiving is
+``app.runs.archive``).
 
 ``trigger_run`` stores the run PENDING and enqueues its job; the worker moves it through
 PROCESSING to COMPLETE or FAILED. If the queue cannot be reached the run stays PENDING and
@@ -46,6 +47,9 @@ class RunView:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    archived_at: datetime | None = None  # None: in the live tables
+    academic_year: str | None = None  # archived runs of a tenant with terms
+    term: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +144,51 @@ async def list_runs(
     return Page(found[:first], len(found) > first)
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryCursor:
+    ended_at: datetime  # the run's period end (its making, for a run of all time)
+    id: int
+
+
+async def history(
+    tenant_id: int,
+    board_key: str,
+    since: datetime | None,
+    until: datetime | None,
+    first: int,
+    after: HistoryCursor | None,
+) -> Page[RunView]:
+    """The board's runs, live and archived alike, whose period ended in [since, until),
+    the latest period first (runs of one period: newest first)."""
+    condition, values = "r.tenant_id = $1 AND l.key = $2", [tenant_id, board_key]
+    if since is not None:
+        condition += f" AND {ENDED_AT} >= ${len(values) + 1}"
+        values.append(since)
+    if until is not None:
+        condition += f" AND {ENDED_AT} < ${len(values) + 1}"
+        values.append(until)
+    if after is not None:
+        at, key = f"${len(values) + 1}", f"${len(values) + 2}"
+        condition += f" AND ({ENDED_AT} < {at} OR ({ENDED_AT} = {at} AND r.id < {key}))"
+        values += [after.ended_at, after.id]
+    found = await _runs(condition, values, first + 1, order=f"{ENDED_AT} DESC, r.id DESC")
+    return Page(found[:first], len(found) > first)
+
+
+def ended_at(run: RunView) -> datetime:
+    """When the run's period ended (when it was made, for a run of all time): the order of
+    ``history``."""
+    return run.period_end or run.created_at
+
+
 async def latest_runs(tenant_id: int, board_keys: list[str]) -> dict[str, RunView]:
     """Each board's latest COMPLETE run (boards without one are left out). One query."""
     if not board_keys:
         return {}
     marks = ", ".join(f"${i + 3}" for i in range(len(board_keys)))
     rows = await fetch(
-        f"SELECT {_COLUMNS} FROM leaderboard_runs r JOIN leaderboards l ON l.id = r.leaderboard_id"
-        " WHERE r.id IN (SELECT MAX(r2.id) FROM leaderboard_runs r2"
+        f"SELECT {_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        f" WHERE r.id IN (SELECT MAX(r2.id) FROM {ALL_RUNS} r2"
         "  JOIN leaderboards l2 ON l2.id = r2.leaderboard_id"
         f"  WHERE r2.tenant_id = $1 AND r2.status = $2 AND l2.key IN ({marks})"
         "  GROUP BY r2.leaderboard_id)",
@@ -159,9 +200,10 @@ async def latest_runs(tenant_id: int, board_keys: list[str]) -> dict[str, RunVie
 async def run_entries(run: RunView, first: int, after_position: int | None) -> Page[RunEntryView]:
     """The run's entries in board order, ``first`` after a position."""
     start = -1 if after_position is None else after_position
+    table = "run_entries" if run.archived_at is None else "archived_run_entries"
     rows = await fetch(
         "SELECT position, rank, participant_id, score, tie_key, display_name, avatar, breakdown"
-        " FROM run_entries WHERE run_id = $1 AND position > $2 ORDER BY position"
+        f" FROM {table} WHERE run_id = $1 AND position > $2 ORDER BY position"
         f" LIMIT {int(first) + 1}",
         [run.id, start],
     )
@@ -183,14 +225,29 @@ async def run_entries(run: RunView, first: int, after_position: int | None) -> P
 
 _COLUMNS = (
     "r.id, r.tenant_id, l.key, r.period, r.period_start, r.period_end, r.status, r.trigger,"
-    " r.max_entries, r.row_count, r.error, r.attempts, r.created_at, r.started_at, r.finished_at"
+    " r.max_entries, r.row_count, r.error, r.attempts, r.created_at, r.started_at, r.finished_at,"
+    " r.archived_at, r.academic_year, r.term"
 )
+_RUN_COLUMNS = (
+    "id, tenant_id, leaderboard_id, period, period_start, period_end, status, trigger,"
+    " max_entries, row_count, error, attempts, created_at, started_at, finished_at"
+)
+# The live and the archived runs, read as one table (an archived run keeps its id, and is
+# in exactly one of them at every commit: app.runs.archive).
+ALL_RUNS = (
+    f"(SELECT {_RUN_COLUMNS}, NULL AS archived_at, NULL AS academic_year, NULL AS term"
+    f" FROM leaderboard_runs UNION ALL SELECT {_RUN_COLUMNS}, archived_at, academic_year, term"
+    " FROM archived_runs)"
+)
+ENDED_AT = "COALESCE(r.period_end, r.created_at)"
 
 
-async def _runs(condition: str, values: list[Any], limit: int) -> list[RunView]:
+async def _runs(
+    condition: str, values: list[Any], limit: int, *, order: str = "r.id DESC"
+) -> list[RunView]:
     rows = await fetch(
-        f"SELECT {_COLUMNS} FROM leaderboard_runs r JOIN leaderboards l ON l.id = r.leaderboard_id"
-        f" WHERE {condition} ORDER BY r.id DESC LIMIT {int(limit)}",
+        f"SELECT {_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        f" WHERE {condition} ORDER BY {order} LIMIT {int(limit)}",
         values,
     )
     return [_view(r) for r in rows]
@@ -213,6 +270,9 @@ def _view(r: dict[str, Any]) -> RunView:
         created_at=timestamp(r["created_at"]),
         started_at=_at(r["started_at"]),
         finished_at=_at(r["finished_at"]),
+        archived_at=_at(r["archived_at"]),
+        academic_year=r["academic_year"],
+        term=r["term"],
     )
 
 

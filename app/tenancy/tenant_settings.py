@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.errors import BadUserInput
+from app.settings import check_retention_days
 
 
 class TenantSettings(BaseModel):
@@ -21,6 +22,17 @@ class TenantSettings(BaseModel):
     rate_writes_burst: int | None = Field(default=None, gt=0)
     rate_connections_per_minute: float | None = Field(default=None, gt=0)
     max_connections_per_key: int | None = Field(default=None, gt=0)
+    # Windows set here override the service's retention_days; the others keep it.
+    retention_days: dict[str, int] | None = None
+    academic_year_start_month: int | None = Field(default=None, ge=1, le=12)
+
+    @field_validator("retention_days", mode="after")
+    @classmethod
+    def _retention(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        if value is None:
+            return None
+        check_retention_days(value)
+        return value or None
 
 
 def parse_settings(values: dict[str, Any]) -> TenantSettings:
