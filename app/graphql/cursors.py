@@ -6,11 +6,13 @@ import base64
 import binascii
 import math
 import re
+from datetime import UTC, datetime, timedelta
 
 from app.errors import BadUserInput
 from app.ranking.store import Cursor
 
 _TIE = re.compile(r"(?:[0-9a-f]{16}){1,2}")  # a tie key (app.leaderboards.ties)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SCORE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
@@ -81,3 +83,24 @@ def parse_position_cursor(cursor: str | None) -> int | None:
     if len(parts) != 1 or not (parts[0].isascii() and parts[0].isdigit()) or len(parts[0]) > 9:
         raise BadUserInput("Malformed cursor.", field="after")
     return int(parts[0])
+
+
+def history_cursor(ended_at: datetime, run_id: int) -> str:
+    """A cursor of ``history``: the run's period end (microseconds since the epoch) and id."""
+    micros = round((ended_at - _EPOCH).total_seconds() * 1_000_000)
+    return _encode(f"hi:{micros}:{run_id}")
+
+
+def parse_history_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if cursor is None:
+        return None
+    parts = _decode(cursor, "hi")
+    if len(parts) != 2:
+        raise BadUserInput("Malformed cursor.", field="after")
+    micros = parts[0][1:] if parts[0].startswith("-") else parts[0]
+    sign = -1 if parts[0].startswith("-") else 1
+    try:
+        at = _EPOCH + timedelta(microseconds=sign * _positive_int(micros))
+    except OverflowError:
+        raise BadUserInput("Malformed cursor.", field="after") from None
+    return at, _positive_int(parts[1])

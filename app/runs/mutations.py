@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import strawberry
 
 from app.context import GraphQLInfo
-from app.runs import service
-from app.runs.types import LeaderboardRun
+from app.leaderboards.definition_types import TimeWindow
+from app.runs import retention, service
+from app.runs.types import LeaderboardRun, RetentionRule
 
 
 @strawberry.type
@@ -32,3 +33,19 @@ class RunMutations:
             ctx.deps, board.definition, period, datetime.now(UTC), keep_all=keep_all
         )
         return LeaderboardRun.from_view(run)
+
+    @strawberry.mutation(
+        description="How many days after its period ends a run of `window` stays live, for"
+        " this tenant (1..36,500; null: back to the service's default). The daily archive job"
+        " moves older runs to the archive, where history still reads them."
+    )
+    async def set_retention(
+        self,
+        info: GraphQLInfo,
+        window: TimeWindow,  # type: ignore[valid-type]
+        days: int | None,
+    ) -> list[RetentionRule]:
+        ctx = info.context
+        ctx.require_admin()
+        found = await retention.set_retention(ctx.deps, ctx.tenant.id, window, days)
+        return [RetentionRule.from_view(r) for r in found]

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
 import strawberry
 
 from app.context import GraphQLInfo
-from app.errors import NotFound
-from app.graphql.cursors import id_cursor, parse_id_cursor
+from app.errors import BadUserInput, NotFound
+from app.graphql.cursors import (
+    history_cursor,
+    id_cursor,
+    parse_history_cursor,
+    parse_id_cursor,
+)
 from app.graphql.pagination import PageInfo, check_first, parse_id
 from app.leaderboards.service import POINTS
-from app.runs import loaders, service
+from app.runs import loaders, retention, service
 from app.runs.models import RunStatus
-from app.runs.types import LeaderboardRun, RunConnection, RunEdge
+from app.runs.service import HistoryCursor, RunView
+from app.runs.types import LeaderboardRun, RetentionRule, RunConnection, RunEdge
 
 
 @strawberry.type
@@ -30,18 +40,43 @@ class RunQueries:
         board = await ctx.board(leaderboard)  # NOT_FOUND for a board this caller cannot see
         key, before = board.definition.key, parse_id_cursor(after)
         page = await service.list_runs(ctx.tenant.id, key, status, first, before)
-        edges = [
-            RunEdge(cursor=id_cursor(r.id), node=LeaderboardRun.from_view(r)) for r in page.items
-        ]
-        return RunConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return _connection(page, after, lambda r: id_cursor(r.id))
+
+    @strawberry.field(
+        description="The leaderboard's runs whose period ended in [from, to), live and archived"
+        " alike, the latest period first (a period's runs newest first)."
+    )
+    async def history(
+        self,
+        info: GraphQLInfo,
+        leaderboard: str = POINTS,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> RunConnection:
+        ctx = info.context
+        check_first(first, ctx.deps.settings.max_page_size)
+        if from_ is not None and to is not None and from_ >= to:
+            raise BadUserInput("from must be before to.", field="from")
+        board = await ctx.board(leaderboard)
+        cursor = parse_history_cursor(after)
+        page = await service.history(
+            ctx.tenant.id,
+            board.definition.key,
+            from_,
+            to,
+            first,
+            HistoryCursor(*cursor) if cursor is not None else None,
         )
+        return _connection(page, after, lambda r: history_cursor(service.ended_at(r), r.id))
+
+    @strawberry.field(description="Each time window's retention for this tenant (admins).")
+    async def retention(self, info: GraphQLInfo) -> list[RetentionRule]:
+        ctx = info.context
+        ctx.require_admin()
+        found = await retention.tenant_rules(ctx.deps.settings, ctx.tenant.id)
+        return [RetentionRule.from_view(r) for r in found]
 
     @strawberry.field(description="The leaderboard's latest COMPLETE run; null before any.")
     async def latest_run(
@@ -60,3 +95,18 @@ class RunQueries:
         except NotFound:
             return None
         return LeaderboardRun.from_view(found)
+
+
+def _connection(
+    page: service.Page[RunView], after: str | None, cursor: Callable[[RunView], str]
+) -> RunConnection:
+    edges = [RunEdge(cursor=cursor(r), node=LeaderboardRun.from_view(r)) for r in page.items]
+    return RunConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

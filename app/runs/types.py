@@ -9,8 +9,9 @@ import strawberry
 from app.context import GraphQLInfo
 from app.graphql.cursors import parse_position_cursor, position_cursor
 from app.graphql.pagination import PageInfo, check_first
+from app.leaderboards.definition_types import TimeWindow
 from app.participants.types import Participant
-from app.runs import loaders, service
+from app.runs import loaders, retention, service
 from app.runs.models import RunStatus, RunTrigger
 from app.runs.service import RunEntryView, RunView
 
@@ -87,6 +88,17 @@ class LeaderboardRun:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    archived_at: datetime | None = strawberry.field(
+        description="When it moved to the archive (its retention passed); null: live."
+    )
+    academic_year: str | None = strawberry.field(
+        description='The school year its period began in ("2025-2026"), once archived, when'
+        " the tenant defines TERM periods; null otherwise."
+    )
+    term: str | None = strawberry.field(
+        description="The key of the TERM period its period began in, once archived; null"
+        " when none holds it."
+    )
     view: strawberry.Private[RunView]
 
     @strawberry.field(description="The entries in board order.")
@@ -126,6 +138,9 @@ class LeaderboardRun:
             created_at=r.created_at,
             started_at=r.started_at,
             finished_at=r.finished_at,
+            archived_at=r.archived_at,
+            academic_year=r.academic_year,
+            term=r.term,
             view=r,
         )
 
@@ -140,3 +155,16 @@ class RunEdge:
 class RunConnection:
     edges: list[RunEdge]
     page_info: PageInfo
+
+
+@strawberry.type(description="How long a window's runs stay live before they are archived.")
+class RetentionRule:
+    window: TimeWindow  # type: ignore[valid-type]
+    days: int = strawberry.field(description="Counted from the end of the run's period.")
+    tenant_set: bool = strawberry.field(
+        description="Set for this tenant (setRetention); false: the service's default."
+    )
+
+    @classmethod
+    def from_view(cls, r: retention.RetentionRule) -> RetentionRule:
+        return cls(window=r.window, days=r.days, tenant_set=r.tenant_set)
