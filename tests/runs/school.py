@@ -1,0 +1,76 @@
+"""A small school with months of history, through the real services: daily and monthly
+boards of one metric, scores on many days, and the scheduled run of every closed period
+made by a real worker (the snapshots archiving moves and history reads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from app.deps import Deps
+from app.leaderboards.admin import (
+    BoardFields,
+    MetricFields,
+    WeightFields,
+    define_leaderboard,
+    define_metric,
+)
+from app.leaderboards.models import TimeWindow
+from app.leaderboards.service import board_in, get_definition
+from app.runs.models import RunTrigger
+from app.runs.service import trigger_run
+from app.scoring.service import ScoreInput, record_scores
+from tests.factories import participant
+from tests.workers import drain
+
+BOARDS = {"daily": TimeWindow.DAILY, "monthly": TimeWindow.MONTHLY}
+
+
+@dataclass
+class School:
+    tenant_id: int
+    pupils: list[int]
+    runs: dict[str, list[int]] = field(default_factory=dict)  # board -> run ids, oldest first
+
+
+def school_days(first: date, every: int, count: int) -> list[date]:
+    return [first + timedelta(days=every * i) for i in range(count)]
+
+
+async def school(
+    deps: Deps, tenant_id: int, days: list[date], *, pupils: int = 3, now: datetime
+) -> School:
+    """Pupils scoring on each of ``days`` (pupil i scores (i + 1) * (day number + 1), so
+    ranks move), and the scheduled run of each closed daily and monthly period."""
+    await define_metric(deps, tenant_id, MetricFields("m", "M"))
+    for key, window in BOARDS.items():
+        fields = BoardFields(name=key, metrics=(WeightFields("m"),), time_window=window)
+        await define_leaderboard(deps, tenant_id, key, fields)
+    made = School(tenant_id, [await participant(deps, tenant_id, f"P{i}") for i in range(pupils)])
+    scores = [
+        ScoreInput(
+            "m",
+            float((i + 1) * (n % 5 + 1)),
+            "school",
+            f"{day}:{pid}",
+            participant_id=pid,
+            occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+        )
+        for n, day in enumerate(days)
+        for i, pid in enumerate(made.pupils)
+    ]
+    for start in range(0, len(scores), 500):
+        await record_scores(deps, tenant_id, scores[start : start + 500])
+    for key in BOARDS:
+        definition = await get_definition(tenant_id, key)
+        periods: dict[str, datetime] = {}
+        for day in days:
+            period = board_in(definition, at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
+            if period.period.end is not None and period.period.end <= now:
+                periods[period.period.key] = period.period.end
+        made.runs[key] = [
+            (await trigger_run(deps, definition, p, now, trigger=RunTrigger.SCHEDULE)).id
+            for p in sorted(periods, key=periods.__getitem__)
+        ]
+    await drain(deps)
+    return made
