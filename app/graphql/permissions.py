@@ -62,6 +62,7 @@ RULES: dict[str, dict[str, Scope]] = {
         "leaderboardRuns": PUBLIC,
         "run": PUBLIC,
         "history": PUBLIC,
+        "leaderboardTrends": PUBLIC,
         "retention": ADMIN,
         "participant": READ,
         "participants": READ,

@@ -10,19 +10,23 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.context import GraphQLInfo
+from app.errors import BadUserInput
 from app.graphql.pagination import check_first
 from app.participants.validation import UNSET, ParticipantFields
 from app.participants.views import ParticipantView
+from app.runs.trends import participant_trend
 from app.scoring.history import EventView, score_history
 from app.seasons import loaders as season_loaders
 from app.winners import loaders as winner_loaders
 
 if TYPE_CHECKING:  # a winner (a season's progress) names its participant: the types refer
+    from app.runs.types import TrendPoint
     from app.seasons.types import ParticipantReward, SeasonProgress  # to each other
     from app.winners.types import Winner
 
 WINNER_TYPES = "app.winners.types"
 SEASON_TYPES = "app.seasons.types"
+RUN_TYPES = "app.runs.types"
 
 
 def _winner_type() -> type[Winner]:
@@ -95,6 +99,29 @@ class Participant:
         metric_id = await ctx.deps.definitions.metric_id(ctx.tenant.id, metric) if metric else None
         events = await score_history(ctx.tenant.id, int(self.id), metric_id, from_, to, first)
         return [ScoreEvent.from_view(e) for e in events]
+
+    @strawberry.field(
+        description="Rank, score and movement in each of the board's latest `last` closed"
+        " periods (1..1,000; their scheduled runs, live or archived) that ended in"
+        " [from, to), oldest first: a chart's points."
+    )
+    async def trend(
+        self,
+        info: GraphQLInfo,
+        leaderboard: str = "points",
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        last: int = 30,
+    ) -> list[Annotated[TrendPoint, strawberry.lazy(RUN_TYPES)]]:
+        ctx = info.context
+        if from_ is not None and to is not None and from_ >= to:
+            raise BadUserInput("from must be before to.", field="from")
+        board = await ctx.board(leaderboard)
+        found = await participant_trend(
+            ctx.tenant.id, board.definition.key, int(self.id), from_, to, last
+        )
+        types = importlib.import_module(RUN_TYPES)
+        return [types.TrendPoint.from_view(p) for p in found]
 
     @strawberry.field(description="The participant's latest wins (10), newest first.")
     async def wins(

@@ -18,10 +18,16 @@ from app.graphql.cursors import (
 )
 from app.graphql.pagination import PageInfo, check_first, parse_id
 from app.leaderboards.service import POINTS
-from app.runs import loaders, retention, service
+from app.runs import loaders, retention, service, trends
 from app.runs.models import RunStatus
 from app.runs.service import HistoryCursor, RunView
-from app.runs.types import LeaderboardRun, RetentionRule, RunConnection, RunEdge
+from app.runs.types import (
+    LeaderboardRun,
+    LeaderboardTrends,
+    RetentionRule,
+    RunConnection,
+    RunEdge,
+)
 
 
 @strawberry.type
@@ -70,6 +76,25 @@ class RunQueries:
             HistoryCursor(*cursor) if cursor is not None else None,
         )
         return _connection(page, after, lambda r: history_cursor(service.ended_at(r), r.id))
+
+    @strawberry.field(
+        description="The board over its latest `periods` closed periods (1..100; their"
+        " scheduled runs, live or archived): who climbed and who fell most from the first to"
+        " the last, and who closed most of them within the `top` places (1..100)."
+    )
+    async def leaderboard_trends(
+        self,
+        info: GraphQLInfo,
+        leaderboard: str = POINTS,
+        periods: int = 6,
+        top: int = 3,
+        first: int = 10,
+    ) -> LeaderboardTrends:
+        ctx = info.context
+        check_first(first, ctx.deps.settings.max_page_size)
+        board = await ctx.board(leaderboard)
+        found = await trends.board_trends(ctx.tenant.id, board.definition.key, periods, top, first)
+        return LeaderboardTrends.from_view(found)
 
     @strawberry.field(description="Each time window's retention for this tenant (admins).")
     async def retention(self, info: GraphQLInfo) -> list[RetentionRule]:

@@ -11,7 +11,7 @@ from app.graphql.cursors import parse_position_cursor, position_cursor
 from app.graphql.pagination import PageInfo, check_first
 from app.leaderboards.definition_types import TimeWindow
 from app.participants.types import Participant
-from app.runs import loaders, retention, service
+from app.runs import loaders, retention, service, trends
 from app.runs.models import RunStatus, RunTrigger
 from app.runs.service import RunEntryView, RunView
 
@@ -168,3 +168,119 @@ class RetentionRule:
     @classmethod
     def from_view(cls, r: retention.RetentionRule) -> RetentionRule:
         return cls(window=r.window, days=r.days, tenant_set=r.tenant_set)
+
+
+@strawberry.type(description="A closed period of a board, as its scheduled run showed it.")
+class TrendPeriod:
+    run_id: strawberry.ID = strawberry.field(description="The period's scheduled run.")
+    period: str
+    period_start: datetime | None
+    period_end: datetime | None
+
+    @classmethod
+    def from_view(cls, p: trends.TrendPeriod) -> TrendPeriod:
+        return cls(
+            run_id=strawberry.ID(str(p.run_id)),
+            period=p.period,
+            period_start=p.period_start,
+            period_end=p.period_end,
+        )
+
+
+@strawberry.type(description="A participant in one closed period of a board.")
+class TrendPoint:
+    run_id: strawberry.ID = strawberry.field(description="The period's scheduled run.")
+    period: str
+    period_start: datetime | None
+    period_end: datetime | None
+    rank: int | None = strawberry.field(
+        description="The rank the period closed with; null: not among its entries."
+    )
+    score: float | None
+    movement: int | None = strawberry.field(
+        description="Places gained since the period before (negative: lost); null when"
+        " either period has no rank."
+    )
+
+    @classmethod
+    def from_view(cls, p: trends.TrendPoint) -> TrendPoint:
+        return cls(
+            run_id=strawberry.ID(str(p.period.run_id)),
+            period=p.period.period,
+            period_start=p.period.period_start,
+            period_end=p.period.period_end,
+            rank=p.rank,
+            score=p.score,
+            movement=p.movement,
+        )
+
+
+@strawberry.type(description="A participant's climb or fall from the first period to the last.")
+class TrendMover:
+    participant_id: strawberry.ID
+    display_name: str = strawberry.field(description="As the last period showed it.")
+    from_rank: int
+    to_rank: int
+    change: int = strawberry.field(description="Places gained (negative: lost).")
+    from_score: float
+    to_score: float
+
+    @strawberry.field(description="The participant as it is now; null once deleted.")
+    async def participant(self, info: GraphQLInfo) -> Participant | None:
+        found = await loaders.participants(info.context).load(int(self.participant_id))
+        return Participant.from_view(found) if found is not None else None
+
+    @classmethod
+    def from_view(cls, m: trends.Mover) -> TrendMover:
+        return cls(
+            participant_id=strawberry.ID(str(m.participant_id)),
+            display_name=m.display_name,
+            from_rank=m.from_rank,
+            to_rank=m.to_rank,
+            change=m.change,
+            from_score=m.from_score,
+            to_score=m.to_score,
+        )
+
+
+@strawberry.type(description="A participant who closed periods within the top places.")
+class TrendLeader:
+    participant_id: strawberry.ID
+    display_name: str = strawberry.field(description="As the last of those periods showed it.")
+    periods: int = strawberry.field(description="Periods closed within the top.")
+    best_rank: int
+
+    @strawberry.field(description="The participant as it is now; null once deleted.")
+    async def participant(self, info: GraphQLInfo) -> Participant | None:
+        found = await loaders.participants(info.context).load(int(self.participant_id))
+        return Participant.from_view(found) if found is not None else None
+
+    @classmethod
+    def from_view(cls, x: trends.Leader) -> TrendLeader:
+        return cls(
+            participant_id=strawberry.ID(str(x.participant_id)),
+            display_name=x.display_name,
+            periods=x.periods,
+            best_rank=x.best_rank,
+        )
+
+
+@strawberry.type(description="A board over its latest closed periods.")
+class LeaderboardTrends:
+    periods: list[TrendPeriod] = strawberry.field(description="Oldest first.")
+    risers: list[TrendMover] = strawberry.field(
+        description="Most places gained from the first period to the last, first."
+    )
+    fallers: list[TrendMover] = strawberry.field(description="Most places lost, first.")
+    leaders: list[TrendLeader] = strawberry.field(
+        description="Most periods closed within the top, first (then the best rank)."
+    )
+
+    @classmethod
+    def from_view(cls, t: trends.BoardTrends) -> LeaderboardTrends:
+        return cls(
+            periods=[TrendPeriod.from_view(p) for p in t.periods],
+            risers=[TrendMover.from_view(m) for m in t.risers],
+            fallers=[TrendMover.from_view(m) for m in t.fallers],
+            leaders=[TrendLeader.from_view(x) for x in t.leaders],
+        )
