@@ -40,8 +40,9 @@ def school_days(first: date, every: int, count: int) -> list[date]:
 async def school(
     deps: Deps, tenant_id: int, days: list[date], *, pupils: int = 3, now: datetime
 ) -> School:
-    """Pupils scoring on each of ``days`` (pupil i scores (i + 1) * (day number + 1), so
-    ranks move), and the scheduled run of each closed daily and monthly period."""
+    """Pupils scoring on each of ``days``, and the scheduled run of each closed daily and
+    monthly period. On day n pupil i scores (i + n) % pupils + 1: the order rotates daily
+    (rank 1 on day n: the pupil with (i + n) % pupils == pupils - 1)."""
     await define_metric(deps, tenant_id, MetricFields("m", "M"))
     for key, window in BOARDS.items():
         fields = BoardFields(name=key, metrics=(WeightFields("m"),), time_window=window)
@@ -50,7 +51,7 @@ async def school(
     scores = [
         ScoreInput(
             "m",
-            float((i + 1) * (n % 5 + 1)),
+            float((i + n) % pupils + 1),
             "school",
             f"{day}:{pid}",
             participant_id=pid,
