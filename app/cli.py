@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -349,9 +350,12 @@ def archive(
 
     async def main() -> None:
         async with running(get_settings()) as rt:
+            began = time.perf_counter()
             done = await archive_due_runs(rt.deps, datetime.now(UTC), batch_rows=batch_rows)
+            took = time.perf_counter() - began
         typer.echo(
-            f"archived {done.runs} run(s), {done.entries} entries in {done.batches} batch(es)"
+            f"archived {done.runs} run(s), {done.entries} entries"
+            f" in {done.batches} batch(es), {took:.3f} s"
         )
 
     _run(main)

@@ -187,7 +187,7 @@ async def latest_runs(tenant_id: int, board_keys: list[str]) -> dict[str, RunVie
         return {}
     marks = ", ".join(f"${i + 3}" for i in range(len(board_keys)))
     rows = await fetch(
-        f"SELECT {_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        f"SELECT {VIEW_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
         f" WHERE r.id IN (SELECT MAX(r2.id) FROM {ALL_RUNS} r2"
         "  JOIN leaderboards l2 ON l2.id = r2.leaderboard_id"
         f"  WHERE r2.tenant_id = $1 AND r2.status = $2 AND l2.key IN ({marks})"
@@ -223,7 +223,7 @@ async def run_entries(run: RunView, first: int, after_position: int | None) -> P
     return Page(entries, len(rows) > first)
 
 
-_COLUMNS = (
+VIEW_COLUMNS = (
     "r.id, r.tenant_id, l.key, r.period, r.period_start, r.period_end, r.status, r.trigger,"
     " r.max_entries, r.row_count, r.error, r.attempts, r.created_at, r.started_at, r.finished_at,"
     " r.archived_at, r.academic_year, r.term"
@@ -246,7 +246,7 @@ async def _runs(
     condition: str, values: list[Any], limit: int, *, order: str = "r.id DESC"
 ) -> list[RunView]:
     rows = await fetch(
-        f"SELECT {_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
+        f"SELECT {VIEW_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
         f" WHERE {condition} ORDER BY {order} LIMIT {int(limit)}",
         values,
     )
