@@ -7,11 +7,12 @@ import os
 import platform
 import subprocess
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.archive import ArchiveMeasurement
 from bench.config import ROOT, BenchConfig
 from bench.driver import Measurement
 from bench.live import LiveMeasurement
@@ -63,6 +64,7 @@ class Run:
     load_before: tuple[float, float, float]  # load averages when the run began
     rebuilds: list[RebuildMeasurement]
     runs: list[RunMeasurement]
+    archive: list[ArchiveMeasurement] = field(default_factory=list)
 
 
 def ratios(measurements: Sequence[Measurement]) -> dict[str, float | None]:
@@ -130,6 +132,10 @@ def to_json(run: Run) -> dict[str, Any]:
                 "ratio_to_copy": m.ratio_to_copy,
             }
             for m in run.runs
+        ],
+        "archive": [
+            {**asdict(m), "per_second": round(m.per_second, 1), "ratio": m.ratio}
+            for m in run.archive
         ],
         "target": {
             "rule": TARGET[0],
@@ -467,6 +473,30 @@ def _runs(runs: Sequence[RunMeasurement]) -> list[str]:
     ]
 
 
+def archive_table(measured: Sequence[ArchiveMeasurement]) -> list[str]:
+    headers = ["archive / history", "rows or requests", "s", "per s", "limit per s",
+               "x limit", "p50 ms", "p99 ms", "errors"]  # fmt: skip
+    rows = [
+        [
+            m.name,
+            f"{m.rows:,}",
+            f"{m.seconds:.2f}",
+            f"{m.per_second:,.0f}",
+            f"{m.limit_per_second:,.0f}",
+            "-" if m.ratio is None else f"{m.ratio:.3f}",
+            "-" if m.p50_ms is None else f"{m.p50_ms:.1f}",
+            "-" if m.p99_ms is None else f"{m.p99_ms:.1f}",
+            str(m.errors),
+        ]
+        for m in measured
+    ]
+    return [
+        "Archiving and history (limits: the same move as raw SQL; pgbench on the history"
+        " statement; same run)",
+        *format_table(headers, rows),
+    ]
+
+
 def render(document: dict[str, Any], run: Run) -> str:
     """The human-readable report of a run."""
     lines = [*_header(document, run), "", *_scenarios(run), "", *_summary(document, run)]
@@ -476,6 +506,8 @@ def render(document: dict[str, Any], run: Run) -> str:
         lines += ["", *_rebuilds(run.rebuilds)]
     if run.runs:
         lines += ["", *_runs(run.runs)]
+    if run.archive:
+        lines += ["", *archive_table(run.archive)]
     errors = _error_lines(run.measurements) + _live_error_lines(run.live)
     if errors:
         lines += ["", "errors:", *errors]

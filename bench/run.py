@@ -108,6 +108,7 @@ from typing import TypeVar
 
 from redis.asyncio import Redis
 
+from bench.archive import measure_archive
 from bench.config import DATABASE_NAME, RESULTS_DIR, ROOT, BenchConfig, load_config
 from bench.console import say
 from bench.cpu import CpuWatch
@@ -289,8 +290,19 @@ async def benchmark(config: BenchConfig) -> Run:
         )
         rebuilds = await measure_rebuilds(config, redis, scores_key, logs[0])
         runs = await measure_runs(config, logs[0])
+        archive = await measure_archive(config, logs[0])
         return Run(
-            config, started, seeding, ready, measurements, live, *logs, load_before, rebuilds, runs
+            config,
+            started,
+            seeding,
+            ready,
+            measurements,
+            live,
+            *logs,
+            load_before,
+            rebuilds,
+            runs,
+            archive,
         )
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)
@@ -315,6 +327,8 @@ def main() -> None:
     if any(m.errors or m.errors_outside_window for m in run.measurements):
         raise SystemExit(1)
     if any(m.errors for m in run.live) or any(m.errors for m in run.rebuilds):
+        raise SystemExit(1)
+    if any(m.errors for m in run.archive):
         raise SystemExit(1)
 
 

@@ -81,6 +81,7 @@ def _ranked() -> str:
 class Completed:
     wall_seconds: float
     cpu_seconds: float  # user + system of the command's process itself
+    stdout: str = ""  # what it printed, when captured
 
 
 def _children_cpu_seconds() -> float:
@@ -88,26 +89,37 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def run_ranked(args: list[str], env: dict[str, str]) -> Completed:
+async def run_ranked(args: list[str], env: dict[str, str], *, capture: bool = False) -> Completed:
     """Run ``ranked <args>`` to completion; returns its wall and CPU time.
 
-    Its output goes to the benchmark's stderr, so progress and failures stay visible. If the
+    Its output goes to the benchmark's stderr, so progress and failures stay visible (its
+    stdout is returned instead with ``capture``). If the
     caller gives up (a timeout), the command is killed. The CPU time shows how much of the
     wall time the command computed, rather than waited for PostgreSQL or Redis.
     """
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     process = await asyncio.create_subprocess_exec(
-        _ranked(), *args, env=env, cwd=ROOT, stdout=sys.stderr, stderr=sys.stderr
+        _ranked(),
+        *args,
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE if capture else sys.stderr,
+        stderr=sys.stderr,
     )
     try:
-        code = await process.wait()
+        out, _ = await process.communicate()
+        code = process.returncode
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
     if code != 0:
         raise BenchError(f"`ranked {' '.join(args)}` failed with exit code {code}")
-    return Completed(time.perf_counter() - started, _children_cpu_seconds() - cpu_before)
+    return Completed(
+        time.perf_counter() - started,
+        _children_cpu_seconds() - cpu_before,
+        out.decode() if out else "",
+    )
 
 
 def free_port() -> int:

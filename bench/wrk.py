@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import signal
 import uuid
@@ -93,15 +94,20 @@ async def wrk(
     connections: int,
     seconds: float = LONGEST,
     threads: int = 2,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[WrkRun]:
-    """Start wrk on ``scenario`` for the block (stopped, if still running, on the way out)."""
+    """Start wrk on ``scenario`` for the block (stopped, if still running, on the way out);
+    ``env``: variables the script reads (``BENCH_HISTORY_TO``)."""
     args = [
         wrk_binary(), f"-t{min(threads, connections)}", f"-c{connections}",
         f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(SCRIPT),
         base_url, "--", scenario, str(participants), uuid.uuid4().hex[:8], BENCH_KEY,
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **(env or {})},
     )
     try:
         yield WrkRun(scenario, connections, process)

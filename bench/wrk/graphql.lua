@@ -3,9 +3,11 @@
 --   wrk -s bench/wrk/graphql.lua <url> -- <scenario> <participants> <run id> <API key>
 --
 -- Scenarios: "top100" (the points board's top 100 with ids and names, the same body every
--- time) and "adjustPoints" (+1..10 points to a random participant 1..N, each with its own
--- idempotency key "<run id>-<thread>-<n>"). A response counts as an error when its status is
--- not 200 or its body carries GraphQL "errors". When the run ends, one line of JSON goes to
+-- time), "adjustPoints" (+1..10 points to a random participant 1..N, each with its own
+-- idempotency key "<run id>-<thread>-<n>"), "history" (the first 50 runs of the board
+-- "daily", live and archived) and "historyDeep" (the same before $BENCH_HISTORY_TO). A
+-- response counts as an error when its status is not 200 or its body carries GraphQL
+-- "errors". When the run ends, one line of JSON goes to
 -- stdout: {"requests", "seconds", "errors", "socket_errors", "p50_us", "p90_us", "p99_us",
 -- "max_us"}; bench/wrk.py reads it.
 
@@ -28,6 +30,12 @@ local ADJUST = '{"query":"mutation($id: ID!, $d: Float!, $k: String!) { adjustPo
   .. 'participantId: $id, delta: $d, idempotencyKey: $k) { rank score } }",'
   .. '"variables":{"id":"%d","d":%d,"k":"%s"}}'
 
+local HISTORY = '{"query":"{ history(leaderboard: \\"daily\\", first: 50%s) { edges { node {'
+  .. ' id period periodEnd rowCount archivedAt } } } }"}'
+local HISTORY_DEEP = string.format(
+  HISTORY, string.format(', to: \\"%s\\"', os.getenv("BENCH_HISTORY_TO") or ""))
+HISTORY = string.format(HISTORY, "")
+
 function init(args)
   scenario = args[1]
   participants = tonumber(args[2] or "1000")
@@ -44,6 +52,11 @@ function request()
     local key = string.format("%s-%d-%d", run_id, id, sent)
     local body = string.format(ADJUST, math.random(1, participants), math.random(1, 10), key)
     return wrk.format("POST", "/graphql", headers, body)
+  end
+  if scenario == "history" then
+    return wrk.format("POST", "/graphql", headers, HISTORY)
+  elseif scenario == "historyDeep" then
+    return wrk.format("POST", "/graphql", headers, HISTORY_DEEP)
   end
   return wrk.format("POST", "/graphql", headers, TOP100)
 end

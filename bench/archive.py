@@ -1,0 +1,290 @@
+"""Archiving and history over three simulated years (seed 002), on a database of its own.
+
+1. ``ranked_bench_archive``: migrate, seed ``BENCH_ARCHIVE_PARTICIPANTS`` (1,000), a DAILY
+   board ``daily`` (the points board's definition under another key and window), and one
+   COMPLETE scheduled run per day for ``BENCH_ARCHIVE_DAYS`` (1,095) up to yesterday, each
+   with ``BENCH_ARCHIVE_ENTRIES`` (1,000) entries, written set-wise in SQL: the snapshots the
+   worker would have made, without the days it would take to make them.
+2. **The limit**: the same move as raw SQL, one INSERT ... SELECT of every due run's entries
+   into ``archived_run_entries`` and one DELETE of them, in a transaction rolled back.
+3. ``ranked archive`` (the default batch), timed as it reports (the archiving, not the
+   process's start): entries/s, and its ratio to the raw move. Checked: the due runs (DAILY
+   keeps 30 days) are all archived and no entry is lost.
+4. **History** over the three years, with ``ranked serve`` (the result cache off, so every
+   request runs the query): wrk on ``history`` (the latest 50 periods: live and archived)
+   and ``historyDeep`` (50 periods of the first year: archived), 10 connections, 5 s each.
+   The limit: ``pgbench`` running the same SQL the server runs, same connections and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from app.runs.service import ALL_RUNS, ENDED_AT, VIEW_COLUMNS
+from bench.config import RESULTS_DIR, ROOT, BenchConfig, load_config
+from bench.console import say
+from bench.service import ServerLog, run_ranked, service_env, serving
+from bench.stores import BenchError, recreate_database
+from bench.wrk import wrk
+
+DATABASE = "ranked_bench_archive"
+ENTRIES = (
+    "id, tenant_id, run_id, position, rank, participant_id, score, tie_key, display_name,"
+    " avatar, breakdown"
+)
+CONNECTIONS = 10
+SECONDS = 5.0
+PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveMeasurement:
+    name: str  # "archive" or a history scenario
+    rows: int  # entries moved, or requests made
+    seconds: float
+    limit_per_second: float  # the raw SQL's rate (rows/s, or pgbench transactions/s)
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int = 0
+
+    @property
+    def per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+    @property
+    def ratio(self) -> float | None:
+        return round(self.per_second / self.limit_per_second, 3) if self.limit_per_second else None
+
+
+def _sizes() -> tuple[int, int, int]:
+    return (
+        int(os.environ.get("BENCH_ARCHIVE_PARTICIPANTS", "1000")),
+        int(os.environ.get("BENCH_ARCHIVE_DAYS", "1095")),
+        int(os.environ.get("BENCH_ARCHIVE_ENTRIES", "1000")),
+    )
+
+
+async def measure_archive(config: BenchConfig, log: ServerLog) -> list[ArchiveMeasurement]:
+    participants, days, entries = _sizes()
+    url = config.database_url.rsplit("/", 1)[0] + "/" + DATABASE
+    await recreate_database(config.postgres_admin_url, DATABASE)
+    env = {**service_env(config), "DATABASE_URL": url, "RANKED_RESULT_CACHE_SIZE": "0"}
+    await run_ranked(["migrate"], env)
+    await run_ranked(["seed", "--participants", str(participants), "--seed", "3"], env)
+    say(f"archive: {days:,} daily runs of {min(entries, participants):,} entries")
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    conn = await asyncpg.connect(url)
+    try:
+        await _school_years(conn, today, days, min(entries, participants), participants)
+        before = await conn.fetchval("SELECT count(*) FROM run_entries")
+        raw = await _raw_move(conn, today - timedelta(days=30))
+    finally:
+        await conn.close()
+    done = await run_ranked(["archive"], env, capture=True)
+    said = re.search(r"entries in \d+ batch\(es\), ([0-9.]+) s", done.stdout)
+    if said is None:
+        raise BenchError(f"ranked archive said {done.stdout!r}")
+    seconds = float(said.group(1))  # the archiving's own time, not the process's start
+    moved = await _check(url, before)
+    say(f"archived {moved:,} entries in {seconds:.1f} s; raw move {raw:,.0f} entries/s")
+    result = [ArchiveMeasurement("archive (ranked archive)", moved, seconds, raw)]
+    result += await _history(config, env, url, today - timedelta(days=days - 365), log)
+    return result
+
+
+async def _school_years(
+    conn: asyncpg.Connection, today: datetime, days: int, entries: int, participants: int
+) -> None:
+    """A DAILY board and a COMPLETE scheduled run of each of ``days`` days before today."""
+    board = await _copy_board(conn)
+    await conn.execute(
+        "INSERT INTO leaderboard_runs (tenant_id, leaderboard_id, period, period_start,"
+        " period_end, status, trigger, schedule_key, max_entries, row_count, error, attempts,"
+        " created_at, started_at, finished_at)"
+        " SELECT 1, $1, to_char(s, 'YYYY-MM-DD'), s, s + interval '1 day', 'COMPLETE',"
+        " 'SCHEDULE', to_char(s, 'YYYY-MM-DD'), 1000, $2, '', 1, s + interval '1 day 2 min',"
+        " s + interval '1 day 2 min', s + interval '1 day 2 min 1 s'"
+        " FROM generate_series($3::timestamptz - make_interval(days => $4), $3 - interval"
+        " '1 day', interval '1 day') s",
+        board,
+        entries,
+        today,
+        days,
+    )
+    await conn.execute(
+        "INSERT INTO run_entries (tenant_id, run_id, position, rank, participant_id, score,"
+        " tie_key, display_name, avatar, breakdown)"
+        " SELECT 1, r.id, p, p + 1, 1 + (p * 7 + r.id) % $2, 1000 - p, '', 'P' || p, '',"
+        " '[]'::jsonb"
+        " FROM leaderboard_runs r, generate_series(0, $1 - 1) p WHERE r.leaderboard_id = $3",
+        entries,
+        participants,
+        board,
+    )
+    await conn.execute("ANALYZE")
+
+
+async def _copy_board(conn: asyncpg.Connection) -> int:
+    """The points board's definition as a DAILY board ``daily``; returns its id."""
+    columns = [
+        r["column_name"]
+        for r in await conn.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'leaderboards'"
+            " AND column_name NOT IN ('id', 'key', 'name', 'time_window')"
+        )
+    ]
+    listed = ", ".join(columns)
+    board: int = await conn.fetchval(
+        f"INSERT INTO leaderboards (key, name, time_window, {listed})"
+        f" SELECT 'daily', 'Daily', 'DAILY', {listed} FROM leaderboards WHERE key = 'points'"
+        " RETURNING id"
+    )
+    weights = [
+        r["column_name"]
+        for r in await conn.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name ="
+            " 'leaderboard_metrics' AND column_name NOT IN ('id', 'leaderboard_id')"
+        )
+    ]
+    await conn.execute(
+        f"INSERT INTO leaderboard_metrics (leaderboard_id, {', '.join(weights)})"
+        f" SELECT $1, {', '.join('m.' + w for w in weights)}"
+        " FROM leaderboard_metrics m JOIN leaderboards l ON l.id = m.leaderboard_id"
+        " WHERE l.key = 'points'",
+        board,
+    )
+    return board
+
+
+async def _raw_move(conn: asyncpg.Connection, cutoff: datetime) -> float:
+    """Entries/s of moving every due run's entries as two raw statements, rolled back."""
+    tr = conn.transaction()
+    await tr.start()
+    try:
+        started = time.perf_counter()
+        due = "SELECT id FROM leaderboard_runs WHERE period_end < $1"
+        await conn.execute(
+            "INSERT INTO archived_runs (id, tenant_id, leaderboard_id, period, period_start,"
+            " period_end, status, trigger, schedule_key, max_entries, row_count, error,"
+            " attempts, created_at, started_at, finished_at, archived_at) SELECT id, tenant_id,"
+            " leaderboard_id, period, period_start, period_end, status, trigger, schedule_key,"
+            " max_entries, row_count, error, attempts, created_at, started_at, finished_at,"
+            " now() FROM leaderboard_runs WHERE period_end < $1",
+            cutoff,
+        )
+        status = await conn.execute(
+            f"INSERT INTO archived_run_entries ({ENTRIES}) SELECT {ENTRIES} FROM run_entries"
+            f" WHERE run_id IN ({due})",
+            cutoff,
+        )
+        await conn.execute(f"DELETE FROM run_entries WHERE run_id IN ({due})", cutoff)
+        await conn.execute("DELETE FROM leaderboard_runs WHERE period_end < $1", cutoff)
+        seconds = time.perf_counter() - started
+    finally:
+        await tr.rollback()
+    return int(status.split()[-1]) / seconds
+
+
+async def _check(url: str, before: int) -> int:
+    """Entries archived; raises unless every due run went and no entry was lost."""
+    conn = await asyncpg.connect(url)
+    try:
+        live = await conn.fetchval("SELECT count(*) FROM run_entries")
+        archived = await conn.fetchval("SELECT count(*) FROM archived_run_entries")
+        due = await conn.fetchval(
+            "SELECT count(*) FROM leaderboard_runs WHERE period_end < now() - interval '30 days'"
+        )
+    finally:
+        await conn.close()
+    if live + archived != before or due:
+        raise BenchError(f"archive: {live} live + {archived} archived of {before}, {due} left due")
+    return int(archived)
+
+
+# The statement the server runs for a history page (its parameters spelt out).
+HISTORY_SQL = (
+    f"SELECT {VIEW_COLUMNS} FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
+    " WHERE r.tenant_id = 1 AND l.key = 'daily'{until}"
+    f" ORDER BY {ENDED_AT} DESC, r.id DESC LIMIT {PAGE + 1};\n"
+)
+
+
+async def _history(
+    config: BenchConfig, env: dict[str, str], url: str, deep: datetime, log: ServerLog
+) -> list[ArchiveMeasurement]:
+    until = deep.strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = []
+    async with serving(env, log) as server:
+        for scenario, condition in [
+            ("history", ""),
+            ("historyDeep", f" AND {ENDED_AT} < '{until}'"),
+        ]:
+            limit = await _pgbench(url, HISTORY_SQL.format(until=condition))
+            async with wrk(
+                server.base_url,
+                scenario,
+                participants=0,
+                connections=CONNECTIONS,
+                seconds=SECONDS,
+                env={"BENCH_HISTORY_TO": until},
+            ) as run:
+                found = await run.result()
+            result.append(
+                ArchiveMeasurement(
+                    f"{scenario} (first {PAGE}, over 3 years)",
+                    found.requests,
+                    found.seconds,
+                    limit,
+                    found.p50_ms,
+                    found.p99_ms,
+                    found.errors + found.socket_errors,
+                )
+            )
+            say(f"{scenario}: {found.per_second:,.0f} req/s; pgbench {limit:,.0f} tps")
+    return result
+
+
+async def _pgbench(url: str, script: str) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql") as file:
+        file.write(script)
+        file.flush()
+        process = await asyncio.create_subprocess_exec(
+            "pgbench", "-n", "-M", "prepared", "-c", str(CONNECTIONS), "-j", "2",
+            "-T", str(int(SECONDS)), "-f", file.name, url,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await process.communicate()
+    found = re.search(r"tps = ([0-9.]+)", out.decode())
+    if process.returncode != 0 or found is None:
+        raise BenchError(f"pgbench failed: {err.decode()[-500:]}")
+    return float(found.group(1))
+
+
+def main() -> None:
+    """``python -m bench.archive``: this part of ``make bench`` alone."""
+    config = load_config()
+    try:
+        measured = asyncio.run(measure_archive(config, ServerLog()))
+    except BenchError as exc:
+        raise SystemExit(f"bench: {exc}") from None
+    from bench.report import archive_table  # bench.report imports this module
+
+    print("\n".join(archive_table(measured)))
+    path = RESULTS_DIR / "archive-latest.json"
+    path.write_text(json.dumps([{**asdict(m), "ratio": m.ratio} for m in measured], indent=2))
+    print(f"results: {path.relative_to(ROOT)}")
+    if any(m.errors for m in measured):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
