@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from app.deps import Deps
 from app.errors import NotFound
+from app.groups.views import scoped_group
 from app.leaderboards import rankings
 from app.leaderboards.breakdown import PartView, breakdowns
 from app.leaderboards.service import POINTS, BoardInfo, board_in
@@ -92,15 +93,19 @@ class Context:
         if self.authorization is not None:
             check_caller(await identify(self.deps.keys, self.authorization))
 
-    async def board(self, key: str, period: str | None = None) -> BoardInfo:
-        """The tenant's active board ``key`` in ``period`` (default: the current one),
-        looked up once per request; NOT_FOUND when the caller may not see it."""
-        name = f"{key}\x00{period or ''}"
+    async def board(
+        self, key: str, period: str | None = None, group: str | None = None
+    ) -> BoardInfo:
+        """The tenant's active board ``key`` in ``period`` (default: the current one), of
+        one ``group`` if given (a scoped board), looked up once per request; NOT_FOUND when
+        the caller may not see it."""
+        name = f"{key}\x00{period or ''}\x00{group or ''}"
         if name not in self._boards:
             definition = await self.deps.definitions.board(self.tenant.id, key)
             if not can_see(self.caller, definition.visibility):
                 raise NotFound(f"No leaderboard with key {key!r}.")
-            self._boards[name] = board_in(definition, period)
+            ranked = None if group is None else await scoped_group(definition, group)
+            self._boards[name] = board_in(definition, period, group=ranked)
         return self._boards[name]
 
     async def listed(self, board: BoardInfo) -> int:

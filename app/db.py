@@ -27,6 +27,7 @@ MODELS = [
     "app.runs.models",
     "app.joblog.models",
     "app.seasons.models",
+    "app.groups.models",
 ]
 
 

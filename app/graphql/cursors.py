@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.errors import BadUserInput
 from app.ranking.store import Cursor
+from app.text import KEY
 
 _TIE = re.compile(r"(?:[0-9a-f]{16}){1,2}")  # a tie key (app.leaderboards.ties)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -104,3 +105,17 @@ def parse_history_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     except OverflowError:
         raise BadUserInput("Malformed cursor.", field="after") from None
     return at, _positive_int(parts[1])
+
+
+def key_cursor(key: str) -> str:
+    """A cursor of a list in key order (groups): the last key read."""
+    return _encode(f"key:{key}")
+
+
+def parse_key_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    parts = _decode(cursor, "key")
+    if len(parts) != 1 or not KEY.fullmatch(parts[0]):
+        raise BadUserInput("Malformed cursor.", field="after")
+    return parts[0]

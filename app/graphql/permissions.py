@@ -76,6 +76,9 @@ RULES: dict[str, dict[str, Scope]] = {
         # PUBLIC seasons for publishable keys: a season is seen as its board is
         "activeSeason": PUBLIC,
         "seasonProgress": PUBLIC,
+        "groups": READ,
+        "group": READ,
+        "groupStandings": PUBLIC,  # as its board is seen
     },
     "mutation": {
         "adjustPoints": INGEST,
@@ -102,6 +105,8 @@ RULES: dict[str, dict[str, Scope]] = {
         "setSeasonWeights": ADMIN,
         "setSeasonRewards": ADMIN,
         "claimReward": INGEST,
+        "defineGroups": ADMIN,
+        "setMemberships": ADMIN,
     },
     "subscription": {
         "leaderboardTop": PUBLIC,

@@ -22,6 +22,8 @@ from app.graphql.documents import DocumentCache
 from app.graphql.errors import ErrorCodes, is_unexpected, log
 from app.graphql.observe import Observed
 from app.graphql.permissions import Access
+from app.groups.mutations import GroupMutations
+from app.groups.queries import GroupQueries
 from app.leaderboards.mutations import LeaderboardMutations
 from app.leaderboards.queries import LeaderboardQueries
 from app.live.subscriptions import Subscription
@@ -47,6 +49,7 @@ class Query(
     RunQueries,
     TenancyQueries,
     SeasonQueries,
+    GroupQueries,
 ):
     pass
 
@@ -60,6 +63,7 @@ class Mutation(
     RunMutations,
     TenancyMutations,
     SeasonMutations,
+    GroupMutations,
 ):
     pass
 

@@ -19,12 +19,14 @@ from tortoise.transactions import in_transaction
 from app.db import fetch, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput, Conflict, NotFound
+from app.groups.views import check_kind
 from app.leaderboards.definition import BoardDefinition, EntryFilter, load_definitions
 from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.models import (
     Aggregation,
     CalendarPeriod,
     DataType,
+    GroupScore,
     Leaderboard,
     LeaderboardMetric,
     Metric,
@@ -88,6 +90,8 @@ class BoardFields:
     metrics: tuple[WeightFields, ...] | None = None
     tie_break: TieBreakFields | None = None
     winner_every: int | None = None  # minutes; 0: off
+    scope: str | None = None  # a group kind; "": not scoped
+    group_score: GroupScore | None = None
 
 
 # Fields whose change alters scores: the board is re-scored from events.
@@ -566,6 +570,8 @@ def _validated(
         _check_filter(given.entry_filter)
     if given.winner_every is not None:
         check_winner_every(given.winner_every)
+    if given.scope:
+        check_kind(given.scope, field="scope")
     values: dict[str, Any] = {
         "name": given.name,
         "description": given.description,
@@ -579,6 +585,8 @@ def _validated(
         "starts_at": utc(starts) if window == TimeWindow.CUSTOM else None,
         "ends_at": utc(ends) if window == TimeWindow.CUSTOM else None,
         "winner_every": given.winner_every,
+        "scope": given.scope,
+        "group_score": given.group_score,
     }
     if given.entry_filter is not None:  # the type lives in its own column
         values["participant_type"] = given.entry_filter.participant_type
@@ -587,10 +595,14 @@ def _validated(
         given_values = {k: v for k, v in values.items() if v is not None and k not in skip}
         if given.winner_every == 0:
             given_values["winner_every"] = None  # off
+        if given.scope == "":
+            given_values["scope"] = None  # not scoped
         return given_values
     values["winner_every"] = given.winner_every or None
+    values["scope"] = given.scope or None
     defaults = {"description": "", "category": "", "timezone": "UTC", "entry_filter": {},
-                "rank_mode": RankMode.COMPETITION, "visibility": Visibility.TENANT}  # fmt: skip
+                "rank_mode": RankMode.COMPETITION, "visibility": Visibility.TENANT,
+                "group_score": GroupScore.SUM}  # fmt: skip
     return {k: (defaults.get(k) if v is None else v) for k, v in values.items()}
 
 

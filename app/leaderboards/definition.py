@@ -15,6 +15,7 @@ from app.db import fetch
 from app.leaderboards.models import (
     Aggregation,
     CalendarPeriod,
+    GroupScore,
     Leaderboard,
     RankMode,
     SortOrder,
@@ -113,14 +114,22 @@ class BoardDefinition:
     revision: str  # changes whenever the definition or its weights change
     tie_break: TieBreak = NO_TIE_BREAK
     winner_every: int | None = None  # minutes between winner checks; None: none
+    scope: str | None = None  # the group kind it also ranks per group (app.groups)
+    group_score: GroupScore = GroupScore.SUM  # how its groups rank against each other
 
     @property
     def higher_is_better(self) -> bool:
         return self.sort_order == SortOrder.DESC
 
-    def ref(self, period: str) -> BoardRef:
+    def ref(self, period: str, group_id: int | None = None) -> BoardRef:
         return BoardRef(
-            self.tenant_id, self.id, self.key, period, self.higher_is_better, self.rank_mode.value
+            self.tenant_id,
+            self.id,
+            self.key,
+            period,
+            self.higher_is_better,
+            self.rank_mode.value,
+            group_id,
         )
 
     def period_at(self, at: datetime) -> Period | None:
@@ -206,6 +215,8 @@ def _definition(
         revision=revision_of(b.updated_at),
         tie_break=_tie_break(b, metrics),
         winner_every=b.winner_every,
+        scope=b.scope,
+        group_score=GroupScore(b.group_score),
     )
 
 

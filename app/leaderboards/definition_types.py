@@ -24,6 +24,9 @@ RankMode = strawberry.enum(
     models.RankMode, description="COMPETITION 1-2-2-4, DENSE 1-2-2-3, ORDINAL 1-2-3-4."
 )
 Visibility = strawberry.enum(models.Visibility, description="Who may see a leaderboard.")
+GroupScore = strawberry.enum(
+    models.GroupScore, description="How a scoped board ranks its groups against each other."
+)
 
 
 @strawberry.type(description="Something measured about participants, recorded as score events.")
@@ -195,6 +198,15 @@ class LeaderboardInput:
     tie_break: TieBreakInput | None = strawberry.field(
         default=None, description="Default: none (equal scores share a rank)."
     )
+    scope: str | None = strawberry.field(
+        default=None,
+        description="A group kind (CLASS, SUBJECT, ...): the board also ranks each group of"
+        ' that kind among its own members (leaderboard(key, group: ...)). "" on update:'
+        " not scoped. Default: not scoped.",
+    )
+    group_score: GroupScore | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="How groupStandings scores a group. Default: SUM."
+    )
     winner_every: int | None = strawberry.field(
         default=None,
         description="Minutes between winner checks (a divisor of a day: 1, 5, 15, 60, 1440"
@@ -213,5 +225,5 @@ class LeaderboardInput:
             metrics=tuple(w.to_fields() for w in self.metrics) if self.metrics is not None
             else None,
             tie_break=self.tie_break.to_fields() if self.tie_break is not None else None,
-            winner_every=self.winner_every,
+            winner_every=self.winner_every, scope=self.scope, group_score=self.group_score,
         )  # fmt: skip

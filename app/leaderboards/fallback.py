@@ -7,6 +7,9 @@ them), ranks and positions agree with what Redis gives once the ranking is back.
 is a few queries on the index of the ranking order; counting the entries ahead of one costs
 time in its rank, acceptable for the seconds a rebuild lasts, not for the steady state.
 
+The same reads serve the ranking of one group of a scoped board (``BoardRef.group_id``):
+the view then also requires membership, through the membership index.
+
 Opted-out participants are scored but never ranked (``VISIBLE``; skipped for a tenant that
 has none). Tie keys compare byte-wise, as Redis compares members (the column's collation is
 "C", migration 4). A ranking's size is counted once per data version of its tenant: every
@@ -23,6 +26,7 @@ from typing import Any, TypeVar
 
 from app.db import fetch
 from app.errors import Unavailable
+from app.groups.models import members_of
 from app.ranking.keys import BoardRef, member, tie_of
 from app.ranking.store import (
     Cursor,
@@ -62,7 +66,12 @@ async def view(store: RankingStore, board: BoardRef) -> View:
         version = None
     hidden = await _remembered(("opted-out", board.tenant_id, version), lambda: _hiding(board))
     where = "leaderboard_id = $1 AND period = $2" + (f" AND {VISIBLE}" if hidden else "")
-    return View(board, where, version)
+    return View(board, where + in_group(board), version)
+
+
+def in_group(board: BoardRef) -> str:
+    """SQL (`` AND ...`` or nothing): a standing is ranked by the board's group, if any."""
+    return "" if board.group_id is None else f" AND {members_of(board.group_id)}"
 
 
 async def _hiding(board: BoardRef) -> bool:

@@ -61,6 +61,13 @@ class Visibility(StrEnum):
     PRIVATE = "PRIVATE"
 
 
+class GroupScore(StrEnum):
+    """How a scoped board ranks its groups against each other (``groupStandings``)."""
+
+    SUM = "SUM"  # of the ranked members' scores
+    MEAN = "MEAN"
+
+
 class Metric(Model):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
@@ -113,6 +120,10 @@ class Leaderboard(Model):
     # Minutes between two winner checks (app.winners), ticks aligned to UTC midnight; a
     # divisor of a day. None: no winner detection. The built-in points board: 5.
     winner_every = fields.IntField(null=True)
+    # A group kind (CLASS, SUBJECT, ...): the board then also ranks each group of that kind
+    # among its own members (app.groups); None: not scoped.
+    scope = fields.CharField(max_length=32, null=True)
+    group_score = fields.CharEnumField(GroupScore, default=GroupScore.SUM)
     # Set when a committed change could not reach Redis (the first such change not yet
     # repaired, and the latest): the keeper re-projects every standing updated since then
     # and clears both once a repair that began after the latest is done.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from app.context import GraphQLInfo
@@ -20,9 +22,19 @@ class LeaderboardQueries:
         " current period or in `period` (a key such as 2025-W44)."
     )
     async def leaderboard(
-        self, info: GraphQLInfo, key: str = POINTS, period: str | None = None
+        self,
+        info: GraphQLInfo,
+        key: str = POINTS,
+        period: str | None = None,
+        group: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A group of the board's scope (its key): the ranking of its"
+                " members only, with their ranks among themselves."
+            ),
+        ] = None,
     ) -> Leaderboard:
-        return Leaderboard.from_info(await info.context.board(key, period))
+        return Leaderboard.from_info(await info.context.board(key, period, group))
 
     @strawberry.field(description="Leaderboards by key, in their current periods.")
     async def leaderboards(

@@ -59,7 +59,9 @@ async def _read(
     from_database: Callable[[fallback.View], Awaitable[T]],
 ) -> T:
     """Read from Redis; while it does not hold the whole ranking, have it rebuilt and read
-    from the database."""
+    from the database. A group's ranking is always read from the database."""
+    if board.group_id is not None:
+        return await from_database(await fallback.view(deps.store, board))
     try:
         return await from_redis()
     except RankingNotReady:
@@ -237,6 +239,7 @@ async def score_groups(board: BoardRef, first: int, below: float | None) -> list
         "SELECT s.score AS score, COUNT(*) AS n, SUM(p.age) AS age_sum, COUNT(p.age) AS age_n"
         " FROM standings s JOIN participants p ON p.id = s.participant_id"
         f" WHERE s.leaderboard_id = $1 AND s.period = $2 AND NOT p.opted_out{condition}"
+        f"{fallback.in_group(board)}"
         f" GROUP BY s.score ORDER BY s.score {order} LIMIT ${len(values)}",
         values,
     )
@@ -264,7 +267,7 @@ async def participants_with_scores(
         " SELECT score, participant_id,"
         "  ROW_NUMBER() OVER (PARTITION BY score ORDER BY participant_id) AS n"
         " FROM standings WHERE leaderboard_id = $1 AND period = $2 AND participant_id > $3"
-        f" AND {VISIBLE}"
+        f" AND {VISIBLE}{fallback.in_group(board)}"
         f" AND score IN ({marks})) ranked"
         f" WHERE n <= ${4 + len(scores)} ORDER BY score, participant_id",
         [board.leaderboard_id, board.period, after_id or 0, *scores, first + 1],
@@ -345,7 +348,7 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
     """How many participants fall in each of ``buckets`` equal score ranges (min to max)."""
     rows = await fetch(
         "SELECT MIN(score) AS low, MAX(score) AS high, COUNT(*) AS n FROM standings"
-        f" WHERE leaderboard_id = $1 AND period = $2 AND {VISIBLE}",
+        f" WHERE leaderboard_id = $1 AND period = $2 AND {VISIBLE}{fallback.in_group(board)}",
         [board.leaderboard_id, board.period],
     )
     if not rows or not rows[0]["n"]:
@@ -357,7 +360,7 @@ async def distribution(board: BoardRef, buckets: int) -> list[BucketView]:
     counts = await fetch(
         f"SELECT CASE WHEN score >= $1 THEN $2 ELSE {bucket} END AS b,"
         " COUNT(*) AS n FROM standings WHERE leaderboard_id = $5 AND period = $6"
-        f" AND {VISIBLE} GROUP BY 1",
+        f" AND {VISIBLE}{fallback.in_group(board)} GROUP BY 1",
         [high, buckets - 1, low, width, board.leaderboard_id, board.period],
     )
     by_bucket = {min(int(r["b"]), buckets - 1): int(r["n"]) for r in counts}

@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 
 from app.db import fetch
 from app.errors import NotFound
+from app.groups.views import GroupView
 from app.leaderboards.definition import BoardDefinition, load_definitions
 from app.leaderboards.models import (
     DataType,
@@ -34,6 +35,7 @@ class BoardInfo:
     definition: BoardDefinition
     period: Period
     ref: BoardRef
+    group: GroupView | None = None  # one group's ranking of a scoped board
 
     @property
     def name(self) -> str:
@@ -81,17 +83,21 @@ async def get_definition(tenant_id: int, key: str) -> BoardDefinition:
 
 
 def board_in(
-    definition: BoardDefinition, period: str | None = None, at: datetime | None = None
+    definition: BoardDefinition,
+    period: str | None = None,
+    at: datetime | None = None,
+    group: GroupView | None = None,
 ) -> BoardInfo:
     """The board in period ``period`` (a key), or in the one current at ``at`` (default:
-    now). A CUSTOM, TERM or SEASON board between periods shows the next (or else the last)
-    one, empty or not."""
+    now); among the members of ``group`` only, if given. A CUSTOM, TERM or SEASON board
+    between periods shows the next (or else the last) one, empty or not."""
     if period is not None:
         found = definition.period_named(period)
     else:
         moment = at or datetime.now(UTC)
         found = definition.period_at(moment) or _nearest(definition, moment)
-    return BoardInfo(definition, found, definition.ref(found.key))
+    ref = definition.ref(found.key, None if group is None else group.id)
+    return BoardInfo(definition, found, ref, group)
 
 
 def _nearest(definition: BoardDefinition, now: datetime) -> Period:

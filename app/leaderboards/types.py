@@ -11,10 +11,12 @@ from app.context import GraphQLInfo
 from app.errors import BadUserInput
 from app.graphql.cursors import id_cursor, parse_id_cursor, parse_rank_cursor, rank_cursor
 from app.graphql.pagination import Connection, Edge, PageInfo, check_first, parse_id
+from app.groups.types import Group
 from app.leaderboards import rankings
 from app.leaderboards.breakdown import PartView
 from app.leaderboards.definition_types import (
     Aggregation,
+    GroupScore,
     LeaderboardFilter,
     LeaderboardMetric,
     RankMode,
@@ -287,6 +289,23 @@ class Leaderboard:
     )
     def winner_every(self) -> int | None:
         return self.info.definition.winner_every
+
+    @strawberry.field(
+        description="The group kind the board also ranks per group (null: not scoped)."
+    )
+    def scope(self) -> str | None:
+        return self.info.definition.scope
+
+    @strawberry.field(description="How groupStandings scores a group of the scope.")
+    def group_score(self) -> GroupScore:  # type: ignore[valid-type]
+        return self.info.definition.group_score
+
+    @strawberry.field(
+        description="The group whose members this ranking holds (null: the whole board)."
+    )
+    def group(self) -> Group | None:
+        found = self.info.group
+        return None if found is None else Group.from_view(found)
 
     @strawberry.field(description="How equal scores are ordered.")
     def tie_break(self) -> TieBreak:

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.deps import Deps
 from app.errors import RankedError
+from app.groups.views import members_among
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
@@ -199,10 +200,13 @@ class BoardFeed:
                     sub.box.offer_reset()
         if gaps:
             self._fail_following(gaps, LiveInterrupted(REBUILDING))
-        if self._tops and (reset or gaps or self._top_touched(changes, updated)):
+        if self._tops and (reset or gaps or await self._top_touched(changes, updated)):
             self._schedule_top()  # re-read; pushed if it differs from what was last sent
 
-    def _top_touched(self, changes: list[Change], updated: set[int]) -> bool:
+    async def _top_touched(self, changes: list[Change], updated: set[int]) -> bool:
+        if self.board.group_id is not None:  # ranks in messages are the whole board's
+            named = {c.participant_id for c in changes} | updated
+            return bool(named) and bool(await members_among(self.board.group_id, named))
         first = self._max_first()
         if any(c.touches_top(first) for c in changes):
             return True

@@ -75,14 +75,19 @@ class Subscription:
 
     @strawberry.subscription(
         description="The top `first` entries at once, then again whenever they change (at"
-        " most once per RANKED_LIVE_TOP_INTERVAL, 0.1 s by default)."
+        " most once per RANKED_LIVE_TOP_INTERVAL, 0.1 s by default); of one `group` of a"
+        " scoped board if given (its members' changes and moves in or out)."
     )
     async def leaderboard_top(
-        self, info: GraphQLInfo, leaderboard: str = POINTS, first: int = 10
+        self,
+        info: GraphQLInfo,
+        leaderboard: str = POINTS,
+        first: int = 10,
+        group: str | None = None,
     ) -> AsyncGenerator[list[LeaderboardEntry], None]:
         ctx = info.context
         check_first(first, ctx.deps.settings.live_max_top)
-        current = await ctx.board(leaderboard)
+        current = await ctx.board(leaderboard, group=group)
 
         @asynccontextmanager
         async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[TopUpdate]]]:
@@ -90,7 +95,8 @@ class Subscription:
                 yield box.get
 
         async def tops() -> AsyncGenerator[list[LeaderboardEntry], None]:
-            async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
+            following = _following(ctx, leaderboard, current, follow, group)
+            async with aclosing(following) as items:
                 async for shown, update in items:
                     yield TopEntries.of(update, shown)
 
@@ -212,7 +218,11 @@ async def _while_allowed(ctx: Context, items: AsyncGenerator[T, None]) -> AsyncG
 
 
 async def _following(
-    ctx: Context, leaderboard: str, shown: BoardInfo, follow: Follow[T]
+    ctx: Context,
+    leaderboard: str,
+    shown: BoardInfo,
+    follow: Follow[T],
+    group: str | None = None,
 ) -> AsyncGenerator[tuple[BoardInfo, T], None]:
     """The items ``follow`` gives for the board, with the board they are of, one period
     after another: a daily board moves on at local midnight, and the new period's stream
@@ -223,7 +233,7 @@ async def _following(
             while True:
                 item = await _next(get(), shown)
                 if item is None:  # the period may have changed
-                    shown = await ctx.fresh().board(leaderboard)
+                    shown = await ctx.fresh().board(leaderboard, group=group)
                     if shown.ref != board:
                         break
                     continue

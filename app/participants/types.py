@@ -12,6 +12,8 @@ from strawberry.scalars import JSON
 from app.context import GraphQLInfo
 from app.errors import BadUserInput
 from app.graphql.pagination import check_first
+from app.groups import loaders as group_loaders
+from app.groups.types import Group
 from app.participants.validation import UNSET, ParticipantFields
 from app.participants.views import ParticipantView
 from app.runs.trends import participant_trend
@@ -122,6 +124,11 @@ class Participant:
         )
         types = importlib.import_module(RUN_TYPES)
         return [types.TrendPoint.from_view(p) for p in found]
+
+    @strawberry.field(description="The participant's groups (of one kind, if given), by kind.")
+    async def groups(self, info: GraphQLInfo, kind: str | None = None) -> list[Group]:
+        found = await group_loaders.groups_of(info.context).load(int(self.id))
+        return [Group.from_view(g) for g in found if kind is None or g.kind == kind]
 
     @strawberry.field(description="The participant's latest wins (10), newest first.")
     async def wins(

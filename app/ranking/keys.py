@@ -69,6 +69,9 @@ class BoardRef:
     higher_is_better: bool = True
     # How the board shows ranks: COMPETITION, DENSE (keeps the ``levels`` set) or ORDINAL.
     rank_mode: str = field(default="COMPETITION", compare=False)
+    # One group's ranking of a scoped board (app.groups): read from the database, never
+    # kept in Redis; its keys and channel are the whole board's.
+    group_id: int | None = None
 
     @property
     def dense(self) -> bool:

@@ -62,6 +62,7 @@ SECRET = "Alice-of-A"  # a name only tenant A's participant has: never in B's an
 # exist (what B's answers are compared with).
 BOARD, MISSING_BOARD = "a-only", "no-such-board"
 SEASON, MISSING_SEASON = "S1-2025", "no-such-season"
+GROUP, MISSING_GROUP = "a-class", "no-such-group"
 MISSING_ID = "987654"
 LOWER = {Scope.ADMIN: Scope.INGEST, Scope.INGEST: Scope.READ, Scope.READ: Scope.PUBLIC}
 DUMMY_SCALARS: dict[str, Any] = {
@@ -125,6 +126,19 @@ async def world(gql: GQL, deps: Deps, tenant: TenantRef) -> World:
             ' name: "R"}]) { key } }'
         )
     )
+    data(
+        await gql(
+            'mutation { defineGroups(groups: [{key: "a-class", kind: "CLASS", name: "A"}])'
+            " { key } }"
+        )
+    )
+    data(
+        await gql(
+            "mutation($p: ID!) { setMemberships(memberships: [{participantId: $p, kind:"
+            ' "CLASS", groups: ["a-class"]}]) { added } }',
+            {"p": str(pid)},
+        )
+    )
     keys = {scope.value: await api_key(deps, tenant.id, scope) for scope in Scope}
     revoked = await api_key(deps, tenant.id, Scope.ADMIN)
     revoked_row = await ApiKey.get(digest=deps.keys.digest(revoked))
@@ -172,6 +186,8 @@ def argument(field: str, name: str, arg: GraphQLArgument, world: World, missing:
         return MISSING_BOARD if missing else BOARD
     if name == "season":
         return MISSING_SEASON if missing else SEASON
+    if (field, name) == ("group", "key"):
+        return MISSING_GROUP if missing else GROUP
     if field == "searchParticipants" and name == "query":
         return "no-such-name" if missing else SECRET
     if field == "run" and name == "id":
