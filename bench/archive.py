@@ -133,8 +133,11 @@ async def _school_years(
     await conn.execute("ANALYZE")
 
 
-async def _copy_board(conn: asyncpg.Connection) -> int:
-    """The points board's definition as a DAILY board ``daily``; returns its id."""
+async def _copy_board(
+    conn: asyncpg.Connection, key: str = "daily", name: str = "Daily", window: str = "DAILY"
+) -> int:
+    """The points board's definition as board ``key`` (default: a DAILY board ``daily``);
+    returns its id."""
     columns = [
         r["column_name"]
         for r in await conn.fetch(
@@ -145,8 +148,10 @@ async def _copy_board(conn: asyncpg.Connection) -> int:
     listed = ", ".join(columns)
     board: int = await conn.fetchval(
         f"INSERT INTO leaderboards (key, name, time_window, {listed})"
-        f" SELECT 'daily', 'Daily', 'DAILY', {listed} FROM leaderboards WHERE key = 'points'"
-        " RETURNING id"
+        f" SELECT $1, $2, $3, {listed} FROM leaderboards WHERE key = 'points' RETURNING id",
+        key,
+        name,
+        window,
     )
     weights = [
         r["column_name"]

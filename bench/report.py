@@ -474,7 +474,7 @@ def _runs(runs: Sequence[RunMeasurement]) -> list[str]:
 
 
 def archive_table(measured: Sequence[ArchiveMeasurement]) -> list[str]:
-    headers = ["archive / history", "rows or requests", "s", "per s", "limit per s",
+    headers = ["school (seed 002)", "rows or requests", "s", "per s", "limit per s",
                "x limit", "p50 ms", "p99 ms", "errors"]  # fmt: skip
     rows = [
         [
@@ -491,8 +491,8 @@ def archive_table(measured: Sequence[ArchiveMeasurement]) -> list[str]:
         for m in measured
     ]
     return [
-        "Archiving and history (limits: the same move as raw SQL; pgbench on the history"
-        " statement; same run)",
+        "Schools: archiving, history, class boards (limits: the same move as raw SQL; pgbench"
+        " on the statement the server runs; same run)",
         *format_table(headers, rows),
     ]
 

@@ -113,6 +113,7 @@ from bench.config import DATABASE_NAME, RESULTS_DIR, ROOT, BenchConfig, load_con
 from bench.console import say
 from bench.cpu import CpuWatch
 from bench.driver import Measurement
+from bench.groups import measure_groups
 from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, define_composite, run_http
 from bench.live import LiveMeasurement, measure_live
 from bench.rebuild import measure_rebuilds
@@ -291,6 +292,7 @@ async def benchmark(config: BenchConfig) -> Run:
         rebuilds = await measure_rebuilds(config, redis, scores_key, logs[0])
         runs = await measure_runs(config, logs[0])
         archive = await measure_archive(config, logs[0])
+        archive += await measure_groups(config, logs[0])
         return Run(
             config,
             started,

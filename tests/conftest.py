@@ -45,7 +45,8 @@ TABLES = (
     "tenants, participants, metrics, leaderboards, leaderboard_metrics, score_events, standings,"
     " metric_aggregates, calendar_periods, winners, leaderboard_runs, run_entries, job_runs,"
     " api_keys, audit_log, seasons, season_rewards, reward_claims, archived_runs,"
-    " archived_run_entries, groups, group_members"
+    " archived_run_entries, groups, group_members, run_group_entries,"
+    " archived_run_group_entries"
 )
 
 

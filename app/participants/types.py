@@ -114,13 +114,21 @@ class Participant:
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         to: datetime | None = None,
         last: int = 30,
+        group: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A group of the board's scope: ranks within it, as it was in each"
+                " period's run."
+            ),
+        ] = None,
     ) -> list[Annotated[TrendPoint, strawberry.lazy(RUN_TYPES)]]:
         ctx = info.context
         if from_ is not None and to is not None and from_ >= to:
             raise BadUserInput("from must be before to.", field="from")
-        board = await ctx.board(leaderboard)
+        board = await ctx.board(leaderboard, group=group)
+        group_id = None if board.group is None else board.group.id
         found = await participant_trend(
-            ctx.tenant.id, board.definition.key, int(self.id), from_, to, last
+            ctx.tenant.id, board.definition.key, int(self.id), from_, to, last, group_id
         )
         types = importlib.import_module(RUN_TYPES)
         return [types.TrendPoint.from_view(p) for p in found]

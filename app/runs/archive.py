@@ -40,6 +40,9 @@ ENTRY_COLUMNS = (
     "id, tenant_id, run_id, position, rank, participant_id, score, tie_key, display_name,"
     " avatar, breakdown"
 )
+GROUP_ENTRY_COLUMNS = (
+    "id, tenant_id, run_id, group_id, position, rank, participant_id, score, display_name"
+)
 CANDIDATES_PER_QUERY = 1_000  # runs looked at per batch, at most
 
 
@@ -188,9 +191,17 @@ async def _move(
         ids,
         conn,
     )
+    grouped = await fetch(
+        f"INSERT INTO archived_run_group_entries ({GROUP_ENTRY_COLUMNS})"
+        f" SELECT {GROUP_ENTRY_COLUMNS} FROM run_group_entries WHERE run_id IN ({marks})"
+        " RETURNING id",
+        ids,
+        conn,
+    )
+    ungrouped = await execute(f"DELETE FROM run_group_entries WHERE run_id IN ({marks})", ids, conn)
     deleted = await execute(f"DELETE FROM run_entries WHERE run_id IN ({marks})", ids, conn)
     gone = await execute(f"DELETE FROM leaderboard_runs WHERE id IN ({marks})", ids, conn)
-    if not len(archived) == gone == len(ids) or deleted != len(copied):
+    if not len(archived) == gone == len(ids) or (deleted, ungrouped) != (len(copied), len(grouped)):
         raise RuntimeError(f"runs {ids} changed while being archived")
     return len(copied)
 

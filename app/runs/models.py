@@ -140,3 +140,49 @@ class ArchivedRunEntry(Model):
         table = "archived_run_entries"
         unique_together = (("run", "position"),)
         indexes = (("participant_id", "run"),)
+
+
+class RunGroupEntry(Model):
+    """A participant's place within one of its groups in a run of a scoped board
+    (``app.groups``): the groups of the board's scope it belonged to when the run was made,
+    ranked among themselves. Score and name are the run entry's, kept here for trends."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="run_group_entries", on_delete=fields.RESTRICT
+    )
+    run: fields.ForeignKeyRelation[LeaderboardRun] = fields.ForeignKeyField(
+        "models.LeaderboardRun", related_name="group_entries", on_delete=fields.CASCADE
+    )
+    group_id = fields.BigIntField()  # no foreign key: a snapshot outlives its group
+    position = fields.IntField()  # 0-based within the group, in the board's order
+    rank = fields.IntField()  # within the group, in the board's rank mode
+    participant_id = fields.BigIntField()
+    score = fields.FloatField()
+    display_name = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "run_group_entries"
+        unique_together = (("run", "group_id", "position"),)
+        indexes = (("participant_id", "run"),)
+
+
+class ArchivedRunGroupEntry(Model):
+    id = fields.BigIntField(primary_key=True, generated=False)  # the live row's
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "models.Tenant", related_name="archived_run_group_entries", on_delete=fields.RESTRICT
+    )
+    run: fields.ForeignKeyRelation[ArchivedRun] = fields.ForeignKeyField(
+        "models.ArchivedRun", related_name="group_entries", on_delete=fields.CASCADE
+    )
+    group_id = fields.BigIntField()
+    position = fields.IntField()
+    rank = fields.IntField()
+    participant_id = fields.BigIntField()
+    score = fields.FloatField()
+    display_name = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "archived_run_group_entries"
+        unique_together = (("run", "group_id", "position"),)
+        indexes = (("participant_id", "run"),)

@@ -29,6 +29,11 @@ from app.runs.types import (
     RunEdge,
 )
 
+GROUP_RUNS = (
+    "A group of the board's scope (its key): each run's entries are then the group's, as it"
+    " was when the run was made, ranked within it."
+)
+
 
 @strawberry.type
 class RunQueries:
@@ -56,6 +61,7 @@ class RunQueries:
         self,
         info: GraphQLInfo,
         leaderboard: str = POINTS,
+        group: Annotated[str | None, strawberry.argument(description=GROUP_RUNS)] = None,
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         to: datetime | None = None,
         first: int = 10,
@@ -65,7 +71,7 @@ class RunQueries:
         check_first(first, ctx.deps.settings.max_page_size)
         if from_ is not None and to is not None and from_ >= to:
             raise BadUserInput("from must be before to.", field="from")
-        board = await ctx.board(leaderboard)
+        board = await ctx.board(leaderboard, group=group)
         cursor = parse_history_cursor(after)
         page = await service.history(
             ctx.tenant.id,
@@ -75,7 +81,10 @@ class RunQueries:
             first,
             HistoryCursor(*cursor) if cursor is not None else None,
         )
-        return _connection(page, after, lambda r: history_cursor(service.ended_at(r), r.id))
+        group_id = None if board.group is None else board.group.id
+        return _connection(
+            page, after, lambda r: history_cursor(service.ended_at(r), r.id), group_id
+        )
 
     @strawberry.field(
         description="The board over its latest `periods` closed periods (1..100; their"
@@ -89,11 +98,14 @@ class RunQueries:
         periods: int = 6,
         top: int = 3,
         first: int = 10,
+        group: Annotated[str | None, strawberry.argument(description=GROUP_RUNS)] = None,
     ) -> LeaderboardTrends:
         ctx = info.context
         check_first(first, ctx.deps.settings.max_page_size)
-        board = await ctx.board(leaderboard)
-        found = await trends.board_trends(ctx.tenant.id, board.definition.key, periods, top, first)
+        board = await ctx.board(leaderboard, group=group)
+        group_id = None if board.group is None else board.group.id
+        key = board.definition.key
+        found = await trends.board_trends(ctx.tenant.id, key, periods, top, first, group_id)
         return LeaderboardTrends.from_view(found)
 
     @strawberry.field(description="Each time window's retention for this tenant (admins).")
@@ -123,9 +135,14 @@ class RunQueries:
 
 
 def _connection(
-    page: service.Page[RunView], after: str | None, cursor: Callable[[RunView], str]
+    page: service.Page[RunView],
+    after: str | None,
+    cursor: Callable[[RunView], str],
+    group_id: int | None = None,
 ) -> RunConnection:
-    edges = [RunEdge(cursor=cursor(r), node=LeaderboardRun.from_view(r)) for r in page.items]
+    edges = [
+        RunEdge(cursor=cursor(r), node=LeaderboardRun.from_view(r, group_id)) for r in page.items
+    ]
     return RunConnection(
         edges=edges,
         page_info=PageInfo(

@@ -197,16 +197,32 @@ async def latest_runs(tenant_id: int, board_keys: list[str]) -> dict[str, RunVie
     return {str(r["key"]): _view(r) for r in rows}
 
 
-async def run_entries(run: RunView, first: int, after_position: int | None) -> Page[RunEntryView]:
-    """The run's entries in board order, ``first`` after a position."""
+async def run_entries(
+    run: RunView, first: int, after_position: int | None, group_id: int | None = None
+) -> Page[RunEntryView]:
+    """The run's entries in board order, ``first`` after a position; of one group of a
+    scoped board (as the group was when the run was made) with positions and ranks within
+    it, if ``group_id`` is given."""
     start = -1 if after_position is None else after_position
-    table = "run_entries" if run.archived_at is None else "archived_run_entries"
-    rows = await fetch(
-        "SELECT position, rank, participant_id, score, tie_key, display_name, avatar, breakdown"
-        f" FROM {table} WHERE run_id = $1 AND position > $2 ORDER BY position"
-        f" LIMIT {int(first) + 1}",
-        [run.id, start],
-    )
+    live = run.archived_at is None
+    table = "run_entries" if live else "archived_run_entries"
+    if group_id is None:
+        rows = await fetch(
+            "SELECT position, rank, participant_id, score, tie_key, display_name, avatar,"
+            f" breakdown FROM {table} WHERE run_id = $1 AND position > $2 ORDER BY position"
+            f" LIMIT {int(first) + 1}",
+            [run.id, start],
+        )
+    else:
+        groups = "run_group_entries" if live else "archived_run_group_entries"
+        rows = await fetch(
+            "SELECT g.position, g.rank, e.participant_id, e.score, e.tie_key, e.display_name,"
+            f" e.avatar, e.breakdown FROM {groups} g JOIN {table} e ON e.run_id = g.run_id"
+            " AND e.participant_id = g.participant_id"
+            " WHERE g.run_id = $1 AND g.group_id = $3 AND g.position > $2 ORDER BY g.position"
+            f" LIMIT {int(first) + 1}",
+            [run.id, start, group_id],
+        )
     entries = [
         RunEntryView(
             int(r["position"]),

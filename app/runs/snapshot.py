@@ -22,7 +22,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.db import fetch, is_sqlite
+from app.db import execute, fetch, is_sqlite
 from app.deps import Deps
 from app.errors import Unavailable
 from app.leaderboards.breakdown import PartView, breakdowns
@@ -125,6 +125,8 @@ async def _snapshot(
             for position, r in enumerate(ranked)
         ]
         await _write(conn, rows)
+        if definition.scope is not None:
+            await _write_groups(conn, definition, run)
         done = await fetch(
             "UPDATE leaderboard_runs SET status = $1, row_count = $2, finished_at = $3,"
             " error = '' WHERE id = $4 AND status = $5 AND attempts = $6 RETURNING id",
@@ -193,6 +195,29 @@ async def _write(conn: BaseDBAsyncClient, rows: list[tuple[Any, ...]]) -> None:
         return
     raw: Any = conn._connection  # the transaction's asyncpg connection
     await raw.copy_records_to_table("run_entries", records=rows, columns=list(ENTRY_COLUMNS))
+
+
+async def _write_groups(conn: BaseDBAsyncClient, definition: BoardDefinition, run: RunView) -> None:
+    """The run's entries ranked within each group of the board's scope they belong to now
+    (in the run's transaction: the memberships of the same snapshot), in its rank mode."""
+    way = "DESC" if definition.higher_is_better else "ASC"
+    within = "PARTITION BY m.group_id ORDER BY"
+    rank = {
+        RankMode.COMPETITION: f"RANK() OVER ({within} e.score {way}, e.tie_key)",
+        RankMode.DENSE: f"DENSE_RANK() OVER ({within} e.score {way}, e.tie_key)",
+        RankMode.ORDINAL: f"ROW_NUMBER() OVER ({within} e.position)",
+    }[definition.rank_mode]
+    await execute(
+        "INSERT INTO run_group_entries (tenant_id, run_id, group_id, position, rank,"
+        " participant_id, score, display_name)"
+        f" SELECT e.tenant_id, e.run_id, m.group_id, ROW_NUMBER() OVER ({within} e.position) - 1,"
+        f" {rank}, e.participant_id, e.score, e.display_name FROM run_entries e"
+        " JOIN group_members m ON m.participant_id = e.participant_id"
+        " JOIN groups g ON g.id = m.group_id AND g.tenant_id = $2 AND g.kind = $3"
+        " WHERE e.run_id = $1",
+        [run.id, run.tenant_id, definition.scope],
+        conn,
+    )
 
 
 async def _fail(run_id: int, attempt: int, reason: str, now: datetime) -> None:

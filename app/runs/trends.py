@@ -29,6 +29,19 @@ ALL_ENTRIES = (
 )
 
 
+def entries_of(group_id: int | None) -> str:
+    """The entries trends read: the runs' own, or (a group of a scoped board) the group's,
+    ranked within it as it was when each run was made."""
+    if group_id is None:
+        return ALL_ENTRIES
+    columns = "run_id, participant_id, rank, score, display_name"
+    only = f"WHERE group_id = {int(group_id)}"
+    return (
+        f"(SELECT {columns} FROM run_group_entries {only}"
+        f" UNION ALL SELECT {columns} FROM archived_run_group_entries {only})"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TrendPeriod:
     run_id: int
@@ -82,6 +95,7 @@ async def participant_trend(
     since: datetime | None,
     until: datetime | None,
     last: int,
+    group_id: int | None = None,
 ) -> list[TrendPoint]:
     """The participant in the board's latest ``last`` closed periods that ended in
     [since, until), oldest first (a chart's order). The first one's movement is from the
@@ -92,7 +106,8 @@ async def participant_trend(
     rows = await fetch(
         f"SELECT r.id, r.period, r.period_start, r.period_end, r.created_at, e.rank, e.score"
         f" FROM {ALL_RUNS} r JOIN leaderboards l ON l.id = r.leaderboard_id"
-        f" LEFT JOIN {ALL_ENTRIES} e ON e.run_id = r.id AND e.participant_id = ${len(values) + 1}"
+        f" LEFT JOIN {entries_of(group_id)} e ON e.run_id = r.id"
+        f" AND e.participant_id = ${len(values) + 1}"
         f" WHERE {condition} ORDER BY {ENDED_AT} DESC, r.id DESC LIMIT {last + 1}",
         [*values, participant_id],
     )
@@ -108,7 +123,12 @@ async def participant_trend(
 
 
 async def board_trends(
-    tenant_id: int, board_key: str, periods: int, top: int, first: int
+    tenant_id: int,
+    board_key: str,
+    periods: int,
+    top: int,
+    first: int,
+    group_id: int | None = None,
 ) -> BoardTrends:
     """Over the board's latest ``periods`` closed periods: who climbed and who fell most
     from the first to the last (``first`` of each), and who closed most periods within the
@@ -126,22 +146,23 @@ async def board_trends(
     if not shown:
         return BoardTrends([], [], [], [])
     oldest, newest = shown[0].run_id, shown[-1].run_id
-    moved = await _movers(oldest, newest, first, "DESC") if len(shown) > 1 else []
-    fell = await _movers(oldest, newest, first, "ASC") if len(shown) > 1 else []
+    entries = entries_of(group_id)
+    moved = await _movers(entries, oldest, newest, first, "DESC") if len(shown) > 1 else []
+    fell = await _movers(entries, oldest, newest, first, "ASC") if len(shown) > 1 else []
     return BoardTrends(
         shown,
         [m for m in moved if m.change > 0],
         [m for m in fell if m.change < 0],
-        await _leaders([p.run_id for p in shown], top, first),
+        await _leaders(entries, [p.run_id for p in shown], top, first),
     )
 
 
-async def _movers(oldest: int, newest: int, first: int, order: str) -> list[Mover]:
+async def _movers(entries: str, oldest: int, newest: int, first: int, order: str) -> list[Mover]:
     """Those in both runs, by places gained (``DESC``: most first; ``ASC``: most lost)."""
     rows = await fetch(
         f"SELECT a.participant_id, b.display_name, a.rank AS from_rank, b.rank AS to_rank,"
-        f" a.score AS from_score, b.score AS to_score FROM {ALL_ENTRIES} a"
-        f" JOIN {ALL_ENTRIES} b ON b.participant_id = a.participant_id AND b.run_id = $2"
+        f" a.score AS from_score, b.score AS to_score FROM {entries} a"
+        f" JOIN {entries} b ON b.participant_id = a.participant_id AND b.run_id = $2"
         f" WHERE a.run_id = $1"
         f" ORDER BY a.rank - b.rank {order}, b.rank, a.participant_id LIMIT {int(first)}",
         [oldest, newest],
@@ -149,10 +170,10 @@ async def _movers(oldest: int, newest: int, first: int, order: str) -> list[Move
     return [Mover(**r) for r in rows]
 
 
-async def _leaders(run_ids: list[int], top: int, first: int) -> list[Leader]:
+async def _leaders(entries: str, run_ids: list[int], top: int, first: int) -> list[Leader]:
     marks = ", ".join(f"${i + 2}" for i in range(len(run_ids)))
     rows = await fetch(
-        f"SELECT run_id, participant_id, rank, display_name FROM {ALL_ENTRIES} e"
+        f"SELECT run_id, participant_id, rank, display_name FROM {entries} e"
         f" WHERE e.rank <= $1 AND e.run_id IN ({marks})",
         [top, *run_ids],
     )

@@ -100,13 +100,27 @@ class LeaderboardRun:
         " when none holds it."
     )
     view: strawberry.Private[RunView]
+    group_id: strawberry.Private[int | None] = None  # read as one group's (history(group))
 
-    @strawberry.field(description="The entries in board order.")
+    @strawberry.field(
+        description="The entries in board order; of one `group` of a scoped board (default:"
+        " the group history was asked for), as it was when the run was made, with positions"
+        " and ranks within it."
+    )
     async def entries(
-        self, info: GraphQLInfo, first: int = 100, after: str | None = None
+        self,
+        info: GraphQLInfo,
+        first: int = 100,
+        after: str | None = None,
+        group: str | None = None,
     ) -> RunEntryConnection:
         check_first(first, info.context.deps.settings.max_page_size)
-        page = await service.run_entries(self.view, first, parse_position_cursor(after))
+        group_id = self.group_id
+        if group is not None:
+            found = (await info.context.board(self.leaderboard, group=group)).group
+            group_id = None if found is None else found.id
+        position = parse_position_cursor(after)
+        page = await service.run_entries(self.view, first, position, group_id)
         edges = [
             RunEntryEdge(cursor=position_cursor(e.position), node=RunEntry.from_view(e))
             for e in page.items
@@ -122,7 +136,7 @@ class LeaderboardRun:
         )
 
     @classmethod
-    def from_view(cls, r: RunView) -> LeaderboardRun:
+    def from_view(cls, r: RunView, group_id: int | None = None) -> LeaderboardRun:
         return cls(
             id=strawberry.ID(str(r.id)),
             leaderboard=r.leaderboard,
@@ -142,6 +156,7 @@ class LeaderboardRun:
             academic_year=r.academic_year,
             term=r.term,
             view=r,
+            group_id=group_id,
         )
 
 

@@ -5,7 +5,9 @@
 -- Scenarios: "top100" (the points board's top 100 with ids and names, the same body every
 -- time), "adjustPoints" (+1..10 points to a random participant 1..N, each with its own
 -- idempotency key "<run id>-<thread>-<n>"), "history" (the first 50 runs of the board
--- "daily", live and archived) and "historyDeep" (the same before $BENCH_HISTORY_TO). A
+-- "daily", live and archived), "historyDeep" (the same before $BENCH_HISTORY_TO),
+-- "groupTop" (the top 100 of class $BENCH_GROUP on the scoped board "by-class") and
+-- "groupStandings" (the first 20 classes of "by-class" ranked by their sums). A
 -- response counts as an error when its status is not 200 or its body carries GraphQL
 -- "errors". When the run ends, one line of JSON goes to
 -- stdout: {"requests", "seconds", "errors", "socket_errors", "p50_us", "p90_us", "p99_us",
@@ -35,6 +37,11 @@ local HISTORY = '{"query":"{ history(leaderboard: \\"daily\\", first: 50%s) { ed
 local HISTORY_DEEP = string.format(
   HISTORY, string.format(', to: \\"%s\\"', os.getenv("BENCH_HISTORY_TO") or ""))
 HISTORY = string.format(HISTORY, "")
+local GROUP_TOP = string.format('{"query":"{ leaderboard(key: \\"by-class\\", group: \\"%s\\")'
+  .. ' { entries(first: 100) { edges { node { rank score participant { id name } } } } } }"}',
+  os.getenv("BENCH_GROUP") or "")
+local GROUP_STANDINGS = '{"query":"{ groupStandings(leaderboard: \\"by-class\\", first: 20)'
+  .. ' { edges { node { rank score members group { key name } } } } }"}'
 
 function init(args)
   scenario = args[1]
@@ -57,6 +64,10 @@ function request()
     return wrk.format("POST", "/graphql", headers, HISTORY)
   elseif scenario == "historyDeep" then
     return wrk.format("POST", "/graphql", headers, HISTORY_DEEP)
+  elseif scenario == "groupTop" then
+    return wrk.format("POST", "/graphql", headers, GROUP_TOP)
+  elseif scenario == "groupStandings" then
+    return wrk.format("POST", "/graphql", headers, GROUP_STANDINGS)
   end
   return wrk.format("POST", "/graphql", headers, TOP100)
 end

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from app.deps import Deps
+from app.groups.memberships import set_memberships
+from app.groups.service import GroupFields, MembershipFields, define_groups
 from app.leaderboards.admin import (
     BoardFields,
     MetricFields,
@@ -38,16 +40,33 @@ def school_days(first: date, every: int, count: int) -> list[date]:
 
 
 async def school(
-    deps: Deps, tenant_id: int, days: list[date], *, pupils: int = 3, now: datetime
+    deps: Deps,
+    tenant_id: int,
+    days: list[date],
+    *,
+    pupils: int = 3,
+    now: datetime,
+    classes: list[str] | None = None,
 ) -> School:
     """Pupils scoring on each of ``days``, and the scheduled run of each closed daily and
     monthly period. On day n pupil i scores (i + n) % pupils + 1: the order rotates daily
-    (rank 1 on day n: the pupil with (i + n) % pupils == pupils - 1)."""
+    (rank 1 on day n: the pupil with (i + n) % pupils == pupils - 1). With ``classes``
+    (pupil i's CLASS group, by key), the boards are scoped by CLASS."""
     await define_metric(deps, tenant_id, MetricFields("m", "M"))
+    scope = None if classes is None else "CLASS"
     for key, window in BOARDS.items():
-        fields = BoardFields(name=key, metrics=(WeightFields("m"),), time_window=window)
+        fields = BoardFields(
+            name=key, metrics=(WeightFields("m"),), time_window=window, scope=scope
+        )
         await define_leaderboard(deps, tenant_id, key, fields)
     made = School(tenant_id, [await participant(deps, tenant_id, f"P{i}") for i in range(pupils)])
+    if classes is not None:
+        keys = sorted(set(classes))
+        await define_groups(deps, tenant_id, [GroupFields(k, "CLASS", k) for k in keys])
+        rows = [
+            MembershipFields(p, "CLASS", (c,)) for p, c in zip(made.pupils, classes, strict=True)
+        ]
+        await set_memberships(deps, tenant_id, rows)
     scores = [
         ScoreInput(
             "m",
