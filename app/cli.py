@@ -1,5 +1,6 @@
 """The ``ranked`` command line: serve, worker, jobs, status, migrate, seed, rebuild, verify,
-archive, export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in ``app.tenancy.cli``."""
+archive, release, export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in
+``app.tenancy.cli``."""
 
 from __future__ import annotations
 
@@ -357,6 +358,24 @@ def archive(
             f"archived {done.runs} run(s), {done.entries} entries"
             f" in {done.batches} batch(es), {took:.3f} s"
         )
+
+    _run(main)
+
+
+@cli.command()
+def release() -> None:
+    """Delete from Redis the rankings of past periods now (what the worker does hourly):
+    those closed longer ago than RANKED_RELEASE_GRACE_SECONDS whose run is COMPLETE. They
+    are read from the database."""
+    from datetime import UTC, datetime
+
+    from app.leaderboards.release import release_past_rankings
+    from app.main import running
+
+    async def main() -> None:
+        async with running(get_settings()) as rt:
+            done = await release_past_rankings(rt.deps, datetime.now(UTC))
+        typer.echo(f"released {done.rankings} ranking(s), {done.keys} keys")
 
     _run(main)
 

@@ -55,6 +55,8 @@ def build_deps(
         interval=settings.reconcile_interval,
         lock_seconds=settings.rebuild_lock_seconds,
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+        release_grace=timedelta(seconds=settings.release_grace_seconds),
+        clock=clock,
     )
     definitions = Definitions(settings.definition_cache_seconds)
     pepper = settings.key_pepper.get_secret_value() if settings.key_pepper else None

@@ -176,6 +176,13 @@ class Settings(BaseSettings):
         description="Run entries the archive job moves per transaction (whole runs: at least"
         " one run per batch).",
     )
+    release_grace_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How long after a period closes its ranking stays in Redis: later it is"
+        " read from the database, and the hourly release job deletes it from Redis once the"
+        " period's run is COMPLETE.",
+    )
     archive_budget_seconds: float | None = Field(
         default=None,
         ge=0,

@@ -24,6 +24,7 @@ from arq.worker import Retry
 
 from app.deps import Deps
 from app.joblog.service import logged, record
+from app.leaderboards import release
 from app.ops import metrics, request_ids
 from app.queue import ARCHIVE_RUNS
 from app.runs import archive, schedule, snapshot
@@ -163,6 +164,19 @@ async def archive_runs(ctx: Ctx) -> str:
         await deps.jobs.enqueue(ARCHIVE_RUNS, job_id=f"archive:{uuid.uuid4().hex}")
     more = "; more due, continued" if moved.more else ""
     return f"{moved.runs} run(s), {moved.entries} entries archived{more}"
+
+
+async def release_rankings(ctx: Ctx) -> str:
+    """Delete from Redis the rankings of periods closed longer ago than the release grace
+    whose run is COMPLETE (logged when it released any)."""
+    deps = deps_of(ctx)
+    started = deps.clock()
+    done = await release.release_past_rankings(deps, started)
+    if done.rankings:
+        await _done(
+            deps, "release_rankings", started, {"rankings": done.rankings, "keys": done.keys}
+        )
+    return f"{done.rankings} ranking(s) released ({done.keys} keys)"
 
 
 async def _done(deps: Deps, name: str, started: datetime, detail: dict[str, Any]) -> None:

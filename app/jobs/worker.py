@@ -5,7 +5,8 @@ deployment): at :00 the winner check of that minute's tick (boards are due when 
 falls on their interval), at :15 the scheduled runs of periods that closed, at :30 the
 watchdog of runs that lost their job; daily at 03:40:45 UTC the archive job (runs past their
 retention; it queues its own continuation, ``archive_runs``, when there is more than it may
-do in one go). Queued: ``make_run``. The worker also runs a ranking
+do in one go); hourly at :20:45 the release of past periods' rankings from Redis
+(``app.leaderboards.release``). Queued: ``make_run``. The worker also runs a ranking
 keeper, like every API process.
 """
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 HEALTH_CHECK_SECONDS = 60  # how often the worker writes <queue>:health-check
 ARCHIVE_AT = time(3, 40, 45)  # UTC, daily: the archive job, between the minute's other jobs
+RELEASE_AT = time(0, 20, 45)  # every hour at :20:45: the release of past rankings
 
 
 def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
@@ -59,6 +61,12 @@ def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
                 hour=ARCHIVE_AT.hour,
                 minute=ARCHIVE_AT.minute,
                 second=ARCHIVE_AT.second,
+            ),
+            cron(
+                observed(functions.release_rankings),
+                name=f"{prefix}:release_rankings",
+                minute=RELEASE_AT.minute,
+                second=RELEASE_AT.second,
             ),
         ],
         redis_pool=pool,

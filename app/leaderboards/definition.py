@@ -22,7 +22,7 @@ from app.leaderboards.models import (
     TimeWindow,
     Visibility,
 )
-from app.leaderboards.periods import Period, Span, WindowSpec, period_at, period_named
+from app.leaderboards.periods import Period, Span, WindowSpec, period_at, period_end, period_named
 from app.leaderboards.ties import NO_TIE_BREAK, TieBreak
 from app.participants.views import ParticipantView
 from app.ranking.keys import BoardRef
@@ -130,6 +130,7 @@ class BoardDefinition:
             self.higher_is_better,
             self.rank_mode.value,
             group_id,
+            period_end(self.window, period),
         )
 
     def period_at(self, at: datetime) -> Period | None:

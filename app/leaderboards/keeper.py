@@ -29,6 +29,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from app.errors import Unavailable
+from app.leaderboards.definition import load_definitions
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
 from app.leaderboards.service import current_boards, ranked_periods
 from app.ops import metrics
@@ -58,8 +59,12 @@ class RankingKeeper:
         interval: float,
         lock_seconds: float,
         clock_skew: timedelta = timedelta(seconds=2),
+        release_grace: timedelta | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.store = store
+        self.release_grace = release_grace  # None: rankings are never released
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.clock_skew = clock_skew
         self.batch = batch
         self.interval = interval
@@ -120,8 +125,12 @@ class RankingKeeper:
         """Project committed standings; on a Redis failure mark the board for repair.
 
         The change is already committed, so it is never lost: the keeper (or ``ranked
-        rebuild``) repairs the ranking once Redis answers again.
+        rebuild``) repairs the ranking once Redis answers again. A released ranking (its
+        period closed longer ago than the grace) is the database's alone: nothing is written
+        to Redis, which would only bring part of it back.
         """
+        if self.released(board):
+            return True
         try:
             await self.store.project(board, standings, publish=publish)
             return True
@@ -130,7 +139,14 @@ class RankingKeeper:
             await mark_dirty(board.leaderboard_id)
             return False
 
+    def released(self, board: BoardRef) -> bool:
+        """Whether the ranking is released from Redis (``BoardRef.released``)."""
+        grace = self.release_grace
+        return grace is not None and board.released(self.clock(), grace)
+
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> None:
+        if self.released(board):
+            return
         try:
             await self.store.remove(board, pids)
         except Unavailable:
@@ -189,7 +205,8 @@ class RankingKeeper:
         periods = await ranked_periods(row.id, since=marked - REPAIR_LOOKBACK)
         # A missed removal (a deleted participant) leaves no changed standing behind: the
         # current period is repaired (pruned) in any case.
-        boards = _boards_of(row, periods, current)
+        # Released rankings are the database's alone: nothing to repair in Redis.
+        boards = [b for b in await _boards_of(row, periods, current) if not self.released(b)]
         needed = latest + self.clock_skew
         if not await self._all(self.rebuild(b, needed_since=needed) for b in boards):
             return boards  # a rebuild failed: the mark stays for the next pass
@@ -217,9 +234,9 @@ class RankingKeeper:
         current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
         for row in await Leaderboard.filter(is_active=True):
             try:
-                boards = _boards_of(row, await ranked_periods(row.id, since=since), current)
-                for board in boards:
-                    if not await self.store.is_ready(board):
+                changed = await ranked_periods(row.id, since=since)
+                for board in await _boards_of(row, changed, current):
+                    if self.released(board) or not await self.store.is_ready(board):
                         continue  # rebuilt from the database anyway
                     await resync(self.store, board, since, self.batch)
                     if board in current.values():
@@ -271,11 +288,14 @@ class RankingKeeper:
             await asyncio.sleep(self.interval)
 
 
-def _boards_of(
+async def _boards_of(
     row: Leaderboard, periods: Iterable[str], current: dict[tuple[int, str], BoardRef]
 ) -> list[BoardRef]:
-    """The board's current ranking and those of ``periods``."""
+    """The board's current ranking and those of ``periods`` (knowing when they close)."""
     boards = [b for (board_id, _), b in current.items() if board_id == row.id]
+    found = await load_definitions(row.tenant_id, id=row.id)  # type: ignore[attr-defined]
+    if found:
+        return boards + [found[0].ref(p) for p in periods if (row.id, p) not in current]
     return boards + [
         BoardRef(
             row.tenant_id,  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ datetimes; a span includes its start and excludes its end. Nothing here touches 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -102,6 +103,13 @@ def period_named(spec: WindowSpec, key: str) -> Period:
             field="period",
         )
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def period_end(spec: WindowSpec, key: str) -> datetime | None:
+    """When period ``key`` closes (exclusive); None when it never does or is not one."""
+    found = _parse(spec, key)
+    return None if found is None else found.end
 
 
 def example_key(spec: WindowSpec) -> str:

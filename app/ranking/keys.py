@@ -54,6 +54,7 @@ first. Participants with equal score and equal tie key are tied: they share a ra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 MEMBER_WIDTH = 19  # digits of the largest BIGINT
 
@@ -72,6 +73,14 @@ class BoardRef:
     # One group's ranking of a scoped board (app.groups): read from the database, never
     # kept in Redis; its keys and channel are the whole board's.
     group_id: int | None = None
+    # When the period closes (None: never, or not known): a ranking closed for longer than
+    # the release grace is read from the database and released from Redis.
+    closes_at: datetime | None = field(default=None, compare=False)
+
+    def released(self, now: datetime, grace: timedelta) -> bool:
+        """Whether the period closed more than ``grace`` before ``now``: its ranking is
+        then the database's alone (read there, written only there)."""
+        return self.closes_at is not None and self.closes_at + grace <= now
 
     @property
     def dense(self) -> bool:

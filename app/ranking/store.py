@@ -325,6 +325,14 @@ class RankingStore:
         except ValueError:
             return 0
 
+    async def release(self, board: BoardRef) -> int:
+        """Delete the ranking from Redis (its period is over and snapshotted: the database
+        answers for it); returns how many keys there were. A no-op when already gone."""
+        k = self.keys(board)
+        keys = [k.scores, k.versions, k.ties, k.levels, k.levels_ready, k.levels_fill, k.ready,
+                k.gone]  # fmt: skip
+        return int(await guard(lambda: self.redis.unlink(*keys)))
+
     async def is_ready(self, board: BoardRef) -> bool:
         return bool(await guard(lambda: self.redis.exists(self.keys(board).ready)))
 
