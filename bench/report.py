@@ -17,6 +17,7 @@ from bench.config import ROOT, BenchConfig
 from bench.driver import Measurement
 from bench.live import LiveMeasurement
 from bench.rebuild import RebuildMeasurement
+from bench.release import ReleaseMeasurement, release_table
 from bench.runs import RunMeasurement
 from bench.service import ServerLog
 
@@ -65,6 +66,7 @@ class Run:
     rebuilds: list[RebuildMeasurement]
     runs: list[RunMeasurement]
     archive: list[ArchiveMeasurement] = field(default_factory=list)
+    release: ReleaseMeasurement | None = None
 
 
 def ratios(measurements: Sequence[Measurement]) -> dict[str, float | None]:
@@ -137,6 +139,9 @@ def to_json(run: Run) -> dict[str, Any]:
             {**asdict(m), "per_second": round(m.per_second, 1), "ratio": m.ratio}
             for m in run.archive
         ],
+        "release": None
+        if run.release is None
+        else {**asdict(run.release), "ratio": run.release.ratio},
         "target": {
             "rule": TARGET[0],
             "ratio": target_ratio,
@@ -508,6 +513,8 @@ def render(document: dict[str, Any], run: Run) -> str:
         lines += ["", *_runs(run.runs)]
     if run.archive:
         lines += ["", *archive_table(run.archive)]
+    if run.release is not None:
+        lines += ["", *release_table(run.release)]
     errors = _error_lines(run.measurements) + _live_error_lines(run.live)
     if errors:
         lines += ["", "errors:", *errors]

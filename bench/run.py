@@ -118,6 +118,7 @@ from bench.http_load import REQUEST_TIMEOUT, SCENARIOS, HttpSpec, define_composi
 from bench.live import LiveMeasurement, measure_live
 from bench.rebuild import measure_rebuilds
 from bench.redis_load import RedisSpec, run_redis
+from bench.release import measure_release
 from bench.report import Run, Seeding, render, to_json, write_json
 from bench.runs import measure_runs
 from bench.service import Server, ServerLog, run_ranked, service_env, serving
@@ -293,6 +294,7 @@ async def benchmark(config: BenchConfig) -> Run:
         runs = await measure_runs(config, logs[0])
         archive = await measure_archive(config, logs[0])
         archive += await measure_groups(config, logs[0])
+        release = await measure_release(config)
         return Run(
             config,
             started,
@@ -305,6 +307,7 @@ async def benchmark(config: BenchConfig) -> Run:
             rebuilds,
             runs,
             archive,
+            release,
         )
     finally:
         deleted = await delete_prefix(redis, config.redis_prefix)
