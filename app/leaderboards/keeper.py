@@ -28,6 +28,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from app.db import fetch
 from app.errors import Unavailable
 from app.leaderboards.definition import load_definitions
 from app.leaderboards.models import Leaderboard, RankMode, SortOrder
@@ -46,6 +47,7 @@ REPAIR_LOOKBACK = timedelta(hours=1)
 SWEEP_MARGIN = timedelta(minutes=2)
 SWEEP_LEASE = 600.0  # seconds: a sweep not finished by then (its sweeper died) is redone
 MIN_DEAD_AFTER = 15.0  # seconds without a beat before a process is taken for dead
+COMPLETE_MEMORY = 30.0  # seconds a board's periods with a COMPLETE run are remembered
 
 RebuildKey = tuple[BoardRef, datetime | None]
 
@@ -74,6 +76,7 @@ class RankingKeeper:
             store, owner_token(), dead_after=max(3 * interval, MIN_DEAD_AFTER), lease=SWEEP_LEASE
         )
         self._sweeps: set[asyncio.Task[None]] = set()
+        self._complete: dict[int, tuple[float, set[str]]] = {}  # board -> (until, periods)
 
     def rebuild(
         self, board: BoardRef, *, needed_since: datetime | None = None
@@ -129,7 +132,8 @@ class RankingKeeper:
         period closed longer ago than the grace) is the database's alone: nothing is written
         to Redis, which would only bring part of it back.
         """
-        if self.released(board):
+        if await self.released(board):
+            await self.touch(board.tenant_id)  # cached reads of it are out of date
             return True
         try:
             await self.store.project(board, standings, publish=publish)
@@ -139,13 +143,27 @@ class RankingKeeper:
             await mark_dirty(board.leaderboard_id)
             return False
 
-    def released(self, board: BoardRef) -> bool:
-        """Whether the ranking is released from Redis (``BoardRef.released``)."""
+    async def released(self, board: BoardRef) -> bool:
+        """Whether the ranking is released from Redis: its period closed more than the
+        grace ago (``BoardRef.released``) and has a COMPLETE run. Which periods have one is
+        remembered per board for ``COMPLETE_MEMORY`` seconds: the release job deletes a
+        ranking an hour after its run completes, long after every process knows."""
         grace = self.release_grace
-        return grace is not None and board.released(self.clock(), grace)
+        if grace is None or not board.released(self.clock(), grace):
+            return False
+        now = asyncio.get_running_loop().time()
+        known = self._complete.get(board.leaderboard_id)
+        if known is None or known[0] <= now:
+            known = (now + COMPLETE_MEMORY, await complete_periods(board.leaderboard_id))
+            self._complete[board.leaderboard_id] = known
+        return board.period in known[1]
+
+    def forget_complete(self, leaderboard_id: int) -> None:
+        """A run of the board completed in this process: ask again."""
+        self._complete.pop(leaderboard_id, None)
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> None:
-        if self.released(board):
+        if await self.released(board):
             return
         try:
             await self.store.remove(board, pids)
@@ -206,7 +224,7 @@ class RankingKeeper:
         # A missed removal (a deleted participant) leaves no changed standing behind: the
         # current period is repaired (pruned) in any case.
         # Released rankings are the database's alone: nothing to repair in Redis.
-        boards = [b for b in await _boards_of(row, periods, current) if not self.released(b)]
+        boards = [b for b in await _boards_of(row, periods, current) if not await self.released(b)]
         needed = latest + self.clock_skew
         if not await self._all(self.rebuild(b, needed_since=needed) for b in boards):
             return boards  # a rebuild failed: the mark stays for the next pass
@@ -236,7 +254,7 @@ class RankingKeeper:
             try:
                 changed = await ranked_periods(row.id, since=since)
                 for board in await _boards_of(row, changed, current):
-                    if self.released(board) or not await self.store.is_ready(board):
+                    if await self.released(board) or not await self.store.is_ready(board):
                         continue  # rebuilt from the database anyway
                     await resync(self.store, board, since, self.batch)
                     if board in current.values():
@@ -338,3 +356,18 @@ async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:
         dirty_since=None, dirty_last=None
     )
     return bool(cleared)
+
+
+async def complete_periods(
+    leaderboard_id: int, finished_before: datetime | None = None
+) -> set[str]:
+    """Periods of the board with a COMPLETE run (its snapshot), live or archived (finished
+    before ``finished_before``, if given). The run tables are read here, not through
+    ``app.runs``, which sits above ``Deps``."""
+    done = "status = 'COMPLETE'" + ("" if finished_before is None else " AND finished_at < $2")
+    rows = await fetch(
+        f"SELECT period FROM leaderboard_runs WHERE leaderboard_id = $1 AND {done}"
+        f" UNION SELECT period FROM archived_runs WHERE leaderboard_id = $1 AND {done}",
+        [leaderboard_id] if finished_before is None else [leaderboard_id, finished_before],
+    )
+    return {str(r["period"]) for r in rows}

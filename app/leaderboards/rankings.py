@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
@@ -60,20 +59,16 @@ async def _read(
     from_database: Callable[[fallback.View], Awaitable[T]],
 ) -> T:
     """Read from Redis; while it does not hold the whole ranking, have it rebuilt and read
-    from the database. A group's ranking, and one whose period closed longer ago than the
-    release grace (released from Redis), are always read from the database."""
-    if board.group_id is not None or is_released(deps, board):
+    from the database. A group's ranking, and a released one (its period closed longer
+    ago than the grace, and snapshotted: ``app.leaderboards.release``), are always read
+    from the database."""
+    if board.group_id is not None or await deps.keeper.released(board):
         return await from_database(await fallback.view(deps.store, board))
     try:
         return await from_redis()
     except RankingNotReady:
         deps.keeper.ensure_rebuilding(board)
         return await from_database(await fallback.view(deps.store, board))
-
-
-def is_released(deps: Deps, board: BoardRef) -> bool:
-    """Whether the ranking is the database's alone now (``BoardRef.released``)."""
-    return board.released(deps.clock(), timedelta(seconds=deps.settings.release_grace_seconds))
 
 
 async def _hydrate(tenant_id: int, rows: Sequence[RankedRow]) -> list[EntryView]:

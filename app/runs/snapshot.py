@@ -78,6 +78,7 @@ async def make_run(deps: Deps, run_id: int, now: datetime) -> RunView | None:
         log.exception("run %s failed", run_id)
         await _fail(run_id, attempt, f"{type(exc).__name__}: {exc}", deps.clock())
     done = await get_run(tenant_id, run_id)
+    deps.keeper.forget_complete(board_id)
     await changed(deps, tenant_id)
     if done.status in (RunStatus.COMPLETE, RunStatus.FAILED):
         await _announce(deps, done)
