@@ -19,12 +19,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 
 import asyncpg
 
+from app.connections import redis_client
 from app.participants.views import VIEW_FIELDS
+from app.ranking.keys import BoardRef
+from app.ranking.store import RankingStore
 from bench.archive import CONNECTIONS, SECONDS, ArchiveMeasurement, _copy_board, _pgbench
 from bench.config import RESULTS_DIR, ROOT, BenchConfig, load_config
 from bench.console import say
@@ -60,6 +64,7 @@ async def measure_groups(config: BenchConfig, log: ServerLog) -> list[ArchiveMea
         await conn.close()
     result = []
     async with serving(env, log) as server:
+        await _settled(config, board)
         for scenario, statement in statements.items():
             limit = await _pgbench(url, statement)
             async with wrk(
@@ -88,6 +93,22 @@ async def measure_groups(config: BenchConfig, log: ServerLog) -> list[ArchiveMea
             )
             say(f"{scenario}: {found.per_second:,.0f} req/s; pgbench {limit:,.0f} tps")
     return result
+
+
+async def _settled(config: BenchConfig, board: int) -> None:
+    """Wait until the server's keeper has built the whole board's ranking in Redis (it does
+    on start): measured while it builds, the reads would share the CPU with the build."""
+    redis = redis_client(config.redis_url)
+    try:
+        store = RankingStore(redis, config.redis_prefix)
+        ref = BoardRef(1, board, "by-class", "all")
+        deadline = time.monotonic() + 300
+        while not await store.is_ready(ref):
+            if time.monotonic() > deadline:
+                raise BenchError("the by-class ranking was not built in 300 s")
+            await asyncio.sleep(0.5)
+    finally:
+        await redis.aclose()
 
 
 async def _school(conn: asyncpg.Connection, students: int) -> tuple[int, int]:
