@@ -18,11 +18,9 @@ from tortoise.transactions import in_transaction
 
 from app.db import execute, fetch, is_sqlite
 from app.deps import Deps
-from app.errors import BadUserInput, Unavailable
-from app.groups.service import MembershipChange, MembershipFields
+from app.errors import BadUserInput
+from app.groups.service import MembershipChange, MembershipFields, announce_moves
 from app.groups.views import CHUNK, GroupView, check_kind, groups_named
-from app.leaderboards.definition import load_definitions
-from app.leaderboards.service import board_in
 from app.text import check_key
 
 log = logging.getLogger(__name__)
@@ -46,7 +44,7 @@ async def set_memberships(
         await _remove(removed, conn)
         inserted = await _add(tenant_id, added, conn)
     if removed or inserted:
-        await _announce(deps, tenant_id, {m.kind for m in given})
+        await announce_moves(deps, tenant_id, {m.kind for m in given})
     return MembershipChange(len({m.participant_id for m in given}), inserted, len(removed))
 
 
@@ -158,15 +156,3 @@ async def _add(tenant_id: int, pairs: list[tuple[int, int]], conn: BaseDBAsyncCl
         )
         added += len(found)
     return added
-
-
-async def _announce(deps: Deps, tenant_id: int, kinds: set[str]) -> None:
-    """Cached reads are out of date, and live group tops of boards scoped by ``kinds``
-    re-read (a ``reset`` on the board's channel: a move changes no score)."""
-    await deps.keeper.touch(tenant_id)
-    for definition in await load_definitions(tenant_id, is_active=True):
-        if definition.scope in kinds:
-            try:
-                await deps.store.announce_reset(board_in(definition).ref)
-            except Unavailable:  # the tops are re-read when the listener is back anyway
-                log.warning("could not announce a move on %s", definition.key)

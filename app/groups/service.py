@@ -9,6 +9,7 @@ re-read (a move changes a group's top without any score changing).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,9 +18,13 @@ from tortoise.transactions import in_transaction
 
 from app.db import execute, fetch
 from app.deps import Deps
-from app.errors import BadUserInput
+from app.errors import BadUserInput, Unavailable
 from app.groups.views import CHUNK, GroupView, check_kind, groups_named, view_of
+from app.leaderboards.definition import load_definitions
+from app.leaderboards.service import board_in
 from app.text import check_key, check_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ async def define_groups(
             raise BadUserInput(f"Group {g.key!r} is given twice.", field=f"groups[{i}].key")
         seen.add(g.key)
     now = datetime.now(UTC)
+    before = {g.key: g.kind for g in await groups_named(tenant_id, [g.key for g in given])}
     async with in_transaction() as conn:
         for start in range(0, len(given), CHUNK):
             chunk = given[start : start + CHUNK]
@@ -87,7 +93,8 @@ async def define_groups(
                 values,
                 conn,
             )
-    await deps.keeper.touch(tenant_id)
+    # A group given another kind moves all its members between scopes.
+    await announce_moves(deps, tenant_id, {g.kind for g in given} | set(before.values()))
     by_key = {g.key: g for g in await groups_named(tenant_id, [g.key for g in given])}
     return [by_key[g.key] for g in given]
 
@@ -142,3 +149,15 @@ async def groups_of(tenant_id: int, participant_ids: Sequence[int]) -> dict[int,
         for r in rows:
             out[int(r["participant_id"])].append(view_of(r))
     return out
+
+
+async def announce_moves(deps: Deps, tenant_id: int, kinds: set[str]) -> None:
+    """Cached reads are out of date, and live group tops of boards scoped by ``kinds``
+    re-read (a ``reset`` on the board's channel: a move changes no score)."""
+    await deps.keeper.touch(tenant_id)
+    for definition in await load_definitions(tenant_id, is_active=True):
+        if definition.scope in kinds:
+            try:
+                await deps.store.announce_reset(board_in(definition).ref)
+            except Unavailable:  # the tops are re-read when the listener is back anyway
+                log.warning("could not announce a move on %s", definition.key)

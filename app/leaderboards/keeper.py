@@ -133,7 +133,7 @@ class RankingKeeper:
         to Redis, which would only bring part of it back.
         """
         if await self.released(board):
-            await self.touch(board.tenant_id)  # cached reads of it are out of date
+            await self._released_write(board)
             return True
         try:
             await self.store.project(board, standings, publish=publish)
@@ -145,9 +145,10 @@ class RankingKeeper:
 
     async def released(self, board: BoardRef) -> bool:
         """Whether the ranking is released from Redis: its period closed more than the
-        grace ago (``BoardRef.released``) and has a COMPLETE run. Which periods have one is
-        remembered per board for ``COMPLETE_MEMORY`` seconds: the release job deletes a
-        ranking an hour after its run completes, long after every process knows."""
+        grace ago (``BoardRef.released``) and has a COMPLETE scheduled run. Which periods
+        have one is remembered per board for ``COMPLETE_MEMORY`` seconds: the release job
+        deletes a ranking only once its run finished twice that long ago, when every process
+        knows of it."""
         grace = self.release_grace
         if grace is None or not board.released(self.clock(), grace):
             return False
@@ -162,8 +163,19 @@ class RankingKeeper:
         """A run of the board completed in this process: ask again."""
         self._complete.pop(leaderboard_id, None)
 
+    async def _released_write(self, board: BoardRef) -> None:
+        """A committed change of a released ranking: whatever Redis still holds of it (the
+        release job not there yet) goes, so that no process reads it stale, and cached
+        reads are out of date."""
+        try:
+            await self.store.release(board)
+        except Unavailable:
+            log.warning("could not release %s/%s", board.key, board.period)
+        await self.touch(board.tenant_id)
+
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> None:
         if await self.released(board):
+            await self._released_write(board)
             return
         try:
             await self.store.remove(board, pids)
@@ -195,6 +207,8 @@ class RankingKeeper:
         current = {(b.leaderboard_id, b.period): b for b in await current_boards()}
         missing = []
         for board in current.values():
+            if await self.released(board):
+                continue  # a board shown after its last period: the database's alone
             if not await self.store.is_ready(board):
                 missing.append(board)
             elif await self.store.ensure_levels(board, self.batch):  # levels missing (it
@@ -361,10 +375,12 @@ async def clear_dirty_mark(leaderboard_id: int, as_of: datetime) -> bool:
 async def complete_periods(
     leaderboard_id: int, finished_before: datetime | None = None
 ) -> set[str]:
-    """Periods of the board with a COMPLETE run (its snapshot), live or archived (finished
+    """Periods of the board with a COMPLETE scheduled run (the snapshot history and trends
+    read), live or archived (finished
     before ``finished_before``, if given). The run tables are read here, not through
     ``app.runs``, which sits above ``Deps``."""
-    done = "status = 'COMPLETE'" + ("" if finished_before is None else " AND finished_at < $2")
+    done = "status = 'COMPLETE' AND trigger = 'SCHEDULE'"
+    done += "" if finished_before is None else " AND finished_at < $2"
     rows = await fetch(
         f"SELECT period FROM leaderboard_runs WHERE leaderboard_id = $1 AND {done}"
         f" UNION SELECT period FROM archived_runs WHERE leaderboard_id = $1 AND {done}",

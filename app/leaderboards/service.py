@@ -151,6 +151,8 @@ async def rankings_of(tenant_id: int, participant_id: int) -> list[BoardRef]:
         " WHERE s.tenant_id = $1 AND s.participant_id = $2",
         [tenant_id, participant_id],
     )
+    # When each period closes (a past one may be released from Redis: app.leaderboards.release).
+    defined = {d.id: d for d in await load_definitions(tenant_id)}
     return [
         BoardRef(
             tenant_id,
@@ -159,6 +161,9 @@ async def rankings_of(tenant_id: int, participant_id: int) -> list[BoardRef]:
             r["period"],
             r["sort_order"] == "DESC",
             r["rank_mode"],
+            closes_at=defined[r["leaderboard_id"]].ref(r["period"]).closes_at
+            if r["leaderboard_id"] in defined
+            else None,
         )
         for r in rows
     ]

@@ -41,7 +41,8 @@ ENTRY_COLUMNS = (
     " avatar, breakdown"
 )
 GROUP_ENTRY_COLUMNS = (
-    "id, tenant_id, run_id, group_id, position, rank, participant_id, score, display_name"
+    "id, tenant_id, run_id, group_id, position, rank, participant_id, score, tie_key,"
+    " display_name, avatar"
 )
 CANDIDATES_PER_QUERY = 1_000  # runs looked at per batch, at most
 

@@ -145,7 +145,8 @@ class ArchivedRunEntry(Model):
 class RunGroupEntry(Model):
     """A participant's place within one of its groups in a run of a scoped board
     (``app.groups``): the groups of the board's scope it belonged to when the run was made,
-    ranked among themselves. Score and name are the run entry's, kept here for trends."""
+    ranked among themselves from the standings (so a class is whole even when none of it is
+    in the board's own top ``max_entries``; each group keeps that many)."""
 
     id = fields.BigIntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
@@ -159,7 +160,9 @@ class RunGroupEntry(Model):
     rank = fields.IntField()  # within the group, in the board's rank mode
     participant_id = fields.BigIntField()
     score = fields.FloatField()
+    tie_key = fields.CharField(max_length=32, default="")
     display_name = fields.CharField(max_length=200)
+    avatar = fields.CharField(max_length=500, default="")
 
     class Meta:
         table = "run_group_entries"
@@ -180,7 +183,9 @@ class ArchivedRunGroupEntry(Model):
     rank = fields.IntField()
     participant_id = fields.BigIntField()
     score = fields.FloatField()
+    tie_key = fields.CharField(max_length=32, default="")
     display_name = fields.CharField(max_length=200)
+    avatar = fields.CharField(max_length=500, default="")
 
     class Meta:
         table = "archived_run_group_entries"

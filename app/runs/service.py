@@ -215,9 +215,10 @@ async def run_entries(
         )
     else:
         groups = "run_group_entries" if live else "archived_run_group_entries"
+        # A group's entry outside the board's own top has no breakdown kept: [] then.
         rows = await fetch(
-            "SELECT g.position, g.rank, e.participant_id, e.score, e.tie_key, e.display_name,"
-            f" e.avatar, e.breakdown FROM {groups} g JOIN {table} e ON e.run_id = g.run_id"
+            "SELECT g.position, g.rank, g.participant_id, g.score, g.tie_key, g.display_name,"
+            f" g.avatar, e.breakdown FROM {groups} g LEFT JOIN {table} e ON e.run_id = g.run_id"
             " AND e.participant_id = g.participant_id"
             " WHERE g.run_id = $1 AND g.group_id = $3 AND g.position > $2 ORDER BY g.position"
             f" LIMIT {int(first) + 1}",

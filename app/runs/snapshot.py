@@ -199,24 +199,34 @@ async def _write(conn: BaseDBAsyncClient, rows: list[tuple[Any, ...]]) -> None:
 
 
 async def _write_groups(conn: BaseDBAsyncClient, definition: BoardDefinition, run: RunView) -> None:
-    """The run's entries ranked within each group of the board's scope they belong to now
-    (in the run's transaction: the memberships of the same snapshot), in its rank mode."""
+    """The period's visible standings ranked within each group of the board's scope they
+    belong to now (in the run's transaction: the same snapshot as its entries), in its rank
+    mode, the first ``max_entries`` of each group (from the standings, not the board's own
+    top: a class none of whose pupils is in the school's top 1,000 is kept whole)."""
     way = "DESC" if definition.higher_is_better else "ASC"
-    within = "PARTITION BY m.group_id ORDER BY"
+    within = f"PARTITION BY m.group_id ORDER BY s.score {way}, s.tie_key"
     rank = {
-        RankMode.COMPETITION: f"RANK() OVER ({within} e.score {way}, e.tie_key)",
-        RankMode.DENSE: f"DENSE_RANK() OVER ({within} e.score {way}, e.tie_key)",
-        RankMode.ORDINAL: f"ROW_NUMBER() OVER ({within} e.position)",
+        RankMode.COMPETITION: f"RANK() OVER ({within})",
+        RankMode.DENSE: f"DENSE_RANK() OVER ({within})",
+        RankMode.ORDINAL: f"ROW_NUMBER() OVER ({within}, s.participant_id)",
     }[definition.rank_mode]
+    cap = "" if run.max_entries is None else f" WHERE x.position < {int(run.max_entries)}"
     await execute(
         "INSERT INTO run_group_entries (tenant_id, run_id, group_id, position, rank,"
-        " participant_id, score, display_name)"
-        f" SELECT e.tenant_id, e.run_id, m.group_id, ROW_NUMBER() OVER ({within} e.position) - 1,"
-        f" {rank}, e.participant_id, e.score, e.display_name FROM run_entries e"
-        " JOIN group_members m ON m.participant_id = e.participant_id"
-        " JOIN groups g ON g.id = m.group_id AND g.tenant_id = $2 AND g.kind = $3"
-        " WHERE e.run_id = $1",
-        [run.id, run.tenant_id, definition.scope],
+        " participant_id, score, tie_key, display_name, avatar)"
+        " SELECT x.tenant_id, x.run_id, x.group_id, x.position, x.rank, x.participant_id,"
+        " x.score, x.tie_key, x.display_name, x.avatar FROM ("
+        f"  SELECT s.tenant_id, {int(run.id)} AS run_id, m.group_id,"
+        f"  ROW_NUMBER() OVER ({within}, s.participant_id) - 1 AS position, {rank} AS rank,"
+        "  s.participant_id, s.score, s.tie_key,"
+        "  COALESCE(s.display_name, p.name) AS display_name,"
+        "  COALESCE(s.avatar, p.avatar_url) AS avatar"
+        "  FROM standings s JOIN participants p ON p.id = s.participant_id"
+        "  JOIN group_members m ON m.participant_id = s.participant_id"
+        "  JOIN groups g ON g.id = m.group_id AND g.tenant_id = $1 AND g.kind = $2"
+        "  WHERE s.leaderboard_id = $3 AND s.period = $4 AND NOT p.opted_out"
+        f") x{cap}",
+        [run.tenant_id, definition.scope, definition.id, run.period],
         conn,
     )
 

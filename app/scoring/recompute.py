@@ -90,6 +90,9 @@ async def refresh_rankings(
     complete = True
     for period in dict.fromkeys(before + after + now_key):
         board = definition.ref(period)
+        if await deps.keeper.released(board):
+            await deps.keeper.project(board, [])  # gone from Redis; cached reads move on
+            continue
         try:
             await rebuild_board(
                 deps.store,

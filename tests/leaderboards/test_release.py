@@ -15,6 +15,7 @@ from app.leaderboards.keeper import mark_dirty
 from app.leaderboards.models import TimeWindow
 from app.leaderboards.release import release_past_rankings
 from app.leaderboards.service import board_in, get_definition
+from app.participants.service import delete_participant
 from app.runs.models import RunTrigger
 from app.runs.service import trigger_run
 from app.scoring.service import ScoreInput, record_scores
@@ -89,4 +90,7 @@ async def test_a_past_ranking_is_released_once_its_run_is_complete_and_still_rea
     ]  # fmt: skip
     await mark_dirty(definition.id)
     await job_deps.keeper.check()
-    assert await redis.exists(keys.scores, keys.versions, keys.ready) == 0
+    await delete_participant(job_deps, tenant.id, bob)  # its tombstone is not written there
+    assert await redis.exists(keys.scores, keys.versions, keys.ready, keys.gone) == 0
+    gone = await ranking(gql, job_deps, "2026-01-03")
+    assert gone["leaderboard"]["size"] == 1  # type: ignore[index]

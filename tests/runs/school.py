@@ -47,16 +47,22 @@ async def school(
     pupils: int = 3,
     now: datetime,
     classes: list[str] | None = None,
+    max_entries: int | None = None,
 ) -> School:
     """Pupils scoring on each of ``days``, and the scheduled run of each closed daily and
     monthly period. On day n pupil i scores (i + n) % pupils + 1: the order rotates daily
     (rank 1 on day n: the pupil with (i + n) % pupils == pupils - 1). With ``classes``
     (pupil i's CLASS group, by key), the boards are scoped by CLASS."""
+    # (``max_entries``: what the boards' runs keep.)
     await define_metric(deps, tenant_id, MetricFields("m", "M"))
     scope = None if classes is None else "CLASS"
     for key, window in BOARDS.items():
         fields = BoardFields(
-            name=key, metrics=(WeightFields("m"),), time_window=window, scope=scope
+            name=key,
+            metrics=(WeightFields("m"),),
+            time_window=window,
+            scope=scope,
+            max_entries=max_entries,
         )
         await define_leaderboard(deps, tenant_id, key, fields)
     made = School(tenant_id, [await participant(deps, tenant_id, f"P{i}") for i in range(pupils)])
