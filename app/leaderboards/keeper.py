@@ -376,9 +376,8 @@ async def complete_periods(
     leaderboard_id: int, finished_before: datetime | None = None
 ) -> set[str]:
     """Periods of the board with a COMPLETE scheduled run (the snapshot history and trends
-    read), live or archived (finished
-    before ``finished_before``, if given). The run tables are read here, not through
-    ``app.runs``, which sits above ``Deps``."""
+    read), live or archived, finished before ``finished_before`` if given. The run tables
+    are read here, not through ``app.runs``, which sits above ``Deps``."""
     done = "status = 'COMPLETE' AND trigger = 'SCHEDULE'"
     done += "" if finished_before is None else " AND finished_at < $2"
     rows = await fetch(

@@ -2,7 +2,7 @@
 current periods (seed 002's years of daily boards).
 
 A ranking is *released* once its period closed more than ``RANKED_RELEASE_GRACE_SECONDS``
-ago (``BoardRef.released``) and the period has a COMPLETE run (its snapshot, which history
+ago (``BoardRef.released``) and has a COMPLETE scheduled run (its snapshot, which history
 and trends read; ``RankingKeeper.released``): from then on it is read from the database
 (the same reads as while a ranking is rebuilt, ``app.leaderboards.fallback``), late events
 for it are written to the database only (the tenant's data version still moves), and the
@@ -32,8 +32,8 @@ class Released:
 
 
 async def release_past_rankings(deps: Deps, now: datetime) -> Released:
-    """Delete from Redis every active board's rankings of periods released at ``now`` whose
-    run is COMPLETE."""
+    """Delete from Redis every active board's rankings released at ``now`` (closed past the
+    grace, with a COMPLETE scheduled run finished a minute before or more)."""
     grace = timedelta(seconds=deps.settings.release_grace_seconds)
     rankings = keys = 0
     for definition in await load_definitions(None, is_active=True):
