@@ -9,7 +9,6 @@ the other and the counts returned are exact.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -22,8 +21,6 @@ from app.errors import BadUserInput
 from app.groups.service import MembershipChange, MembershipFields, announce_moves
 from app.groups.views import CHUNK, GroupView, check_kind, groups_named
 from app.text import check_key
-
-log = logging.getLogger(__name__)
 
 
 async def set_memberships(
