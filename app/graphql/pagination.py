@@ -19,6 +19,16 @@ class PageInfo:
     end_cursor: str | None
 
 
+def page_info(cursors: list[str], *, has_next: bool, has_previous: bool) -> PageInfo:
+    """The page info of a page whose edges have ``cursors``, in order."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=has_previous,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
 @strawberry.type
 class Edge(Generic[T]):
     cursor: str

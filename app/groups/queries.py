@@ -12,7 +12,7 @@ from app.graphql.cursors import (
     parse_position_cursor,
     position_cursor,
 )
-from app.graphql.pagination import Edge, PageInfo, check_first
+from app.graphql.pagination import Edge, check_first, page_info
 from app.groups import service
 from app.groups.standings import group_standings
 from app.groups.types import Group, GroupConnection, GroupStanding, GroupStandingConnection
@@ -38,11 +38,8 @@ class GroupQueries:
         edges = [Edge(cursor=key_cursor(g.key), node=Group.from_view(g)) for g in page.groups]
         return GroupConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
         )
 
@@ -84,10 +81,7 @@ class GroupQueries:
         ]
         return GroupStandingConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=start > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=start > 0
             ),
         )

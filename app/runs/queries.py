@@ -16,7 +16,7 @@ from app.graphql.cursors import (
     parse_history_cursor,
     parse_id_cursor,
 )
-from app.graphql.pagination import PageInfo, check_first, parse_id
+from app.graphql.pagination import check_first, page_info, parse_id
 from app.leaderboards.service import POINTS
 from app.runs import loaders, retention, service, trends
 from app.runs.models import RunStatus
@@ -145,10 +145,7 @@ def _connection(
     ]
     return RunConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=page_info(
+            [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
         ),
     )

@@ -8,7 +8,7 @@ import strawberry
 
 from app.context import GraphQLInfo
 from app.graphql.cursors import parse_position_cursor, position_cursor
-from app.graphql.pagination import PageInfo, check_first
+from app.graphql.pagination import PageInfo, check_first, page_info
 from app.leaderboards.definition_types import TimeWindow
 from app.participants.types import Participant
 from app.runs import loaders, retention, service, trends
@@ -127,11 +127,8 @@ class LeaderboardRun:
         ]
         return RunEntryConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
         )
 
