@@ -83,6 +83,25 @@ async def fetch(
     return await client.execute_query_dict(sql(query, client), list(values))
 
 
+IN_CHUNK = 400  # items per ``fetch_in`` statement (SQLite binds at most 32,766 values)
+
+
+async def fetch_in(
+    query: str,
+    values: Sequence[Any],
+    items: Sequence[Any],
+    conn: BaseDBAsyncClient | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of ``query`` for every item: ``{items}`` in it stands for the placeholders
+    of up to ``IN_CHUNK`` items, numbered after ``values``; one statement per chunk."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(items), IN_CHUNK):
+        chunk = items[start : start + IN_CHUNK]
+        marks = ", ".join(f"${len(values) + i + 1}" for i in range(len(chunk)))
+        rows += await fetch(query.format(items=marks), [*values, *chunk], conn)
+    return rows
+
+
 async def execute(
     query: str, values: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
 ) -> int:

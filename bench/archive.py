@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -274,21 +275,29 @@ async def _pgbench(url: str, script: str) -> float:
     return float(found.group(1))
 
 
-def main() -> None:
-    """``python -m bench.archive``: this part of ``make bench`` alone."""
+def run_alone(
+    measure: Callable[[BenchConfig, ServerLog], Awaitable[list[ArchiveMeasurement]]], name: str
+) -> None:
+    """Run one school measurement as ``make bench`` would, print its table, save its JSON
+    (``<name>-latest.json``); exit 1 if a request failed."""
     config = load_config()
     try:
-        measured = asyncio.run(measure_archive(config, ServerLog()))
+        measured = asyncio.run(measure(config, ServerLog()))
     except BenchError as exc:
         raise SystemExit(f"bench: {exc}") from None
     from bench.report import archive_table  # bench.report imports this module
 
     print("\n".join(archive_table(measured)))
-    path = RESULTS_DIR / "archive-latest.json"
+    path = RESULTS_DIR / f"{name}-latest.json"
     path.write_text(json.dumps([{**asdict(m), "ratio": m.ratio} for m in measured], indent=2))
     print(f"results: {path.relative_to(ROOT)}")
     if any(m.errors for m in measured):
         raise SystemExit(1)
+
+
+def main() -> None:
+    """``python -m bench.archive``: this part of ``make bench`` alone."""
+    run_alone(measure_archive, "archive")
 
 
 if __name__ == "__main__":

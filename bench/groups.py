@@ -17,10 +17,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import time
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 import asyncpg
@@ -29,8 +27,15 @@ from app.connections import redis_client
 from app.participants.views import VIEW_FIELDS
 from app.ranking.keys import BoardRef
 from app.ranking.store import RankingStore
-from bench.archive import CONNECTIONS, SECONDS, ArchiveMeasurement, _copy_board, _pgbench
-from bench.config import RESULTS_DIR, ROOT, BenchConfig, load_config
+from bench.archive import (
+    CONNECTIONS,
+    SECONDS,
+    ArchiveMeasurement,
+    _copy_board,
+    _pgbench,
+    run_alone,
+)
+from bench.config import BenchConfig
 from bench.console import say
 from bench.service import ServerLog, run_ranked, service_env, serving
 from bench.stores import BenchError, recreate_database
@@ -188,19 +193,7 @@ def _standings_sql(board: int) -> str:
 
 def main() -> None:
     """``python -m bench.groups``: this part of ``make bench`` alone."""
-    config = load_config()
-    try:
-        measured = asyncio.run(measure_groups(config, ServerLog()))
-    except BenchError as exc:
-        raise SystemExit(f"bench: {exc}") from None
-    from bench.report import archive_table  # bench.report imports bench.archive
-
-    print("\n".join(archive_table(measured)))
-    path = RESULTS_DIR / "groups-latest.json"
-    path.write_text(json.dumps([{**asdict(m), "ratio": m.ratio} for m in measured], indent=2))
-    print(f"results: {path.relative_to(ROOT)}")
-    if any(m.errors for m in measured):
-        raise SystemExit(1)
+    run_alone(measure_groups, "groups")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app.db import execute, fetch, is_sqlite
+from app.db import IN_CHUNK, execute, fetch, fetch_in, is_sqlite
 from app.deps import Deps
 from app.errors import BadUserInput
-from app.groups.service import MembershipChange, MembershipFields, announce_moves
-from app.groups.views import CHUNK, GroupView, check_kind, groups_named
+from app.groups.service import MembershipChange, MembershipFields, announce_moves, check_batch
+from app.groups.views import GroupView, check_kind, groups_named
 from app.text import check_key
 
 
@@ -27,9 +27,7 @@ async def set_memberships(
     deps: Deps, tenant_id: int, given: Sequence[MembershipFields]
 ) -> MembershipChange:
     """Set each participant's groups of a kind; all or nothing."""
-    if not 1 <= len(given) <= deps.settings.max_batch:
-        cap = deps.settings.max_batch
-        raise BadUserInput(f"Give 1 to {cap} memberships.", field="memberships")
+    check_batch(len(given), deps, "memberships")
     _check_rows(given)
     groups = {g.key: g for g in await groups_named(tenant_id, [k for m in given for k in m.groups])}
     wanted = _wanted(given, groups)
@@ -85,18 +83,14 @@ async def _check_participants(
     tenant_id: int, given: Sequence[MembershipFields], conn: BaseDBAsyncClient
 ) -> None:
     """BAD_USER_INPUT unless every participant named is the tenant's; locks their rows."""
-    ids = sorted({m.participant_id for m in given})
     lock = "" if is_sqlite(conn) else " ORDER BY id FOR UPDATE"
-    found: set[int] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join(f"${i + 2}" for i in range(len(chunk)))
-        rows = await fetch(
-            f"SELECT id FROM participants WHERE tenant_id = $1 AND id IN ({marks}){lock}",
-            [tenant_id, *chunk],
-            conn,
-        )
-        found |= {int(r["id"]) for r in rows}
+    rows = await fetch_in(
+        f"SELECT id FROM participants WHERE tenant_id = $1 AND id IN ({{items}}){lock}",
+        [tenant_id],
+        sorted({m.participant_id for m in given}),
+        conn,
+    )
+    found = {int(r["id"]) for r in rows}
     for i, m in enumerate(given):
         if m.participant_id not in found:
             raise BadUserInput(
@@ -110,28 +104,24 @@ async def _current(
 ) -> dict[tuple[int, int], int]:
     """(participant, group) -> membership id, for the kinds each row names."""
     kinds = {(m.participant_id, m.kind) for m in given}
-    ids = sorted({m.participant_id for m in given})
-    out: dict[tuple[int, int], int] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join(f"${i + 2}" for i in range(len(chunk)))
-        rows = await fetch(
-            "SELECT m.id, m.participant_id, m.group_id, g.kind FROM group_members m"
-            " JOIN groups g ON g.id = m.group_id"
-            f" WHERE m.tenant_id = $1 AND m.participant_id IN ({marks})",
-            [tenant_id, *chunk],
-            conn,
-        )
-        for r in rows:
-            pid = int(r["participant_id"])
-            if (pid, r["kind"]) in kinds:
-                out[(pid, int(r["group_id"]))] = int(r["id"])
-    return out
+    rows = await fetch_in(
+        "SELECT m.id, m.participant_id, m.group_id, g.kind FROM group_members m"
+        " JOIN groups g ON g.id = m.group_id"
+        " WHERE m.tenant_id = $1 AND m.participant_id IN ({items})",
+        [tenant_id],
+        sorted({m.participant_id for m in given}),
+        conn,
+    )
+    return {
+        (int(r["participant_id"]), int(r["group_id"])): int(r["id"])
+        for r in rows
+        if (int(r["participant_id"]), r["kind"]) in kinds
+    }
 
 
 async def _remove(membership_ids: list[int], conn: BaseDBAsyncClient) -> None:
-    for start in range(0, len(membership_ids), CHUNK):
-        chunk = membership_ids[start : start + CHUNK]
+    for start in range(0, len(membership_ids), IN_CHUNK):
+        chunk = membership_ids[start : start + IN_CHUNK]
         marks = ", ".join(f"${i + 1}" for i in range(len(chunk)))
         await execute(f"DELETE FROM group_members WHERE id IN ({marks})", chunk, conn)
 
@@ -139,8 +129,8 @@ async def _remove(membership_ids: list[int], conn: BaseDBAsyncClient) -> None:
 async def _add(tenant_id: int, pairs: list[tuple[int, int]], conn: BaseDBAsyncClient) -> int:
     """Insert the (participant, group) memberships; returns how many were new."""
     added, now = 0, datetime.now(UTC)
-    for start in range(0, len(pairs), CHUNK):
-        chunk = pairs[start : start + CHUNK]
+    for start in range(0, len(pairs), IN_CHUNK):
+        chunk = pairs[start : start + IN_CHUNK]
         rows = ", ".join(f"($1, ${2 * i + 3}, ${2 * i + 4}, $2)" for i in range(len(chunk)))
         values: list[object] = [tenant_id, now]
         for pid, gid in chunk:

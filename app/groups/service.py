@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
-from app.db import execute, fetch
+from app.db import IN_CHUNK, execute, fetch, fetch_in
 from app.deps import Deps
 from app.errors import BadUserInput, Unavailable
-from app.groups.views import CHUNK, GroupView, check_kind, groups_named, view_of
+from app.groups.views import GroupView, check_kind, groups_named, view_of
 from app.leaderboards.definition import load_definitions
 from app.leaderboards.service import board_in
 from app.text import check_key, check_text
@@ -56,7 +56,8 @@ class GroupPage:
     has_next: bool
 
 
-def _check_batch(size: int, deps: Deps, what: str) -> None:
+def check_batch(size: int, deps: Deps, what: str) -> None:
+    """BAD_USER_INPUT unless a batch of ``what`` holds 1 to RANKED_MAX_BATCH rows."""
     if not 1 <= size <= deps.settings.max_batch:
         raise BadUserInput(f"Give 1 to {deps.settings.max_batch} {what}.", field=what)
 
@@ -65,7 +66,7 @@ async def define_groups(
     deps: Deps, tenant_id: int, given: Sequence[GroupFields]
 ) -> list[GroupView]:
     """Create the groups, or rename them / change their kind (by key); in the order given."""
-    _check_batch(len(given), deps, "groups")
+    check_batch(len(given), deps, "groups")
     seen: set[str] = set()
     for i, g in enumerate(given):
         check_key(g.key, "A group", field=f"groups[{i}].key")
@@ -77,8 +78,8 @@ async def define_groups(
     now = datetime.now(UTC)
     before = {g.key: g.kind for g in await groups_named(tenant_id, [g.key for g in given])}
     async with in_transaction() as conn:
-        for start in range(0, len(given), CHUNK):
-            chunk = given[start : start + CHUNK]
+        for start in range(0, len(given), IN_CHUNK):
+            chunk = given[start : start + IN_CHUNK]
             values: list[object] = [tenant_id, now]
             rows = []
             for g in chunk:
@@ -135,19 +136,15 @@ async def member_counts(group_ids: Sequence[int]) -> dict[int, int]:
 async def groups_of(tenant_id: int, participant_ids: Sequence[int]) -> dict[int, list[GroupView]]:
     """Each participant's groups, by kind then key. One query per 400 participants."""
     out: dict[int, list[GroupView]] = {pid: [] for pid in participant_ids}
-    ids = sorted(set(participant_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join(f"${i + 2}" for i in range(len(chunk)))
-        rows = await fetch(
-            'SELECT m.participant_id, g.id, g."key", g.kind, g.name FROM group_members m'
-            " JOIN groups g ON g.id = m.group_id"
-            f" WHERE m.tenant_id = $1 AND m.participant_id IN ({marks})"
-            ' ORDER BY g.kind, g."key"',
-            [tenant_id, *chunk],
-        )
-        for r in rows:
-            out[int(r["participant_id"])].append(view_of(r))
+    rows = await fetch_in(
+        'SELECT m.participant_id, g.id, g."key", g.kind, g.name FROM group_members m'
+        " JOIN groups g ON g.id = m.group_id"
+        ' WHERE m.tenant_id = $1 AND m.participant_id IN ({items}) ORDER BY g.kind, g."key"',
+        [tenant_id],
+        sorted(set(participant_ids)),
+    )
+    for r in rows:
+        out[int(r["participant_id"])].append(view_of(r))
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import fetch
-from app.groups.views import GroupView
+from app.groups.views import GroupView, view_of
 from app.leaderboards.fallback import VISIBLE
 from app.leaderboards.models import GroupScore
 from app.ranking.keys import BoardRef
@@ -53,7 +53,7 @@ async def group_standings(
     found = [
         GroupStandingView(
             int(r["place"]),
-            GroupView(int(r["id"]), r["key"], r["kind"], r["name"]),
+            view_of(r),
             float(r["score"]) + 0.0,
             int(r["members"]),
         )

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from app.db import fetch
+from app.db import fetch_in
 from app.errors import BadUserInput, NotFound
 from app.leaderboards.definition import BoardDefinition
 from app.text import storable
 
 # Kinds name things in the API (scope: CLASS): upper-case words, like the enums beside them.
 KIND = re.compile(r"[A-Z][A-Z0-9_]{0,31}")
-CHUNK = 400  # rows per multi-row statement (SQLite binds at most 32,766 values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +34,14 @@ async def groups_named(
     tenant_id: int, keys: Sequence[str], conn: BaseDBAsyncClient | None = None
 ) -> list[GroupView]:
     """The tenant's groups of these keys (those that exist)."""
-    found: list[GroupView] = []
     wanted = sorted({k for k in keys if storable(k)})
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        marks = ", ".join(f"${i + 2}" for i in range(len(chunk)))
-        rows = await fetch(
-            f'SELECT id, "key", kind, name FROM groups WHERE tenant_id = $1 AND "key" IN ({marks})',
-            [tenant_id, *chunk],
-            conn,
-        )
-        found += [view_of(r) for r in rows]
-    return found
+    rows = await fetch_in(
+        'SELECT id, "key", kind, name FROM groups WHERE tenant_id = $1 AND "key" IN ({items})',
+        [tenant_id],
+        wanted,
+        conn,
+    )
+    return [view_of(r) for r in rows]
 
 
 async def get_group(tenant_id: int, key: str) -> GroupView:
@@ -78,18 +73,14 @@ async def scoped_group(definition: BoardDefinition, key: str) -> GroupView:
 
 
 async def members_among(group_id: int, participant_ids: Iterable[int]) -> set[int]:
-    """Which of the participants belong to the group (index look-ups, 400 at a time)."""
-    ids, found = sorted(set(participant_ids)), set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join(f"${i + 2}" for i in range(len(chunk)))
-        rows = await fetch(
-            "SELECT participant_id FROM group_members WHERE group_id = $1"
-            f" AND participant_id IN ({marks})",
-            [group_id, *chunk],
-        )
-        found |= {int(r["participant_id"]) for r in rows}
-    return found
+    """Which of the participants belong to the group (index look-ups)."""
+    rows = await fetch_in(
+        "SELECT participant_id FROM group_members WHERE group_id = $1"
+        " AND participant_id IN ({items})",
+        [group_id],
+        sorted(set(participant_ids)),
+    )
+    return {int(r["participant_id"]) for r in rows}
 
 
 def check_kind(kind: str, field: str = "kind") -> None:

@@ -133,7 +133,7 @@ class RankingKeeper:
         to Redis, which would only bring part of it back.
         """
         if await self.released(board):
-            await self._released_write(board)
+            await self.released_changed(board)
             return True
         try:
             await self.store.project(board, standings, publish=publish)
@@ -163,7 +163,7 @@ class RankingKeeper:
         """A run of the board completed in this process: ask again."""
         self._complete.pop(leaderboard_id, None)
 
-    async def _released_write(self, board: BoardRef) -> None:
+    async def released_changed(self, board: BoardRef) -> None:
         """A committed change of a released ranking: whatever Redis still holds of it (the
         release job not there yet) goes, so that no process reads it stale, and cached
         reads are out of date."""
@@ -175,7 +175,7 @@ class RankingKeeper:
 
     async def remove(self, board: BoardRef, pids: Iterable[int]) -> None:
         if await self.released(board):
-            await self._released_write(board)
+            await self.released_changed(board)
             return
         try:
             await self.store.remove(board, pids)

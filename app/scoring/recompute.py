@@ -91,7 +91,7 @@ async def refresh_rankings(
     for period in dict.fromkeys(before + after + now_key):
         board = definition.ref(period)
         if await deps.keeper.released(board):
-            await deps.keeper.project(board, [])  # gone from Redis; cached reads move on
+            await deps.keeper.released_changed(board)  # re-scored in the database alone
             continue
         try:
             await rebuild_board(
