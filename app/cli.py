@@ -1,5 +1,5 @@
 """The ``ranked`` command line: serve, worker, jobs, status, migrate, seed, rebuild, verify,
-archive, release, export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in
+archive, release, partitions, export-schema; ``ranked tenant ...`` and ``ranked key ...`` live in
 ``app.tenancy.cli``."""
 
 from __future__ import annotations
@@ -354,9 +354,11 @@ def archive(
             began = time.perf_counter()
             done = await archive_due_runs(rt.deps, datetime.now(UTC), batch_rows=batch_rows)
             took = time.perf_counter() - began
+        dropped = ", ".join(done.dropped)
+        dropped = f"; dropped emptied partition(s) {dropped}" if dropped else ""
         typer.echo(
             f"archived {done.runs} run(s), {done.entries} entries"
-            f" in {done.batches} batch(es), {took:.3f} s"
+            f" in {done.batches} batch(es), {took:.3f} s{dropped}"
         )
 
     _run(main)
@@ -376,6 +378,26 @@ def release() -> None:
         async with running(get_settings()) as rt:
             done = await release_past_rankings(rt.deps, datetime.now(UTC))
         typer.echo(f"released {done.rankings} ranking(s), {done.keys} keys")
+
+    _run(main)
+
+
+@cli.command()
+def partitions() -> None:
+    """Create the snapshot tables' partitions ahead now (what the worker does hourly) and
+    list them with their rows (PostgreSQL; SQLite has plain tables)."""
+    from app.main import running
+    from app.runs import partitions as parts
+
+    async def main() -> None:
+        async with running(get_settings()) as rt:
+            done = await parts.prepare_ahead(rt.deps.settings.partition_runs)
+            for name in done.created:
+                typer.echo(f"created {name}")
+            if done.drained:
+                typer.echo(f"moved {done.drained} row(s) out of DEFAULT partitions")
+            for line in await parts.describe():
+                typer.echo(line)
 
     _run(main)
 

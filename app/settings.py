@@ -183,6 +183,12 @@ class Settings(BaseSettings):
         " read from the database, and the hourly release job deletes it from Redis once the"
         " period's run is COMPLETE.",
     )
+    partition_runs: int = Field(
+        default=10_000,
+        gt=0,
+        description="Run ids per partition of the snapshot tables on PostgreSQL (run entries"
+        " and their archives); the worker keeps at least one such range ahead.",
+    )
     archive_budget_seconds: float | None = Field(
         default=None,
         ge=0,

@@ -4,7 +4,9 @@
    board ``daily`` (the points board's definition under another key and window), and one
    COMPLETE scheduled run per day for ``BENCH_ARCHIVE_DAYS`` (1,095) up to yesterday, each
    with ``BENCH_ARCHIVE_ENTRIES`` (1,000) entries, written set-wise in SQL: the snapshots the
-   worker would have made, without the days it would take to make them.
+   worker would have made, without the days it would take to make them. Their run ids
+   start past the first partition, so they land in DEFAULT; ``ranked partitions`` (ranges
+   of 100 run ids) moves them into their ranges, and the archive drops the ones it empties.
 2. **The limit**: the same move as raw SQL, one INSERT ... SELECT of every due run's entries
    into ``archived_run_entries`` and one DELETE of them, in a transaction rolled back.
 3. ``ranked archive`` (the default batch), timed as it reports (the archiving, not the
@@ -43,6 +45,7 @@ ENTRIES = (
     " avatar, breakdown"
 )
 CONNECTIONS = 10
+PARTITION_RUNS = 100  # run ids per partition: 1,095 runs span 11 ranges
 SECONDS = 5.0
 PAGE = 50
 
@@ -78,19 +81,35 @@ async def measure_archive(config: BenchConfig, log: ServerLog) -> list[ArchiveMe
     participants, days, entries = _sizes()
     url = config.database_url.rsplit("/", 1)[0] + "/" + DATABASE
     await recreate_database(config.postgres_admin_url, DATABASE)
-    env = {**service_env(config), "DATABASE_URL": url, "RANKED_RESULT_CACHE_SIZE": "0"}
+    env = {
+        **service_env(config),
+        "DATABASE_URL": url,
+        "RANKED_RESULT_CACHE_SIZE": "0",
+        "RANKED_PARTITION_RUNS": str(PARTITION_RUNS),
+    }
     await run_ranked(["migrate"], env)
     await run_ranked(["seed", "--participants", str(participants), "--seed", "3"], env)
     say(f"archive: {days:,} daily runs of {min(entries, participants):,} entries")
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     conn = await asyncpg.connect(url)
     try:
+        # Run ids past the migration's first partition: the runs written at once land in
+        # DEFAULT, and ``ranked partitions`` moves them into ranges of PARTITION_RUNS.
+        await conn.execute("SELECT setval('leaderboard_runs_id_seq', 10000, false)")
         await _school_years(conn, today, days, min(entries, participants), participants)
         before = await conn.fetchval("SELECT count(*) FROM run_entries")
+        began = time.perf_counter()
+        parts = await run_ranked(["partitions"], env, capture=True)
+        created = parts.stdout.count("created ")
+        say(f"partitions: {created} created, {before:,} rows moved out of DEFAULT"
+            f" in {time.perf_counter() - began:.1f} s")  # fmt: skip
         raw = await _raw_move(conn, today - timedelta(days=30))
     finally:
         await conn.close()
     done = await run_ranked(["archive"], env, capture=True)
+    dropped = re.search(r"dropped emptied partition\(s\) (.*)", done.stdout)
+    say(f"archive dropped {0 if dropped is None else len(dropped.group(1).split(', '))}"
+        " emptied live partition(s)")  # fmt: skip
     said = re.search(r"entries in \d+ batch\(es\), ([0-9.]+) s", done.stdout)
     if said is None:
         raise BenchError(f"ranked archive said {done.stdout!r}")
@@ -205,14 +224,18 @@ async def _check(url: str, before: int) -> int:
     conn = await asyncpg.connect(url)
     try:
         live = await conn.fetchval("SELECT count(*) FROM run_entries")
+        stray = await conn.fetchval("SELECT count(*) FROM run_entries_default")
         archived = await conn.fetchval("SELECT count(*) FROM archived_run_entries")
         due = await conn.fetchval(
             "SELECT count(*) FROM leaderboard_runs WHERE period_end < now() - interval '30 days'"
         )
     finally:
         await conn.close()
-    if live + archived != before or due:
-        raise BenchError(f"archive: {live} live + {archived} archived of {before}, {due} left due")
+    if live + archived != before or due or stray:
+        raise BenchError(
+            f"archive: {live} live + {archived} archived of {before}, {due} left due,"
+            f" {stray} in DEFAULT"
+        )
     return int(archived)
 
 

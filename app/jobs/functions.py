@@ -27,7 +27,7 @@ from app.joblog.service import logged, record
 from app.leaderboards import release
 from app.ops import metrics, request_ids
 from app.queue import ARCHIVE_RUNS
-from app.runs import archive, schedule, snapshot
+from app.runs import archive, partitions, schedule, snapshot
 from app.winners import service as winners
 
 Ctx = dict[str, Any]
@@ -157,7 +157,13 @@ async def archive_runs(ctx: Ctx) -> str:
         budget = deps.settings.job_timeout_seconds / 2
     moved = await archive.archive_due_runs(deps, started, budget=budget)
     if moved.runs:
-        detail = {"runs": moved.runs, "entries": moved.entries, "batches": moved.batches}
+        detail: dict[str, Any] = {
+            "runs": moved.runs,
+            "entries": moved.entries,
+            "batches": moved.batches,
+        }
+        if moved.dropped:
+            detail["partitions_dropped"] = list(moved.dropped)
         await _done(deps, "archive_runs", started, detail)
     if moved.more:
         # Any number may run at once, safely (a batch locks its runs): the id needs no meaning.
@@ -177,6 +183,18 @@ async def release_rankings(ctx: Ctx) -> str:
             deps, "release_rankings", started, {"rankings": done.rankings, "keys": done.keys}
         )
     return f"{done.rankings} ranking(s) released ({done.keys} keys)"
+
+
+async def prepare_partitions(ctx: Ctx) -> str:
+    """Keep a range of run ids ahead in the snapshot tables' partitions (PostgreSQL; logged
+    when it created any)."""
+    deps = deps_of(ctx)
+    started = deps.clock()
+    done = await partitions.prepare_ahead(deps.settings.partition_runs)
+    if done.created:
+        detail = {"created": list(done.created), "drained": done.drained}
+        await _done(deps, "prepare_partitions", started, detail)
+    return f"{len(done.created)} partition(s) created, {done.drained} row(s) moved from DEFAULT"
 
 
 async def _done(deps: Deps, name: str, started: datetime, detail: dict[str, Any]) -> None:

@@ -6,8 +6,9 @@ falls on their interval), at :15 the scheduled runs of periods that closed, at :
 watchdog of runs that lost their job; daily at 03:40:45 UTC the archive job (runs past their
 retention; it queues its own continuation, ``archive_runs``, when there is more than it may
 do in one go); hourly at :20:45 the release of past periods' rankings from Redis
-(``app.leaderboards.release``). Queued: ``make_run``. The worker also runs a ranking
-keeper, like every API process.
+(``app.leaderboards.release``); hourly at :50:45 the snapshot tables' partitions ahead
+(``app.runs.partitions``; the migration leaves 10,000 run ids of room for the first hour).
+Queued: ``make_run``. The worker also runs a ranking keeper, like every API process.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 HEALTH_CHECK_SECONDS = 60  # how often the worker writes <queue>:health-check
 ARCHIVE_AT = time(3, 40, 45)  # UTC, daily: the archive job, between the minute's other jobs
 RELEASE_AT = time(0, 20, 45)  # every hour at :20:45: the release of past rankings
+PARTITIONS_AT = time(0, 50, 45)  # every hour at :50:45: partitions ahead
 
 
 def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
@@ -67,6 +69,12 @@ def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
                 name=f"{prefix}:release_rankings",
                 minute=RELEASE_AT.minute,
                 second=RELEASE_AT.second,
+            ),
+            cron(
+                observed(functions.prepare_partitions),
+                name=f"{prefix}:prepare_partitions",
+                minute=PARTITIONS_AT.minute,
+                second=PARTITIONS_AT.second,
             ),
         ],
         redis_pool=pool,

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from app.db import execute, fetch, is_sqlite, timestamp
 from app.deps import Deps
 from app.leaderboards.models import CalendarPeriod, TimeWindow
+from app.runs import partitions
 from app.runs.models import RunStatus
 from app.runs.retention import cutoffs
 from app.tenancy.models import Tenant
@@ -61,6 +62,7 @@ class Archived:
     entries: int = 0
     batches: int = 0
     more: bool = False  # stopped at its time budget: runs may still be due
+    dropped: tuple[str, ...] = ()  # the live partitions it emptied, dropped (PostgreSQL)
 
     def __add__(self, other: Archived) -> Archived:
         return Archived(
@@ -68,6 +70,7 @@ class Archived:
             self.entries + other.entries,
             self.batches + other.batches,
             self.more or other.more,
+            self.dropped + other.dropped,
         )
 
 
@@ -77,7 +80,8 @@ async def archive_due_runs(
     """Move every run past its tenant's retention at ``now`` to the archive, in batches of
     about ``batch_rows`` entries (``RANKED_ARCHIVE_BATCH_ROWS``), one transaction each.
     With a ``budget`` (seconds), no batch begins after it is spent (one always does): the
-    result says there may be ``more`` (the worker's job then queues its continuation)."""
+    result says there may be ``more`` (the worker's job then queues its continuation).
+    Live partitions it emptied are dropped after (``app.runs.partitions``)."""
     batch = batch_rows or deps.settings.archive_batch_rows
     deadline = None if budget is None else time.monotonic() + budget
     total = Archived()
@@ -91,6 +95,8 @@ async def archive_due_runs(
         total += moved
         if moved.more:
             break
+    if total.runs:
+        total += Archived(dropped=(await partitions.drop_emptied()).dropped)
     return total
 
 

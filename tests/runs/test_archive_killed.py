@@ -1,6 +1,8 @@
 """The archive job killed with SIGKILL in the middle of a batch: the batches before it stay
 archived, the one it was in is rolled back, and running it again archives the rest. Every
-run ends up in exactly one table, with all its entries (a real ``ranked archive`` process)."""
+run ends up in exactly one table, with all its entries (a real ``ranked archive`` process).
+The runs span several partitions of the snapshot tables: only the finished archive drops the
+live ranges it emptied."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ import asyncpg
 import pytest
 
 from app.deps import Deps
+from app.runs import partitions
 from app.runs.models import ArchivedRun, ArchivedRunEntry, LeaderboardRun, RunEntry
 from app.tenancy.service import TenantRef
 from tests.conftest import REDIS_URL
 from tests.live.conftest import until
+from tests.runs.partitioned import fresh_partitions, start_runs_at
 from tests.runs.school import school, school_days
 from tests.test_serve import RANKED
 
+__all__ = ["fresh_partitions"]  # the fixture, used by name
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 DAYS = school_days(date(2026, 1, 1), 1, 40)  # every day of 40, long past their 30 days
@@ -28,12 +33,16 @@ BATCH = "100"  # entries per transaction: two daily runs per batch
 
 
 async def test_an_archive_killed_mid_batch_loses_nothing_and_archives_nothing_twice(
-    job_deps: Deps, tenant: TenantRef
+    job_deps: Deps, tenant: TenantRef, fresh_partitions: None
 ) -> None:
+    await start_runs_at(9_980)  # 40 daily runs: 20 in p0, 10 in each of two ranges of 10
     made = await school(
         job_deps, tenant.id, DAYS, pupils=PUPILS, now=datetime(2026, 3, 1, tzinfo=UTC)
     )
+    await partitions.prepare_ahead(10)
+    ranges = await _live_ranges()
     daily = made.runs["daily"]
+    assert daily == list(range(9_980, 10_020))
     before = {
         r.id: (r.row_count, await RunEntry.filter(run_id=r.id).count())
         for r in await LeaderboardRun.all()
@@ -74,6 +83,7 @@ async def test_an_archive_killed_mid_batch_loses_nothing_and_archives_nothing_tw
     archived = {r.id for r in await ArchivedRun.all()}
     assert archived == set(daily[:20])  # ten whole batches; the eleventh rolled back
     await _conserved(before)
+    assert await _live_ranges() == ranges  # p0 is empty, but the killed job never got there
 
     again = await asyncio.create_subprocess_exec(
         RANKED, "archive", "--batch-rows", BATCH, env=env, stdout=asyncio.subprocess.PIPE
@@ -83,6 +93,12 @@ async def test_an_archive_killed_mid_batch_loses_nothing_and_archives_nothing_tw
     assert out.decode().startswith("archived 20 run(s), 1000 entries")
     assert {r.id for r in await ArchivedRun.all()} == set(daily)  # monthly ones: 365 days
     await _conserved(before)
+    emptied = {f"{t}_p{low}" for t in partitions.LIVE for low in (0, 10_000, 10_010)}
+    assert await _live_ranges() == ranges - emptied  # the monthly runs' range stays
+
+
+async def _live_ranges() -> set[str]:
+    return {p.name for t in partitions.LIVE for p in await partitions.ranges(t)}
 
 
 async def _waiting(conn: asyncpg.Connection) -> bool:
