@@ -283,12 +283,17 @@ async def _history(
 
 
 async def _pgbench(url: str, script: str) -> float:
+    return await pgbench(url, script, CONNECTIONS, SECONDS)
+
+
+async def pgbench(url: str, script: str, clients: int, seconds: float) -> float:
+    """Transactions/s of ``pgbench`` running ``script`` with ``clients`` for ``seconds``."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql") as file:
         file.write(script)
         file.flush()
         process = await asyncio.create_subprocess_exec(
-            "pgbench", "-n", "-M", "prepared", "-c", str(CONNECTIONS), "-j", "2",
-            "-T", str(int(SECONDS)), "-f", file.name, url,
+            "pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2",
+            "-T", str(max(1, round(seconds))), "-f", file.name, url,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await process.communicate()

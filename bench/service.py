@@ -145,7 +145,7 @@ async def _wait_healthy(process: asyncio.subprocess.Process, base_url: str) -> N
     raise BenchError(f"server exited with code {process.returncode} before it was healthy")
 
 
-async def _stop(process: asyncio.subprocess.Process) -> None:
+async def stop(process: asyncio.subprocess.Process) -> None:
     """SIGINT (uvicorn's graceful shutdown), then SIGKILL if it does not end in time."""
     if process.returncode is not None:
         return
@@ -177,7 +177,7 @@ async def serving(
             await _wait_healthy(process, base_url)
             yield Server(process.pid, base_url)
         finally:
-            await _stop(process)
+            await stop(process)
             output.seek(0)
             lines = output.read().decode(errors="replace").splitlines()
             log.lines, log.tail = len(lines), tuple(lines[-LOG_TAIL:])
