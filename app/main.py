@@ -31,6 +31,7 @@ from app.deps import Deps, build_deps
 from app.errors import RankedError, Unavailable
 from app.graphql.broadcast import SharedPayloads
 from app.graphql.errors import code_protocol_error, coded
+from app.graphql.fastpath import FastReads
 from app.graphql.limits import (
     CONNECTION_SCOPE_KEY,
     REFUSAL_SCOPE_KEY,
@@ -282,8 +283,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
+    fast = FastReads(graphql, lambda: graphql.runtime.deps, settings.result_cache_size)
     routes = [
-        Route("/graphql", BodyLimit(graphql, settings.max_body_bytes), methods=["GET", "POST"]),
+        Route("/graphql", BodyLimit(fast, settings.max_body_bytes), methods=["GET", "POST"]),
         WebSocketRoute(
             "/graphql", ConnectionRelease(graphql, lambda: graphql.runtime.deps.limiter)
         ),

@@ -7,6 +7,8 @@ in this process under (tenant, version, document, variables) and served again on
 the version is the same, so a cached answer is never older than the last committed change.
 Mutations, subscriptions, results with errors and results a resolver marks
 ``context.uncacheable`` (the key's own ``viewer``, keys, the audit log) are never cached.
+A cacheable result marks its HTTP request so, with the version it is valid for: the layer
+in front of Strawberry (``app.graphql.fastpath``) then keeps the response's bytes too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import Unavailable
+from app.graphql.fastpath import CACHEABLE
 from app.ops import metrics
 
 Key = tuple[int, str, str, str, str, str | None]  # callers who see more get their own
@@ -64,9 +67,13 @@ class ResultCache(SchemaExtension):
         if cached is not None:
             ctx.result = cached
         yield
-        fresh = key and cached is None and ctx.result is not None and not ctx.result.errors
-        if fresh and not ctx.context.uncacheable:
-            self.store.put(key, ctx.result)  # type: ignore[arg-type]
+        if not key or ctx.context.uncacheable:
+            return
+        if cached is None and ctx.result is not None and not ctx.result.errors:
+            self.store.put(key, ctx.result)
+            cached = ctx.result
+        if cached is not None and ctx.context.request is not None:  # the bytes may be kept
+            ctx.context.request.scope[CACHEABLE] = (key[0], key[2])  # (app.graphql.fastpath)
 
     async def _key(self) -> Key | None:
         ctx = self.execution_context
