@@ -179,6 +179,15 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         yield Runtime(deps, LiveService(deps, PubSubHub(pubsub)), tenant)
 
 
+def _learn_versions(runtime: Runtime) -> None:
+    """Let this process learn every tenant's data version from the change stream, so a
+    cached answer is checked without a Redis round trip (``app.ranking.versions``)."""
+    store, hub = runtime.deps.store, runtime.live.hub
+    channel = store.versions_channel
+    hub.listen(channel, store.versions)
+    store.versions.trust(lambda: hub.confirmed(channel))
+
+
 async def _keep_counting(deps: Deps) -> None:
     """Keep this process's websocket connections counted against their keys' limits."""
     while True:
@@ -242,6 +251,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             deps = runtime.deps
             graphql.runtime = runtime
             app.state.runtime = runtime
+            _learn_versions(runtime)
             tasks = [
                 asyncio.create_task(deps.keeper.run(), name="ranking-keeper"),
                 asyncio.create_task(runtime.live.run(), name="live-pubsub"),
@@ -253,6 +263,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                runtime.live.hub.unlisten(deps.store.versions_channel, deps.store.versions)
                 await deps.keeper.close()
                 metrics.process_stopping()
 

@@ -72,8 +72,9 @@ class ResultCache(SchemaExtension):
         if cached is None and ctx.result is not None and not ctx.result.errors:
             self.store.put(key, ctx.result)
             cached = ctx.result
-        if cached is not None and ctx.context.request is not None:  # the bytes may be kept
-            ctx.context.request.scope[CACHEABLE] = (key[0], key[2])  # (app.graphql.fastpath)
+        scope = getattr(ctx.context.request, "scope", None)  # an HTTP request's
+        if cached is not None and scope is not None:  # its bytes may be kept
+            scope[CACHEABLE] = (key[0], key[2])  # (app.graphql.fastpath)
 
     async def _key(self) -> Key | None:
         ctx = self.execution_context

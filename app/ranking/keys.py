@@ -166,6 +166,11 @@ def tenant_version_key(prefix: str, tenant_id: int) -> str:
     return f"{prefix}:tenant:{tenant_id}:version"
 
 
+def versions_channel(prefix: str) -> str:
+    """Where every bump of a tenant's data version is announced (app.ranking.versions)."""
+    return f"{prefix}:versions"
+
+
 def member(participant_id: int, tie: str = "") -> str:
     return tie + str(participant_id).zfill(MEMBER_WIDTH)
 

@@ -318,12 +318,16 @@ return out
 """
 )
 
-# Bump a tenant's data version. KEYS: the version key. ARGV: the clock in nanoseconds.
-# A missing key (Redis flushed or restarted) starts again from the clock, so versions handed
-# out before the loss are never reused.
+# Bump a tenant's data version and announce it. KEYS: the version key. ARGV: the clock in
+# nanoseconds, the versions channel, the tenant id. A missing key (Redis flushed or
+# restarted) starts again from the clock, so versions handed out before the loss are never
+# reused. Returns the new version, as text: a Lua number (a double) would round it.
 BUMP_VERSION = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
-return redis.call('INCR', KEYS[1])
+redis.call('INCR', KEYS[1])
+local version = redis.call('GET', KEYS[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. version)
+return version
 """
 
 # The rank and 0-based position a participant has with a given score and tie key.

@@ -34,7 +34,9 @@ from app.ranking.keys import (
     participant_id,
     tenant_version_key,
     tie_of,
+    versions_channel,
 )
+from app.ranking.versions import KnownVersions
 
 T = TypeVar("T")
 
@@ -149,6 +151,8 @@ class RankingStore:
         self._finish_fill = redis.register_script(build_scripts.FINISH_FILL)
         self._stage = redis.register_script(scripts.STAGE)
         self._scripts: dict[str, Any] = {}
+        self.versions = KnownVersions()  # fed by the hub: see app.ranking.versions
+        self.versions_channel = versions_channel(prefix)
 
     def keys(self, board: BoardRef) -> BoardKeys:
         return board_keys(self.prefix, board)
@@ -212,10 +216,12 @@ class RankingStore:
         ]  # fmt: skip
 
         async def project_and_bump() -> int:
+            epoch = self.versions.epoch
             async with self.redis.pipeline(transaction=False) as pipe:
                 await self._project(keys=project_keys, args=args, client=pipe)
                 await self._bump_in(pipe, board.tenant_id)
-                applied, _ = await pipe.execute()
+                applied, bumped = await pipe.execute()
+            self.versions.learn(board.tenant_id, bumped, epoch)  # this process reads its writes
             return int(applied)
 
         applied = await guard(project_and_bump)
@@ -267,9 +273,14 @@ class RankingStore:
         """A token that changes whenever the tenant's data changes (for read caches).
 
         After Redis loses the key, it restarts from the clock, so a token from before the
-        loss is never handed out again.
+        loss is never handed out again. Answered without a round trip when this process
+        knows the current one (``app.ranking.versions``).
         """
+        known = self.versions.get(tenant_id)
+        if known is not None:
+            return known
         key = tenant_version_key(self.prefix, tenant_id)
+        epoch = self.versions.epoch
 
         async def read() -> str:
             value = await self.redis.get(key)
@@ -278,15 +289,20 @@ class RankingStore:
                 value = await self.redis.get(key)
             return str(value)
 
-        return await guard(read)
+        version = await guard(read)
+        self.versions.learn(tenant_id, version, epoch)
+        return version
 
     async def touch(self, tenant_id: int) -> None:
         """Record that the tenant's data changed outside a ranking write."""
-        await guard(lambda: self._bump_in(self.redis, tenant_id))
+        epoch = self.versions.epoch
+        bumped = await guard(lambda: self._bump_in(self.redis, tenant_id))
+        self.versions.learn(tenant_id, bumped, epoch)
 
     async def _bump_in(self, client: Any, tenant_id: int) -> Any:
         key = tenant_version_key(self.prefix, tenant_id)
-        return await self._bump(keys=[key], args=[time.time_ns()], client=client)
+        args: list[str | int] = [time.time_ns(), self.versions_channel, tenant_id]
+        return await self._bump(keys=[key], args=args, client=client)
 
     async def ensure_levels(self, board: BoardRef, batch: int) -> bool:
         """Complete the levels of a DENSE board that lacks them (it became DENSE, or they

@@ -11,6 +11,12 @@ keeps pushing back, so a killed process's connections drop out by themselves).
 
 Redis's clock times every bucket. While Redis is away the limits are not enforced (the
 request fails or succeeds on its own; limiting never adds an outage).
+
+A process takes tokens from a bucket a few at a time (a lease: a twentieth of the burst, one
+at least) and spends them locally, so a busy key costs one Redis call per that many
+requests (issue 17). The bucket in Redis still holds every process together to the key's
+rate and burst: tokens are taken before they are spent. Tokens a process took and did not
+spend are not given back, so a key may get a little less than its rate, never more.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import math
 import uuid
+from collections import OrderedDict
 from enum import StrEnum
 
 from app.errors import RateLimited, Unavailable
@@ -28,20 +35,25 @@ from app.tenancy.access import Caller
 
 CONNECTION_TTL_MS = 60_000  # a connection not refreshed for this long is taken for gone
 
-# KEYS: the bucket. ARGV: tokens per ms, burst, cost. Returns 0 (paid) or the ms to wait.
-SPEND = """
+# KEYS: the bucket. ARGV: tokens per ms, burst, cost, most to take. Takes between cost and
+# most tokens (as many as it holds). Returns {tokens taken, 0}, or {0, ms to wait}.
+TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local cost, most = tonumber(ARGV[3]), tonumber(ARGV[4])
 local held = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(held[1]) or burst
 local at = tonumber(held[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
-if tokens < cost then return math.max(1, math.ceil((cost - tokens) / rate)) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - cost), 'at', now)
+if tokens < cost then return {0, math.max(1, math.ceil((cost - tokens) / rate))} end
+local taken = math.max(cost, math.min(most, math.floor(tokens)))
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - taken), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
-return 0
+return {taken, 0}
 """
+LEASE_SHARE = 20  # a lease is this fraction of the burst
+LEASES_KEPT = 10_000  # buckets whose leftover tokens a process keeps, at most
 
 # KEYS: the key's connections. ARGV: connection id, most open, ttl (ms). Returns 1 if opened.
 OPEN = """
@@ -77,6 +89,7 @@ class RateLimiter:
         self.store = store
         self.settings = settings
         self._open: dict[str, set[str]] = {}  # this process's connections, by bucket
+        self._leased: OrderedDict[str, float] = OrderedDict()  # tokens taken, not yet spent
 
     async def spend(self, who: Caller, budget: Budget, cost: int = 1) -> None:
         """Pay ``cost`` from the caller's bucket (``Caller.bucket``), or raise
@@ -85,17 +98,31 @@ class RateLimiter:
         if bucket is None:
             return
         per_second, burst = self._limits(who, budget)
-        args = [per_second / 1000, burst, min(cost, burst)]
+        cost = min(cost, burst)
         key = rate_key(self.store.prefix, bucket, budget.value)
+        left = self._leased.get(key, 0.0)
+        if left >= cost:
+            self._leased[key] = left - cost
+            return
+        lease = max(cost, burst // LEASE_SHARE)
         try:
-            wait_ms = int(await self.store.run(SPEND, [key], args))
+            args = [per_second / 1000, burst, cost, lease]
+            taken, wait_ms = await self.store.run(TAKE, [key], args)
         except Unavailable:
             return
-        if wait_ms:
+        if not wait_ms:
+            self._keep(key, self._leased.get(key, 0.0) + int(taken) - cost)
+        else:
             seconds = math.ceil(wait_ms / 1000)
             raise RateLimited(
                 f"Too many {budget.value} for this key; retry in {seconds} s.", retryAfter=seconds
             )
+
+    def _keep(self, key: str, tokens: float) -> None:
+        self._leased[key] = tokens
+        self._leased.move_to_end(key)
+        while len(self._leased) > LEASES_KEPT:
+            self._leased.popitem(last=False)
 
     async def open_connection(self, who: Caller) -> str | None:
         """Count a new websocket connection of the caller's key, or raise RATE_LIMITED (too

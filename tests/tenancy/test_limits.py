@@ -16,10 +16,13 @@ from websockets.exceptions import ConnectionClosed
 
 from app.context import Context
 from app.deps import Deps
+from app.errors import RateLimited
 from app.graphql.cost import operation_cost
 from app.graphql.schema import build_schema
 from app.live.service import LiveService
+from app.ranking.keys import rate_key
 from app.tenancy.access import identify
+from app.tenancy.rates import Budget, RateLimiter
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, configure
 from tests.conftest import error_code
@@ -460,3 +463,28 @@ async def connections_of(deps: Deps, key: str) -> int:
     return int(
         await deps.store.redis.zcard(connections_key(deps.settings.redis_prefix, str(row.id)))
     )
+
+
+async def test_processes_lease_tokens_and_together_never_exceed_the_burst(
+    deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "rate_reads_burst", 40)  # leases of 2
+    monkeypatch.setattr(deps.settings, "rate_reads_per_second", 0.001)
+    key = await api_key(deps, tenant.id, Scope.READ)
+    caller = await identify(deps.keys, f"Bearer {key}")
+    one, two = (RateLimiter(deps.store, deps.settings) for _ in range(2))  # two processes
+    bucket = rate_key(deps.store.prefix, str(caller.bucket), Budget.READS.value)
+
+    await one.spend(caller, Budget.READS)
+    assert float(await deps.store.redis.hget(bucket, "tokens")) == pytest.approx(38, abs=0.1)
+    await one.spend(caller, Budget.READS)  # its lease's second token: Redis not asked
+    assert float(await deps.store.redis.hget(bucket, "tokens")) == pytest.approx(38, abs=0.1)
+    admitted, refused = 2, 0
+    while refused < 2:
+        for limiter in (two, one):
+            try:
+                await limiter.spend(caller, Budget.READS)
+                admitted += 1
+            except RateLimited:
+                refused += 1
+    assert admitted == 40  # the burst exactly, between the two of them
