@@ -13,6 +13,9 @@
 -- stdout: {"requests", "seconds", "errors", "socket_errors", "p50_us", "p90_us", "p99_us",
 -- "max_us"}; bench/wrk.py reads it.
 
+-- $BENCH_WRK_DELAY_MS paces each connection: it waits that long before each request
+-- (rate = connections / (delay + latency)), so a row can hold a rate instead of saturating.
+
 local threads = {}
 local counter = 0
 
@@ -42,6 +45,13 @@ local GROUP_TOP = string.format('{"query":"{ leaderboard(key: \\"by-class\\", gr
   os.getenv("BENCH_GROUP") or "")
 local GROUP_STANDINGS = '{"query":"{ groupStandings(leaderboard: \\"by-class\\", first: 20)'
   .. ' { edges { node { rank score members group { key name } } } } }"}'
+
+local pace = tonumber(os.getenv("BENCH_WRK_DELAY_MS") or "0")
+if pace > 0 then
+  function delay()
+    return pace
+  end
+end
 
 function init(args)
   scenario = args[1]
