@@ -202,6 +202,12 @@ class Settings(BaseSettings):
         default=512,
         description="Query results kept per process, reused while the data is unchanged (0: off).",
     )
+    read_staleness_ms: float = Field(
+        default=100.0,
+        ge=0,
+        description="How far behind the last commit a cached answer may be served while its"
+        " successor is computed (never to a caller that wrote since, in that process; 0: never).",
+    )
     live_top_interval: float = Field(
         default=0.1, description="Least seconds between two leaderboardTop pushes of a board."
     )

@@ -117,13 +117,14 @@ async def measure_hot(config: BenchConfig, log: ServerLog) -> list[HotMeasuremen
         await run_ranked(["migrate"], env)
         say(f"hot: seeding {participants:,} participants")
         await run_ranked(["seed", "--participants", str(participants), "--seed", "5"], env)
+        reader = await _read_key(env)
         async with serving(env, log) as server:
             key = f"{prefix}:{{1:points:all}}:scores"  # the seeded points board
             await wait_until_ranked(redis, key, participants)
-            result = await _http_rows(server, participants, seconds)
+            result = await _http_rows(server, participants, seconds, reader)
             result.append(await _write_row(server, url, participants, seconds))
         async with serving(env, log, workers=2) as pair:  # the seed's sizing, two processes
-            result += await _mixed(pair, participants, seconds, "paced, --workers 2")
+            result += await _mixed(pair, participants, seconds, "paced, --workers 2", reader)
             result.append(await _memory_row(redis, key))
     finally:
         await delete_prefix(redis, prefix)
@@ -131,7 +132,20 @@ async def measure_hot(config: BenchConfig, log: ServerLog) -> list[HotMeasuremen
     return result
 
 
-async def _http_rows(server: Server, participants: int, seconds: float) -> list[HotMeasurement]:
+async def _read_key(env: dict[str, str]) -> str:
+    """A READ key for the page's readers: the writes come with the admin key, and a key
+    that wrote reads its own writes (no answer from before them)."""
+    made = await run_ranked(
+        ["key", "create", "--tenant", "default", "--scope", "READ", "--name", "readers"],
+        env,
+        capture=True,
+    )
+    return made.stdout.strip().split()[-1]
+
+
+async def _http_rows(
+    server: Server, participants: int, seconds: float, reader: str
+) -> list[HotMeasurement]:
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
         response = await client.post(
             "/graphql",
@@ -154,12 +168,12 @@ async def _http_rows(server: Server, participants: int, seconds: float) -> list[
     say(f"hot: top100 no writes {cached.per_second:,.0f} req/s")
     return [
         _row("top100, no writes (vs bare ASGI app)", cached, limit.per_second),
-        *await _mixed(server, participants, seconds, "saturating"),
+        *await _mixed(server, participants, seconds, "saturating", reader),
     ]
 
 
 async def _mixed(
-    server: Server, participants: int, seconds: float, how: str
+    server: Server, participants: int, seconds: float, how: str, reader: str
 ) -> list[HotMeasurement]:
     """Reads and writes at once: ``saturating`` (each connection as fast as it is
     answered), or ``paced`` at the seed's 1,000 reads/s and 100 writes/s."""
@@ -169,7 +183,7 @@ async def _mixed(
     writers = PACED_WRITERS if paced else WRITERS
     async with (
         wrk(server.base_url, "top100", participants=0, connections=READERS, seconds=seconds,
-            env=read_env) as reads,
+            env=read_env, key=reader) as reads,
         wrk(server.base_url, "adjustPoints", participants=participants, connections=writers,
             seconds=seconds, env=write_env if paced else {}) as writes,
     ):  # fmt: skip

@@ -95,13 +95,14 @@ async def wrk(
     seconds: float = LONGEST,
     threads: int = 2,
     env: dict[str, str] | None = None,
+    key: str = BENCH_KEY,
 ) -> AsyncIterator[WrkRun]:
     """Start wrk on ``scenario`` for the block (stopped, if still running, on the way out);
-    ``env``: variables the script reads (``BENCH_HISTORY_TO``)."""
+    ``env``: variables the script reads (``BENCH_HISTORY_TO``); ``key``: the API key sent."""
     args = [
         wrk_binary(), f"-t{min(threads, connections)}", f"-c{connections}",
         f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(SCRIPT),
-        base_url, "--", scenario, str(participants), uuid.uuid4().hex[:8], BENCH_KEY,
+        base_url, "--", scenario, str(participants), uuid.uuid4().hex[:8], key,
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         *args,

@@ -156,6 +156,7 @@ def settings(clean_db: str) -> Settings:
         # Functional tests open connections and send requests fast; the limits' own tests
         # set theirs.
         rate_reads_burst=1_000_000,
+        read_staleness_ms=0,  # every read as of the last commit; tests/graphql set their own
         rate_writes_burst=1_000_000,
         rate_connections_per_minute=1_000_000,
         max_connections_per_key=100_000,

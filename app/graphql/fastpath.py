@@ -19,6 +19,12 @@ again (a revoked key is not served) and pays its read from its rate budget.
   current one gets ``304 Not Modified`` and no body (GET requests, so browsers and CDNs can
   cache; POST too).
 - ``ranked-cache: hit`` marks an answer served from here.
+- Within ``RANKED_READ_STALENESS_MS`` (100) of when its version was read, an answer that a
+  newer version superseded may still be served (``ranked-cache: stale``) while one request
+  computes the new one, at most once per half that time: under 100 writes/s a busy page is
+  computed a few times a second, not once per write. Never to a caller that wrote since
+  the answer's version was read (read-your-writes), in this process: a caller whose writes
+  and reads go to different processes may miss its own write for up to that long.
 
 Anything unusual (another method, a body in parts, an unknown or revoked key, Redis away,
 a refused rate) goes to Strawberry as it came, which answers it the usual way.
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -45,6 +52,8 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CACHEABLE = "ranked.cacheable"  # the ASGI scope key ResultCache sets: (tenant id, version)
+AS_OF = "ranked.as_of"  # when the request's version was read (time.monotonic())
+WRITERS_KEPT = 10_000  # callers whose last write this process remembers, at most
 LARGEST = 1 << 20  # bytes: larger answers are not kept
 HELD = 64 << 20  # bytes of answers (and the requests they answer) one process holds at most
 WAIT_SECONDS = 5.0  # how long a request waits for an identical one under way
@@ -58,6 +67,7 @@ class Answer:
     body: bytes
     headers: list[tuple[bytes, bytes]]
     etag: bytes
+    as_of: float = 0.0  # time.monotonic() when its version was read: it holds what was before
 
 
 class Answers:
@@ -108,6 +118,7 @@ class FastReads:
         self.app = app
         self.deps = deps
         self.answers = Answers(size)
+        self.wrote: OrderedDict[tuple[int, str], float] = OrderedDict()  # caller: last write
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.answers.size:
@@ -123,13 +134,25 @@ class FastReads:
             await self.app(scope, replay, send)
             return
         answer = self.answers.get(key)
-        if answer is None or answer.version != version:
+        stale = answer is not None and answer.version != version
+        if answer is None or (stale and not self._may_serve_stale(key, answer)):
             answer = await self._wait_for(key, version)
+            stale = False
         if answer is not None and await self._admitted(scope):
             metrics.result_cache(hit=True)
-            await _send_answer(scope, send, answer)
+            await _send_answer(scope, send, answer, hit="stale" if stale else "hit")
             return
         await self._run(key, scope, replay, send)
+
+    def _may_serve_stale(self, key: Key, answer: Answer) -> bool:
+        """Whether a superseded ``answer`` may still be served: young enough, the caller
+        wrote nothing since, and its successor is being computed (or it is young enough
+        not to need one yet)."""
+        bound = self.deps().settings.read_staleness_ms / 1000
+        age = time.monotonic() - answer.as_of
+        if age >= bound or self.wrote.get((key[0], key[2]), -1.0) >= answer.as_of:
+            return False
+        return key in self.answers.flights or age < bound / 2
 
     async def _look_up(self, scope: Scope, body: bytes) -> tuple[Key | None, str | None]:
         deps = self.deps()
@@ -138,6 +161,7 @@ class FastReads:
         if caller.problem is not None:
             return None, None
         scope["ranked.caller"] = caller
+        scope[AS_OF] = time.monotonic()
         try:
             version = await deps.store.data_version(caller.tenant.id)
         except Unavailable:
@@ -174,6 +198,11 @@ class FastReads:
             kept = await _capture(self.app, scope, receive, send)
             if kept is not None:
                 self.answers.put(key, kept)
+            else:  # a mutation (or an answer not kept): this caller may have written
+                self.wrote[key[0], key[2]] = time.monotonic()
+                self.wrote.move_to_end((key[0], key[2]))
+                while len(self.wrote) > WRITERS_KEPT:
+                    self.wrote.popitem(last=False)
         finally:
             if leader:
                 del self.answers.flights[key]
@@ -211,13 +240,13 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> 
         return None
     etag = _etag(marked, body)
     headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"etag"]
-    answer = Answer(str(marked[1]), body, headers, etag)
-    await _send_answer(scope, send, answer, hit=False)
+    answer = Answer(str(marked[1]), body, headers, etag, scope[AS_OF])
+    await _send_answer(scope, send, answer, hit="miss")
     return answer
 
 
-async def _send_answer(scope: Scope, send: Send, answer: Answer, *, hit: bool = True) -> None:
-    extra = [(b"etag", answer.etag), (b"ranked-cache", b"hit" if hit else b"miss")]
+async def _send_answer(scope: Scope, send: Send, answer: Answer, *, hit: str) -> None:
+    extra = [(b"etag", answer.etag), (b"ranked-cache", hit.encode())]
     if _header(scope, b"if-none-match") == answer.etag.decode():
         kept = [(k, v) for k, v in answer.headers if k.lower() not in {b"content-length"}]
         await send({"type": "http.response.start", "status": 304, "headers": kept + extra})

@@ -21,7 +21,7 @@ from app.tenancy.models import ApiKey
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import serving
+from tests.live.conftest import serving, until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { rank score participant { name } } } } } }"
 ADJUST = """mutation($id: ID!) { adjustPoints(participantId: $id, delta: 4) { score } }"""
@@ -168,3 +168,34 @@ def test_answers_are_bounded_by_count_and_by_bytes() -> None:
     kept = [answers.get((1, "READ", "", b"q%d" % n)) is not None for n in range(5)]
     assert kept == [False] * 5  # the big one pushed the others out
     assert answers.get((1, "READ", "", b"big")) is not None
+
+
+async def test_within_the_staleness_bound_others_may_read_the_answer_before_a_write_but_not_the_writer(
+    http: httpx.AsyncClient, deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "read_staleness_ms", 2_000)  # long enough to see
+    await participant(deps, tenant.id, "Ada", points=3)
+    bob = await participant(deps, tenant.id, "Bob", points=1)
+    admin = bearer(await api_key(deps, tenant.id, Scope.ADMIN))
+    reader = bearer(await api_key(deps, tenant.id, Scope.READ))
+    for who in (admin, reader):
+        assert names(await http.post("/graphql", json={"query": TOP}, headers=who)) == [
+            "Ada", "Bob",
+        ]  # fmt: skip
+
+    variables = {"id": str(bob)}  # Bob +4: 5 points, above Ada
+    wrote = await http.post(
+        "/graphql", json={"query": ADJUST, "variables": variables}, headers=admin
+    )
+    assert wrote.json() == {"data": {"adjustPoints": {"score": 5.0}}}
+
+    mine = await http.post("/graphql", json={"query": TOP}, headers=admin)
+    assert (names(mine), mine.headers["ranked-cache"]) == (["Bob", "Ada"], "miss")  # its write
+    theirs = await http.post("/graphql", json={"query": TOP}, headers=reader)
+    assert (names(theirs), theirs.headers["ranked-cache"]) == (["Ada", "Bob"], "stale")
+
+    async def caught_up() -> bool:
+        answer = await http.post("/graphql", json={"query": TOP}, headers=reader)
+        return names(answer) == ["Bob", "Ada"]
+
+    await until(caught_up, seconds=10, what="the reader's answer recomputed")
