@@ -21,7 +21,7 @@ from app.tenancy.models import ApiKey
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import serving, until
+from tests.live.conftest import served_http, until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { rank score participant { name } } } } } }"
 ADJUST = """mutation($id: ID!) { adjustPoints(participantId: $id, delta: 4) { score } }"""
@@ -31,10 +31,8 @@ ADJUST = """mutation($id: ID!) { adjustPoints(participantId: $id, delta: 4) { sc
 async def http(
     deps: Deps, live: LiveService, tenant: TenantRef
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(deps, live, tenant) as ws:
-        base = ws.replace("ws://", "http://").removesuffix("/graphql")
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            yield client
+    async with served_http(deps, live, tenant) as client:
+        yield client
 
 
 def names(response: httpx.Response) -> list[str]:

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 import uvicorn
 from redis.asyncio import Redis
@@ -60,6 +61,17 @@ async def serving(deps: Deps, live: LiveService, tenant: TenantRef) -> AsyncIter
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 15)
+
+
+@asynccontextmanager
+async def served_http(
+    deps: Deps, live: LiveService, tenant: TenantRef
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the app served on a free loopback port (paths from the root)."""
+    async with serving(deps, live, tenant) as ws:
+        base = ws.replace("ws://", "http://").removesuffix("/graphql")
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            yield client
 
 
 @pytest.fixture

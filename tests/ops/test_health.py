@@ -11,7 +11,7 @@ from app import main
 from app.deps import Deps
 from app.live.service import LiveService
 from app.tenancy.service import TenantRef
-from tests.live.conftest import serving, until
+from tests.live.conftest import served_http, until
 
 CHECKS = {"database", "migrations", "redis", "pubsub", "rankings"}
 
@@ -20,10 +20,8 @@ CHECKS = {"database", "migrations", "redis", "pubsub", "rankings"}
 async def client(
     deps: Deps, live: LiveService, tenant: TenantRef
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(deps, live, tenant) as ws:
-        base = ws.replace("ws://", "http://").removesuffix("/graphql")
-        async with httpx.AsyncClient(base_url=base) as http:
-            yield http
+    async with served_http(deps, live, tenant) as client:
+        yield client
 
 
 async def test_healthz_says_the_process_is_up(client: httpx.AsyncClient) -> None:

@@ -18,7 +18,7 @@ from app.ranking.versions import KnownVersions
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import serving, until
+from tests.live.conftest import served_http, until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { participant { name } } } } } }"
 
@@ -52,10 +52,8 @@ def test_only_what_was_learned_while_subscribed_and_since_the_last_gap_is_answer
 async def http(
     deps: Deps, live: LiveService, tenant: TenantRef
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(deps, live, tenant) as ws:
-        base = ws.replace("ws://", "http://").removesuffix("/graphql")
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            yield client
+    async with served_http(deps, live, tenant) as client:
+        yield client
 
 
 async def test_another_process_s_change_reaches_this_one_through_the_change_stream(
