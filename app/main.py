@@ -184,7 +184,7 @@ def _learn_versions(runtime: Runtime) -> None:
     cached answer is checked without a Redis round trip (``app.ranking.versions``)."""
     store, hub = runtime.deps.store, runtime.live.hub
     channel = store.versions_channel
-    hub.listen(channel, store.versions)
+    hub.listen_always(channel, store.versions)
     store.versions.trust(lambda: hub.confirmed(channel))
 
 

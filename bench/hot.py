@@ -123,9 +123,11 @@ async def measure_hot(config: BenchConfig, log: ServerLog) -> list[HotMeasuremen
             await wait_until_ranked(redis, key, participants)
             result = await _http_rows(server, participants, seconds, reader)
             result.append(await _write_row(server, url, participants, seconds))
+            memory = await _memory_row(redis, key)
         async with serving(env, log, workers=2) as pair:  # the seed's sizing, two processes
+            await wait_until_ranked(redis, key, participants)
             result += await _mixed(pair, participants, seconds, "paced, --workers 2", reader)
-            result.append(await _memory_row(redis, key))
+        result.append(memory)
     finally:
         await delete_prefix(redis, prefix)
         await redis.aclose()

@@ -42,6 +42,7 @@ from typing import Any
 
 from app.deps import Deps
 from app.errors import RankedError, Unavailable
+from app.graphql.observe import OPERATION
 from app.ops import metrics
 from app.tenancy.access import identify
 from app.tenancy.rates import Budget
@@ -68,6 +69,7 @@ class Answer:
     headers: list[tuple[bytes, bytes]]
     etag: bytes
     as_of: float = 0.0  # time.monotonic() when its version was read: it holds what was before
+    operation: tuple[str | None, str] = (None, "query")  # name and type, for the metrics
 
 
 class Answers:
@@ -141,6 +143,8 @@ class FastReads:
         if answer is not None and await self._admitted(scope):
             metrics.result_cache(hit=True)
             await _send_answer(scope, send, answer, hit="stale" if stale else "hit")
+            seconds = time.monotonic() - scope[AS_OF]
+            metrics.operation_done(*answer.operation, "ok", seconds)
             return
         await self._run(key, scope, replay, send)
 
@@ -240,7 +244,8 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> 
         return None
     etag = _etag(marked, body)
     headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"etag"]
-    answer = Answer(str(marked[1]), body, headers, etag, scope[AS_OF])
+    operation = scope.get(OPERATION, (None, "query"))
+    answer = Answer(str(marked[1]), body, headers, etag, scope[AS_OF], operation)
     await _send_answer(scope, send, answer, hit="miss")
     return answer
 

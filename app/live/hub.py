@@ -63,6 +63,7 @@ class PubSubHub:
         self._sent: set[str] = set()  # subscribed (or on the way) on the current connection
         self._resume: set[str] = set()  # to tell "resumed" once confirmed again
         self._wake = asyncio.Event()
+        self._standing: set[Listener] = set()  # the process's own, not a subscriber's
 
     # -- listeners -----------------------------------------------------------------------
 
@@ -78,6 +79,12 @@ class PubSubHub:
             confirmed.set()  # left and rejoined before UNSUBSCRIBE went out: still subscribed
         else:
             self._wake.set()
+
+    def listen_always(self, channel: str, listener: Listener) -> None:
+        """Register a listener of the process itself for its lifetime (the data versions):
+        like :meth:`listen`, but not counted among the subscriptions' listeners."""
+        self._standing.add(listener)
+        self.listen(channel, listener)
 
     async def wait_confirmed(self, channel: str) -> None:
         """Return once Redis confirms ``channel`` is subscribed, so nothing published
@@ -97,6 +104,7 @@ class PubSubHub:
         if listeners is None:
             return
         listeners.discard(listener)
+        self._standing.discard(listener)
         if not listeners:
             del self._listeners[channel]
             del self._confirmed[channel]
@@ -109,7 +117,8 @@ class PubSubHub:
         return event is not None and event.is_set()
 
     def listener_count(self) -> int:
-        return sum(len(ls) for ls in self._listeners.values())
+        """The subscriptions' listeners (not the process's own, :meth:`listen_always`)."""
+        return sum(len(ls - self._standing) for ls in self._listeners.values())
 
     # -- the connection ------------------------------------------------------------------
 
