@@ -70,6 +70,9 @@ def serve(
         os.environ.update(REDIS_URL=url, DATABASE_URL=settings.effective_database_url)
         get_settings.cache_clear()
         jobs = subprocess.Popen([sys.executable, "-m", "app", "worker"]) if worker else None
+        # uvicorn re-raises the signal that stopped it; SIGTERM's default would end this
+        # process at once, leaving the job worker and the embedded Redis behind.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         try:
             uvicorn.run(
                 "app.main:create_app",
@@ -82,6 +85,10 @@ def serve(
         finally:
             if jobs is not None:
                 _stop(jobs)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _refuse_exposure(host: str) -> None:

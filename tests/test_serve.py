@@ -160,6 +160,22 @@ def test_make_run_path_serves_graphql_and_stops_cleanly_on_ctrl_c(
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
 
 
+def test_sigterm_stops_the_server_with_its_worker_and_embedded_redis(
+    embedded_server: Served, tmp_path: Path
+) -> None:
+    process = embedded_server.process
+    redis_servers = embedded_redis_servers(tmp_path / "data")
+    job_workers = [c for c in psutil.Process(process.pid).children() if "worker" in c.cmdline()]
+    assert (len(redis_servers), len(job_workers)) == (1, 1)
+
+    process.send_signal(signal.SIGTERM)  # what a service manager sends
+
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    psutil.wait_procs([*redis_servers, *job_workers], timeout=10)
+    alive = [p for p in [*redis_servers, *job_workers] if p.is_running()]
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+
+
 def test_make_run_declares_a_winner_with_nothing_else_started(embedded_server: Served) -> None:
     served = embedded_server
     every_minute = 'mutation { updateLeaderboard(key: "points", input: {winnerEvery: 1}) { key } }'
