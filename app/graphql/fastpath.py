@@ -185,9 +185,9 @@ class FastReads:
         flight = self.answers.flights.get(key)
         if flight is None:
             return None
-        try:
+        try:  # (shielded: this request's own cancellation still ends it, the leader's not)
             answer = await asyncio.wait_for(asyncio.shield(flight), WAIT_SECONDS)
-        except (TimeoutError, asyncio.CancelledError):
+        except TimeoutError:
             return None
         return answer if newer_or_same(answer, version) else None
 
