@@ -216,7 +216,7 @@ class RankingStore:
         ]  # fmt: skip
 
         async def project_and_bump() -> int:
-            epoch = self.versions.epoch
+            epoch = self.versions.since()
             async with self.redis.pipeline(transaction=False) as pipe:
                 await self._project(keys=project_keys, args=args, client=pipe)
                 await self._bump_in(pipe, board.tenant_id)
@@ -280,7 +280,7 @@ class RankingStore:
         if known is not None:
             return known
         key = tenant_version_key(self.prefix, tenant_id)
-        epoch = self.versions.epoch
+        epoch = self.versions.since()
 
         async def read() -> str:
             value = await self.redis.get(key)
@@ -295,7 +295,7 @@ class RankingStore:
 
     async def touch(self, tenant_id: int) -> None:
         """Record that the tenant's data changed outside a ranking write."""
-        epoch = self.versions.epoch
+        epoch = self.versions.since()
         bumped = await guard(lambda: self._bump_in(self.redis, tenant_id))
         self.versions.learn(tenant_id, bumped, epoch)
 

@@ -34,16 +34,21 @@ class KnownVersions:
     def trusted(self) -> bool:
         return self._trusted()
 
+    def since(self) -> int | None:
+        """The epoch an operation begins in, for :meth:`learn`; None while not trusted (what
+        it reads may predate messages published before the subscription was confirmed)."""
+        return self.epoch if self._trusted() else None
+
     def get(self, tenant_id: int) -> str | None:
         if not self._trusted():
             return None
         found = self._known.get(tenant_id)
         return None if found is None else str(found)
 
-    def learn(self, tenant_id: int, version: object, epoch: int) -> None:
+    def learn(self, tenant_id: int, version: object, epoch: int | None) -> None:
         """Record ``version``, read or bumped by an operation that began at ``epoch`` while
         trusted (an older epoch: it may predate a missed message, so it is not kept)."""
-        if epoch != self.epoch or not self._trusted():
+        if epoch is None or epoch != self.epoch or not self._trusted():
             return
         try:
             value = int(str(version))

@@ -13,7 +13,8 @@ every query and index, not by tables.
 Ranges are ``RANKED_PARTITION_RUNS`` run ids wide (``<table>_p<first id>``; the migration's
 ``<table>_p0`` holds every id before the first), and a DEFAULT partition takes any run id no
 range holds yet, so a write never fails for want of one. The worker keeps at least one whole
-range ahead of the runs' sequence (hourly, and when it starts); rows that reached DEFAULT
+range ahead of the runs' sequence (hourly; the migration leaves 10,000 run ids of room);
+rows that reached DEFAULT
 first are moved into their range as it is created, in that transaction. Ranges are dropped
 only through the archive path (:func:`drop_emptied`): a live range whose every run id was
 issued, with no run left in it and not one row. The archives' ranges stay: the archive is
@@ -108,6 +109,8 @@ async def _create(conn: BaseDBAsyncClient, table: str, low: int, high: int) -> t
     """The range [low, high) of ``table``: a table of its columns that takes the rows
     DEFAULT holds in that range, then attached (which builds its keys and indexes)."""
     name = f"{table}_p{low}"
+    # No row may reach DEFAULT between the move and the attach (which would then fail).
+    await execute(f'LOCK TABLE "{table}_default" IN SHARE ROW EXCLUSIVE MODE', (), conn)
     await execute(f'CREATE TABLE "{name}" (LIKE "{table}" INCLUDING DEFAULTS)', (), conn)
     moved = await fetch(
         f'WITH moved AS (DELETE FROM "{table}_default" WHERE run_id >= $1 AND run_id < $2'
@@ -131,6 +134,8 @@ async def drop_emptied() -> Maintained:
         if is_sqlite(conn):
             return Maintained()
         await fetch("SELECT pg_advisory_xact_lock($1)", [LOCK], conn)
+        # DROP locks the parent: give up rather than queue every reader behind a long one.
+        await execute("SET LOCAL lock_timeout = '5s'", (), conn)
         last = await _last_run_id(conn)
         dropped = []
         for table in LIVE:

@@ -3,7 +3,7 @@ and their archives) become PostgreSQL tables partitioned by RANGE on ``run_id``
 (``app.runs.partitions`` says why, and creates later ranges ahead).
 
 Without copying a row: each table is renamed to its first partition, ``<table>_p0``, which
-holds every run id up to the next multiple of 10,000 above the runs' sequence; a parent
+holds every run id up to a multiple of 10,000 at least 10,000 above the runs' sequence; a parent
 with the models' columns, constraints and index names takes its place, and a DEFAULT
 partition catches any run id no range holds yet. The primary key becomes ``(id, run_id)``:
 a partitioned table's unique keys must hold its partition key. ``id`` stays unique as
@@ -26,7 +26,7 @@ TABLES = (  # table, runs table, unique constraint and its columns, participant 
      '"run_id", "group_id", "position"', "idx_archived_ru_partici_d4818f"),
 )  # fmt: skip
 LIVE = ("run_entries", "run_group_entries")  # the tables with their own id sequence
-FIRST_BOUND = 10_000  # the first partition ends at a multiple of this above the last run id
+FIRST_BOUND = 10_000  # the first partition ends at a multiple of this, this far past the last id
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
@@ -74,7 +74,7 @@ def _attach() -> str:
 DO $$
 DECLARE bound BIGINT;
 BEGIN
-    SELECT (last_value / {FIRST_BOUND} + 1) * {FIRST_BOUND} INTO bound FROM leaderboard_runs_id_seq;
+    SELECT ((last_value + {FIRST_BOUND}) / {FIRST_BOUND} + 1) * {FIRST_BOUND} INTO bound FROM leaderboard_runs_id_seq;
 {attach}
 END $$;"""
 

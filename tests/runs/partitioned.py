@@ -10,7 +10,7 @@ from tortoise import Tortoise
 
 from app.runs import partitions
 
-FIRST_BOUND = 10_000  # the session database's p0: migrated when no run id was issued
+FIRST_BOUND = 20_000  # the session database's p0: migrated when no run id was issued
 
 
 async def reset_partitions() -> None:

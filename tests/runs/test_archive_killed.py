@@ -35,14 +35,14 @@ BATCH = "100"  # entries per transaction: two daily runs per batch
 async def test_an_archive_killed_mid_batch_loses_nothing_and_archives_nothing_twice(
     job_deps: Deps, tenant: TenantRef, fresh_partitions: None
 ) -> None:
-    await start_runs_at(9_980)  # 40 daily runs: 20 in p0, 10 in each of two ranges of 10
+    await start_runs_at(19_980)  # 40 daily runs: 20 in p0, 10 in each of two ranges of 10
     made = await school(
         job_deps, tenant.id, DAYS, pupils=PUPILS, now=datetime(2026, 3, 1, tzinfo=UTC)
     )
     await partitions.prepare_ahead(10)
     ranges = await _live_ranges()
     daily = made.runs["daily"]
-    assert daily == list(range(9_980, 10_020))
+    assert daily == list(range(19_980, 20_020))
     before = {
         r.id: (r.row_count, await RunEntry.filter(run_id=r.id).count())
         for r in await LeaderboardRun.all()
@@ -93,7 +93,7 @@ async def test_an_archive_killed_mid_batch_loses_nothing_and_archives_nothing_tw
     assert out.decode().startswith("archived 20 run(s), 1000 entries")
     assert {r.id for r in await ArchivedRun.all()} == set(daily)  # monthly ones: 365 days
     await _conserved(before)
-    emptied = {f"{t}_p{low}" for t in partitions.LIVE for low in (0, 10_000, 10_010)}
+    emptied = {f"{t}_p{low}" for t in partitions.LIVE for low in (0, 20_000, 20_010)}
     assert await _live_ranges() == ranges - emptied  # the monthly runs' range stays
 
 

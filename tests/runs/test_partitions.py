@@ -48,7 +48,7 @@ INSERT INTO leaderboards (group_score, key, name, description, time_window, is_a
     '', 'UTC', 'DESC', 'STANDARD', 'PUBLIC', '{{}}', true);
 {RUNS} (7, 'p', 'COMPLETE', 'ADMIN', 2, '', 1, now(), 1, 1),
     (12345, 'q', 'COMPLETE', 'ADMIN', 1, '', 1, now(), 1, 1),
-    (20000, 'r', 'PENDING', 'ADMIN', 0, '', 0, now(), 1, 1),
+    (30000, 'r', 'PENDING', 'ADMIN', 0, '', 0, now(), 1, 1),
     (20001, 's', 'PENDING', 'ADMIN', 0, '', 0, now(), 1, 1);
 INSERT INTO archived_runs (id, period, status, trigger, row_count, error, attempts,
     created_at, archived_at, leaderboard_id, tenant_id)
@@ -112,7 +112,7 @@ async def test_the_migration_partitions_the_snapshots_in_place_and_back() -> Non
             new_id = await conn.fetchval(
                 "INSERT INTO run_entries (tenant_id, run_id, position, rank, participant_id, score,"
                 " tie_key, display_name, avatar, breakdown)"
-                " VALUES (1, 20000, 0, 1, 3, 1, '', 'A', '', '[]') RETURNING id"
+                " VALUES (1, 30000, 0, 1, 3, 1, '', 'A', '', '[]') RETURNING id"
             )
             late = await conn.fetchval("SELECT count(*) FROM run_entries_default")
 
@@ -135,7 +135,7 @@ async def test_the_migration_partitions_the_snapshots_in_place_and_back() -> Non
     assert after == before  # every row kept, in place: the old table is the first partition
     assert moved == file
     assert [r["t"] for r in holders] == ["run_entries_p0"]
-    assert bound == "FOR VALUES FROM (MINVALUE) TO ('20000')"  # past the last run id, 12,345
+    assert bound == "FOR VALUES FROM (MINVALUE) TO ('30000')"  # 10,000+ past the last, 12,345
     assert keys == dict.fromkeys(partitions.TABLES, "RANGE (run_id)")
     assert (new_id, late) == (4, 1)  # the sequence goes on; a run id beyond p0: DEFAULT
     assert back[:3] == before  # and the late one
@@ -149,7 +149,7 @@ async def test_the_migration_partitions_the_snapshots_in_place_and_back() -> Non
 async def test_the_worker_keeps_ranges_ahead_and_moves_what_reached_default(
     gql: GQL, narrow: Deps, tenant: TenantRef, pool: ArqRedis
 ) -> None:
-    await start_runs_at(10_003)  # past p0, and no range made yet: the runs' rows go to DEFAULT
+    await start_runs_at(20_003)  # past p0, and no range made yet: the runs' rows go to DEFAULT
     made = await school(narrow, tenant.id, DAYS[:4], now=NOW, classes=CLASSES)
     run_ids = sorted(made.runs["daily"] + made.runs["monthly"])
     before = await snapshots(gql, run_ids)
@@ -163,12 +163,12 @@ async def test_the_worker_keeps_ranges_ahead_and_moves_what_reached_default(
     assert await drain(narrow) == 1
 
     last = max(run_ids)
-    expected = [None, *range(10_000, last + WIDTH, WIDTH)]  # at least a whole range ahead
+    expected = [None, *range(20_000, last + WIDTH, WIDTH)]  # at least a whole range ahead
     for table in partitions.TABLES:
         assert await lows(table) == expected
         assert await rows_in(f"{table}_default") == 0
     held = [await rows_in(f"run_entries_p{low}") for low in expected[1:]]
-    assert sum(held) == entries  # runs 10,003 .. 10,008, in the first two ranges
+    assert sum(held) == entries  # runs 20,003 .. 20,008, in the first two ranges
     assert min(held[:2]) > 0
     assert await snapshots(gql, run_ids) == before  # the same rows, read as before
     logged = await JobRun.filter(name="prepare_partitions").values_list("detail", flat=True)
@@ -184,7 +184,7 @@ async def test_the_worker_keeps_ranges_ahead_and_moves_what_reached_default(
 async def test_the_archive_drops_the_live_ranges_it_emptied_and_nothing_else(
     gql: GQL, narrow: Deps, tenant: TenantRef, pool: ArqRedis, clock: Clock
 ) -> None:
-    await start_runs_at(9_990)  # runs in p0 and in three ranges after it
+    await start_runs_at(19_990)  # runs in p0 and in three ranges after it
     made = await school(narrow, tenant.id, DAYS, now=NOW, classes=CLASSES)
     await partitions.prepare_ahead(WIDTH)
     run_ids = sorted(made.runs["daily"] + made.runs["monthly"])
@@ -209,12 +209,12 @@ async def test_the_archive_drops_the_live_ranges_it_emptied_and_nothing_else(
         and p.high <= last
         and not any((p.low or 0) <= r < p.high for r in kept)
     }
-    assert emptied == {f"{t}_p{low}" for t in partitions.LIVE for low in (0, 10_000)}
+    assert emptied == {f"{t}_p{low}" for t in partitions.LIVE for low in (0, 20_000)}
     for table in partitions.LIVE:
         names = {p.name for p in await partitions.ranges(table)}
         assert names == {p.name for p in live[table]} - emptied
     for table in partitions.ARCHIVE:  # the archive keeps its ranges
-        assert await lows(table) == [None, 10_000, 10_005, 10_010, 10_015]
+        assert await lows(table) == [None, 20_000, 20_005, 20_010, 20_015]
         assert await rows_in(f"{table}_default") == 0
     assert await RunEntry.all().count() + await ArchivedRunEntry.all().count() == entries
     after = await snapshots(gql, run_ids)
