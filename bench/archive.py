@@ -29,6 +29,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -304,18 +305,22 @@ async def pgbench(url: str, script: str, clients: int, seconds: float) -> float:
 
 
 def run_alone(
-    measure: Callable[[BenchConfig, ServerLog], Awaitable[list[ArchiveMeasurement]]], name: str
+    measure: Callable[[BenchConfig, ServerLog], Awaitable[list[Any]]],
+    name: str,
+    table: Callable[[list[Any]], list[str]] | None = None,
 ) -> None:
-    """Run one school measurement as ``make bench`` would, print its table, save its JSON
-    (``<name>-latest.json``); exit 1 if a request failed."""
+    """Run one measurement as ``make bench`` would (rows: dataclasses with ``errors`` and
+    ``ratio``), print its table (default: the schools'
+    ``archive_table``), save its JSON (``<name>-latest.json``); exit 1 if a request failed."""
     config = load_config()
     try:
         measured = asyncio.run(measure(config, ServerLog()))
     except BenchError as exc:
         raise SystemExit(f"bench: {exc}") from None
-    from bench.report import archive_table  # bench.report imports this module
+    if table is None:
+        from bench.report import archive_table as table  # bench.report imports this module
 
-    print("\n".join(archive_table(measured)))
+    print("\n".join(table(measured)))
     path = RESULTS_DIR / f"{name}-latest.json"
     path.write_text(json.dumps([{**asdict(m), "ratio": m.ratio} for m in measured], indent=2))
     print(f"results: {path.relative_to(ROOT)}")

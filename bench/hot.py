@@ -23,20 +23,19 @@ in the same run, on a database and Redis prefix of their own.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import httpx
 from redis.asyncio import Redis
 
-from bench.archive import pgbench
-from bench.config import BENCH_KEY, RESULTS_DIR, ROOT, BenchConfig, load_config
+from bench.archive import pgbench, run_alone
+from bench.config import BENCH_KEY, ROOT, BenchConfig
 from bench.console import say
 from bench.service import Server, ServerLog, free_port, run_ranked, service_env, serving, stop
 from bench.stores import (
@@ -282,17 +281,7 @@ def hot_table(measured: list[HotMeasurement]) -> list[str]:
 
 def main() -> None:
     """``python -m bench.hot``: this part of ``make bench`` alone."""
-    config = load_config()
-    try:
-        measured = asyncio.run(measure_hot(config, ServerLog()))
-    except BenchError as exc:
-        raise SystemExit(f"bench: {exc}") from None
-    print("\n".join(hot_table(measured)))
-    path = RESULTS_DIR / "hot-latest.json"
-    path.write_text(json.dumps([{**asdict(m), "ratio": m.ratio} for m in measured], indent=2))
-    print(f"results: {path.relative_to(ROOT)}")
-    if any(m.errors for m in measured):
-        raise SystemExit(1)
+    run_alone(measure_hot, "hot", hot_table)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 import redis as sync_redis
 from arq.connections import ArqRedis
@@ -187,6 +188,17 @@ async def live(deps: Deps) -> AsyncIterator[LiveService]:
     pubsub = hub_client(REDIS_URL)
     yield LiveService(deps, PubSubHub(pubsub))
     await pubsub.aclose()
+
+
+@pytest.fixture
+async def http(
+    deps: Deps, live: LiveService, tenant: TenantRef
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the app served on a free loopback port (paths from the root)."""
+    from tests.live.conftest import served_http  # (that module imports test helpers)
+
+    async with served_http(deps, live, tenant) as client:
+        yield client
 
 
 @pytest.fixture

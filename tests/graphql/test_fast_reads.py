@@ -5,7 +5,6 @@ the checks every request gets (a revoked key, the rate budget, another tenant)."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
@@ -14,25 +13,16 @@ import pytest
 
 from app.deps import Deps
 from app.graphql.fastpath import Answer, Answers
-from app.live.service import LiveService
 from app.participants.models import Participant
 from app.tenancy.keys import revoke_key
 from app.tenancy.models import ApiKey
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, ensure_tenant
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import served_http, until
+from tests.live.conftest import until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { rank score participant { name } } } } } }"
 ADJUST = """mutation($id: ID!) { adjustPoints(participantId: $id, delta: 4) { score } }"""
-
-
-@pytest.fixture
-async def http(
-    deps: Deps, live: LiveService, tenant: TenantRef
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with served_http(deps, live, tenant) as client:
-        yield client
 
 
 def names(response: httpx.Response) -> list[str]:

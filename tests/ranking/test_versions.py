@@ -4,10 +4,7 @@ learns another process's changes through it, and trusts nothing it may have miss
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 from redis.asyncio import Redis
 
 from app.deps import Deps
@@ -18,7 +15,7 @@ from app.ranking.versions import KnownVersions
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import served_http, until
+from tests.live.conftest import until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { participant { name } } } } } }"
 
@@ -48,14 +45,6 @@ def test_only_what_was_learned_while_subscribed_and_since_the_last_gap_is_answer
     known.deliver("1 14")
     known.deliver("garbage")
     assert (known.get(1), known.get(2)) == ("14", None)
-
-
-@pytest.fixture
-async def http(
-    deps: Deps, live: LiveService, tenant: TenantRef
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with served_http(deps, live, tenant) as client:
-        yield client
 
 
 async def test_another_process_s_change_reaches_this_one_through_the_change_stream(
