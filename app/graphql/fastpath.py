@@ -10,8 +10,9 @@ answer was computed at. The next identical request is answered from those bytes 
 version is still the same, after the checks every request gets: the caller is identified
 again (a revoked key is not served) and pays its read from its rate budget.
 
-- Read-your-writes holds as in the result cache: a committed change bumps the version
-  before its response is sent, so the next read misses.
+- A committed change bumps the version before its response is sent, and this process
+  learns the new one then, so its next read misses. Another process learns it from pub/sub
+  (``app.ranking.versions``): until that message arrives it still answers at the old one.
 - Concurrent identical misses are computed once: the first runs the query, the others
   wait for it (boundedly) and take its answer when it is at least as new as the version
   they saw; otherwise they run it themselves.
@@ -23,8 +24,7 @@ again (a revoked key is not served) and pays its read from its rate budget.
   newer version superseded may still be served (``ranked-cache: stale``) while one request
   computes the new one, at most once per half that time: under 100 writes/s a busy page is
   computed a few times a second, not once per write. Never to a caller that wrote since
-  the answer's version was read (read-your-writes), in this process: a caller whose writes
-  and reads go to different processes may miss its own write for up to that long.
+  the answer's version was read (read-your-writes), in this process.
 
 Anything unusual (another method, a body in parts, an unknown or revoked key, Redis away,
 a refused rate) goes to Strawberry as it came, which answers it the usual way.
