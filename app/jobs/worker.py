@@ -42,41 +42,43 @@ ARCHIVE_AT = time(3, 40, 45)  # UTC, daily: the archive job, between the minute'
 RELEASE_AT = time(0, 20, 45)  # every hour at :20:45: the release of past rankings
 PARTITIONS_AT = time(0, 50, 45)  # every hour at :50:45: partitions ahead
 
+Every = tuple[int | None, int | None, int]  # a cron's hour, minute, second (None: each)
+
 
 def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
-    """A worker over open services and an arq pool (``burst``: until the queue is empty)."""
+    """A worker over open services and an arq pool (``burst``: until the queue is empty).
+
+    A burst worker runs what was queued and stops: its scheduled functions are registered
+    under their cron names without their schedules, so they can be queued by name, but no
+    tick fires while it drains (one landing mid-drain would run a job nobody queued)."""
     s = deps.settings
     prefix = s.redis_prefix
+    scheduled: list[tuple[Any, str, Every]] = [  # (function, name, when: hour, minute, second)
+        (functions.detect_winners, "detect_winners", (None, None, 0)),
+        (functions.close_periods, "close_periods", (None, None, 15)),
+        (functions.watch_runs, "watch_runs", (None, None, 30)),
+        (functions.archive_runs, "archive_runs", _at(ARCHIVE_AT, daily=True)),
+        (functions.release_rankings, "release_rankings", _at(RELEASE_AT)),
+        (functions.prepare_partitions, "prepare_partitions", _at(PARTITIONS_AT)),
+    ]
+    queued = [
+        func(observed(functions.make_run), name=MAKE_RUN, timeout=s.job_timeout_seconds),
+        func(observed(functions.detect_winners), name="detect_winners"),
+        func(observed(functions.archive_runs), name=ARCHIVE_RUNS),
+    ]
+    if burst:
+        queued += [func(observed(job), name=f"{prefix}:{name}") for job, name, _ in scheduled]
+    crons = (
+        []
+        if burst
+        else [
+            cron(observed(job), name=f"{prefix}:{name}", hour=h, minute=m, second=sec)
+            for job, name, (h, m, sec) in scheduled
+        ]
+    )
     return Worker(
-        functions=[
-            func(observed(functions.make_run), name=MAKE_RUN, timeout=s.job_timeout_seconds),
-            func(observed(functions.detect_winners), name="detect_winners"),
-            func(observed(functions.archive_runs), name=ARCHIVE_RUNS),
-        ],
-        cron_jobs=[
-            cron(observed(functions.detect_winners), name=f"{prefix}:detect_winners", second=0),
-            cron(observed(functions.close_periods), name=f"{prefix}:close_periods", second=15),
-            cron(observed(functions.watch_runs), name=f"{prefix}:watch_runs", second=30),
-            cron(
-                observed(functions.archive_runs),
-                name=f"{prefix}:archive_runs",
-                hour=ARCHIVE_AT.hour,
-                minute=ARCHIVE_AT.minute,
-                second=ARCHIVE_AT.second,
-            ),
-            cron(
-                observed(functions.release_rankings),
-                name=f"{prefix}:release_rankings",
-                minute=RELEASE_AT.minute,
-                second=RELEASE_AT.second,
-            ),
-            cron(
-                observed(functions.prepare_partitions),
-                name=f"{prefix}:prepare_partitions",
-                minute=PARTITIONS_AT.minute,
-                second=PARTITIONS_AT.second,
-            ),
-        ],
+        functions=queued,
+        cron_jobs=crons,
         redis_pool=pool,
         queue_name=s.job_queue,
         burst=burst,
@@ -89,6 +91,11 @@ def build_worker(deps: Deps, pool: ArqRedis, *, burst: bool = False) -> Worker:
         on_startup=_start_keeper,
         on_shutdown=_stop_keeper,
     )
+
+
+def _at(moment: time, *, daily: bool = False) -> Every:
+    """The cron fields of a moment of every hour (or, ``daily``, of every day)."""
+    return (moment.hour if daily else None, moment.minute, moment.second)
 
 
 async def _start_keeper(ctx: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 
 from app.deps import Deps, build_deps
 from app.jobs.queue import ArqJobQueue, open_pool
+from app.jobs.worker import build_worker
 from app.leaderboards.admin import (
     BoardFields,
     MetricFields,
@@ -205,3 +206,22 @@ async def test_the_watchdog_adds_no_copy_of_a_job_still_queued(
     assert await job_deps.store.redis.zcard(queue) == 1
     await drain(job_deps)
     assert (await LeaderboardRun.get(id=asked.id)).status == RunStatus.COMPLETE
+
+
+async def test_a_burst_worker_fires_no_tick_and_runs_each_scheduled_job_by_name(
+    job_deps: Deps, pool: ArqRedis
+) -> None:
+    p = job_deps.settings.redis_prefix
+    served = build_worker(job_deps, pool)
+    when = {c.name: (c.hour, c.minute, c.second) for c in served.cron_jobs}
+    assert when == {
+        f"{p}:detect_winners": (None, None, 0),
+        f"{p}:close_periods": (None, None, 15),
+        f"{p}:watch_runs": (None, None, 30),
+        f"{p}:archive_runs": (3, 40, 45),
+        f"{p}:release_rankings": (None, 20, 45),
+        f"{p}:prepare_partitions": (None, 50, 45),
+    }
+    burst = build_worker(job_deps, pool, burst=True)
+    assert burst.cron_jobs == []  # a tick landing mid-drain would run a job nobody queued
+    assert set(when) <= set(burst.functions)
