@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis.asyncio import Redis
 
+from app.group_commit import GroupCommit
 from app.leaderboards.definitions import Definitions
 from app.leaderboards.keeper import RankingKeeper
 from app.queue import JobQueue, NoQueue
@@ -37,6 +39,8 @@ class Deps:
     jobs: JobQueue = field(default_factory=NoQueue)
     # What "now" is for scheduled work (jobs take it from here; tests pass their own).
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Concurrent adjustPoints of a tenant, committed together (``app.group_commit``).
+    writes: GroupCommit[Any, Any] = field(default_factory=GroupCommit)
 
 
 def build_deps(
@@ -62,4 +66,9 @@ def build_deps(
     pepper = settings.key_pepper.get_secret_value() if settings.key_pepper else None
     keys = KeyRing(load_pepper(pepper, settings.data_dir), settings.key_cache_seconds)
     limiter = RateLimiter(store, settings)
-    return Deps(settings, store, keeper, definitions, keys, limiter, jobs or NoQueue(), clock)
+    writes: GroupCommit[Any, Any] = GroupCommit(
+        lanes=settings.write_lanes, most=settings.write_group
+    )
+    return Deps(
+        settings, store, keeper, definitions, keys, limiter, jobs or NoQueue(), clock, writes
+    )

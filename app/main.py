@@ -264,6 +264,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 runtime.live.hub.unlisten(deps.store.versions_channel, deps.store.versions)
+                await deps.writes.close()
                 await deps.keeper.close()
                 metrics.process_stopping()
 

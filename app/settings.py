@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     max_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
     max_batch: int = Field(default=10_000, description="Most events in one recordScores call.")
+    write_group: int = Field(
+        default=200,
+        ge=1,
+        description="Most adjustPoints calls one transaction holds (group commit; 1: each alone).",
+    )
+    write_lanes: int = Field(
+        default=2, ge=1, description="Group-commit transactions of one tenant in flight at once."
+    )
     max_abs_delta: float = Field(default=1e12, description="Largest |delta| of one score change.")
     max_abs_score: float = Field(
         default=1e15, description="Largest |score|; keeps every integer score exact in doubles."

@@ -7,19 +7,22 @@ resolves the input (participant ids or external ids, metric keys) and shapes the
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from app.deps import Deps
-from app.errors import BadUserInput, Conflict, NotFound
+from app.errors import BadUserInput, Conflict, NotFound, RankedError
 from app.leaderboards import rankings
 from app.leaderboards.rankings import EntryView
 from app.leaderboards.service import POINTS, MetricInfo
 from app.participants.models import Participant
-from app.participants.views import get_participants
-from app.ranking.store import Cursor, Entry, stored_text
+from app.participants.views import ParticipantView, get_participants
+from app.ranking.keys import BoardRef
+from app.ranking.store import Cursor, Entry, Standing, stored_text
 from app.scoring.ingest import EventInput, Recorded, record_batch
 from app.text import check_text, storable, storable_json
 
@@ -164,6 +167,8 @@ async def adjust_points(
     now), even when concurrent changes of the same participant land right after it. A
     repeated ``idempotency_key`` applies once; the replay returns the current entry. While
     Redis is away the change is still committed and the rank is computed by the database.
+    Concurrent changes of a tenant are committed together (``deps.writes``); each is
+    answered once the transaction holding it committed.
     """
     check_value(deps, delta, "delta", zero=False)
     points = await deps.definitions.metric(tenant_id, POINTS)
@@ -176,11 +181,14 @@ async def adjust_points(
         metric_id=points.id,
         value=delta,
         source=ADJUST_SOURCE,
-        source_id=idempotency_key,
+        # Keyed before it is grouped: a group that must be recorded again can only replay it.
+        source_id=idempotency_key if idempotency_key is not None else uuid.uuid4().hex,
         action_type="adjust_points",
     )
     try:
-        recorded = await record_batch(deps, tenant_id, [event])
+        applied = await deps.writes.submit(
+            (tenant_id, POINTS), event, partial(_commit_points, deps, tenant_id, board), _whose
+        )
     except Conflict:  # in the words of this mutation's arguments
         raise Conflict(
             "This idempotency key was already used for a different change.",
@@ -191,14 +199,13 @@ async def adjust_points(
         if isinstance(exc, BadUserInput):
             exc.extensions["field"] = "delta"
         raise
-    mine = next((s for b, s in recorded.standings if b == board), None)
+    mine, person = applied.standing, applied.person
     found: Entry | None
     if mine is not None and mine.score is not None:  # the entry as of this change
         found = await rankings.entry_with(deps, board, participant_id, mine.score, mine.tie)
     else:  # a replay: the entry as it is now
         found = await rankings.entry_now(deps, board, participant_id)
-    person = recorded.people.get(participant_id)
-    if recorded.duplicate[0]:  # a replay: read the participant now
+    if applied.duplicate:  # a replay: read the participant now
         person = (await get_participants(tenant_id, [participant_id])).get(participant_id)
     if found is None and person is not None and person.opted_out:  # not ranked, but scored:
         stored = await rankings.standing_score(board, participant_id)  # the rank it would have
@@ -210,3 +217,47 @@ async def adjust_points(
     rank = await rankings.rank_as(deps, definition.rank_mode, board, found)
     cursor = Cursor(stored_text(board, found.score), participant_id, found.tie)
     return EntryView(rank, found.score, person, cursor, found.position)
+
+
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What one change of a group commit got: whether it replayed an earlier one, and its
+    participant's standing on the points board and details as of the commit."""
+
+    duplicate: bool
+    standing: Standing | None
+    person: ParticipantView | None
+
+
+def _whose(event: EventInput) -> int:
+    return event.participant_id  # two changes of one participant never share a transaction
+
+
+async def _commit_points(
+    deps: Deps, tenant_id: int, board: BoardRef, events: list[EventInput], *, again: bool = True
+) -> list[_Applied | BaseException]:
+    """Record concurrent ``adjustPoints`` changes in one transaction (``deps.writes``) and
+    answer each with its own outcome. A change the database refuses (its participant is
+    gone, its key was used for another change) is answered with that error and the others
+    are committed without it; an error that names no change has each recorded alone."""
+    try:
+        recorded = await record_batch(deps, tenant_id, events)
+    except RankedError as exc:
+        if len(events) == 1:
+            return [exc]
+        index = exc.extensions.pop("index", None)
+        if not isinstance(index, int) or not again:
+            return [(await _commit_points(deps, tenant_id, board, [e]))[0] for e in events]
+        rest = await _commit_points(
+            deps, tenant_id, board, events[:index] + events[index + 1 :], again=False
+        )
+        return [*rest[:index], exc, *rest[index:]]
+    except Exception as exc:  # noqa: BLE001 - each change alone, so one fault fails one call
+        if len(events) == 1:
+            return [exc]
+        return [(await _commit_points(deps, tenant_id, board, [e]))[0] for e in events]
+    mine = {s.participant_id: s for b, s in recorded.standings if b == board}
+    return [
+        _Applied(duplicate, mine.get(e.participant_id), recorded.people.get(e.participant_id))
+        for e, duplicate in zip(events, recorded.duplicate, strict=True)
+    ]
