@@ -16,11 +16,14 @@ A process takes tokens from a bucket a few at a time (a lease: a twentieth of th
 at least) and spends them locally, so a busy key costs one Redis call per that many
 requests (issue 17). The bucket in Redis still holds every process together to the key's
 rate and burst: tokens are taken before they are spent. Tokens a process took and did not
-spend are not given back, so a key may get a little less than its rate, never more.
+spend are not given back, so a key may get a little less than its rate, never more. One
+lease of a bucket is asked for at a time per process: requests arriving meanwhile wait for
+it and spend from it (each asking for a lease of its own would drain the bucket at once).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import uuid
@@ -90,6 +93,7 @@ class RateLimiter:
         self.settings = settings
         self._open: dict[str, set[str]] = {}  # this process's connections, by bucket
         self._leased: OrderedDict[str, float] = OrderedDict()  # tokens taken, not yet spent
+        self._taking: dict[str, asyncio.Future[None]] = {}  # leases being asked for
 
     async def spend(self, who: Caller, budget: Budget, cost: int = 1) -> None:
         """Pay ``cost`` from the caller's bucket (``Caller.bucket``), or raise
@@ -100,16 +104,24 @@ class RateLimiter:
         per_second, burst = self._limits(who, budget)
         cost = min(cost, burst)
         key = rate_key(self.store.prefix, bucket, budget.value)
-        left = self._leased.get(key, 0.0)
-        if left >= cost:
-            self._leased[key] = left - cost
-            return
+        while True:
+            left = self._leased.get(key, 0.0)
+            if left >= cost:
+                self._leased[key] = left - cost
+                return
+            taking = self._taking.get(key)
+            if taking is None:
+                break
+            await asyncio.shield(taking)  # another request of this key asks for a lease
         lease = max(cost, burst // LEASE_SHARE)
+        self._taking[key] = asyncio.get_running_loop().create_future()
         try:
             args = [per_second / 1000, burst, cost, lease]
             taken, wait_ms = await self.store.run(TAKE, [key], args)
         except Unavailable:
             return
+        finally:
+            self._taking.pop(key).set_result(None)
         if not wait_ms:
             self._keep(key, self._leased.get(key, 0.0) + int(taken) - cost)
         else:

@@ -4,6 +4,7 @@ changes nothing when it refuses. Over real HTTP and websockets where the limit l
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
@@ -488,3 +489,21 @@ async def test_processes_lease_tokens_and_together_never_exceed_the_burst(
             except RateLimited:
                 refused += 1
     assert admitted == 40  # the burst exactly, between the two of them
+
+
+async def test_concurrent_requests_share_one_lease_and_none_is_refused_within_the_burst(
+    deps: Deps, tenant: TenantRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deps.settings, "rate_reads_burst", 1000)  # leases of 50
+    monkeypatch.setattr(deps.settings, "rate_reads_per_second", 0.001)
+    key = await api_key(deps, tenant.id, Scope.READ)
+    caller = await identify(deps.keys, f"Bearer {key}")
+    limiter = RateLimiter(deps.store, deps.settings)
+    bucket = rate_key(deps.store.prefix, str(caller.bucket), Budget.READS.value)
+
+    spent = await asyncio.gather(
+        *(limiter.spend(caller, Budget.READS) for _ in range(500)), return_exceptions=True
+    )
+
+    assert [s for s in spent if s is not None] == []  # half the burst: none refused
+    assert float(await deps.store.redis.hget(bucket, "tokens")) == pytest.approx(500, abs=0.1)
