@@ -45,6 +45,7 @@ test-fast: install  ## the suite without tests marked slow
 bench: install  ## benchmarks; prints a table and writes bench/results/*.json
 	tools/ensure-debian-package wrk wrk
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.hot
 	$(BIN)/python -m bench.dashboard
 
 screenshots: install  ## retake docs/dashboard-*.png from a served demo (`make run` in another terminal)

@@ -217,6 +217,19 @@ async def entry_with(
         return await fallback.entry_with(view, participant_id, score, tie)
 
 
+async def entries_with(
+    deps: Deps, board: BoardRef, wanted: Sequence[tuple[int, float, str]]
+) -> list[Entry] | None:
+    """:func:`entry_with` of several ``(participant id, score, tie)`` in one Redis round
+    trip; None when Redis cannot answer for the whole ranking now (ask one by one then)."""
+    if not wanted or board.group_id is not None or await deps.keeper.released(board):
+        return None
+    try:
+        return await deps.store.ranks_of(board, wanted)
+    except (RankingNotReady, Unavailable):
+        return None
+
+
 async def rank_as(deps: Deps, mode: RankMode, board: BoardRef, entry: Entry) -> int:
     """The entry's rank in ``mode`` (it arrives with its COMPETITION rank)."""
     if mode == RankMode.ORDINAL and entry.position is not None:

@@ -188,12 +188,32 @@ class RankingStore:
     async def rank_of(self, board: BoardRef, pid: int, score: float, tie: str = "") -> Entry:
         """The entry ``pid`` has with ``score`` and ``tie`` (as of its own change, say):
         its rank and position among the others as they are now."""
-        keys = self.keys(board)
         args = [member(pid), repr(to_stored(board, score)), tie]
-        reply = await self._call(self._rank_of, [keys.scores, keys.ready, keys.ties], args)
+        reply = await self._call(self._rank_of, self._rank_keys(board), args)
         if reply == [-1]:
             raise RankingNotReady(board)
         return Entry(score, int(reply[0]), tie, int(reply[1]))
+
+    async def ranks_of(
+        self, board: BoardRef, wanted: Sequence[tuple[int, float, str]]
+    ) -> list[Entry]:
+        """:meth:`rank_of` of several ``(pid, score, tie)`` at once, in one round trip."""
+        keys = [*self._rank_keys(board)]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for pid, score, tie in wanted:
+                args = [member(pid), repr(to_stored(board, score)), tie]
+                await self._rank_of(keys=keys, args=args, client=pipe)
+            replies = await guard(pipe.execute)
+        if any(r == [-1] for r in replies):
+            raise RankingNotReady(board)
+        return [
+            Entry(score, int(r[0]), tie, int(r[1]))
+            for (_, score, tie), r in zip(wanted, replies, strict=True)
+        ]
+
+    def _rank_keys(self, board: BoardRef) -> list[str]:
+        keys = self.keys(board)
+        return [keys.scores, keys.ready, keys.ties]
 
     async def project(
         self, board: BoardRef, standings: Iterable[Standing], *, publish: bool = True

@@ -201,7 +201,9 @@ async def adjust_points(
         raise
     mine, person = applied.standing, applied.person
     found: Entry | None
-    if mine is not None and mine.score is not None:  # the entry as of this change
+    if applied.entry is not None:  # ranked with the others of its group
+        found = applied.entry
+    elif mine is not None and mine.score is not None:  # the entry as of this change
         found = await rankings.entry_with(deps, board, participant_id, mine.score, mine.tie)
     else:  # a replay: the entry as it is now
         found = await rankings.entry_now(deps, board, participant_id)
@@ -227,6 +229,7 @@ class _Applied:
     duplicate: bool
     standing: Standing | None
     person: ParticipantView | None
+    entry: Entry | None = None  # its entry as of its change, when Redis gave the group's
 
 
 def _whose(event: EventInput) -> int:
@@ -257,7 +260,15 @@ async def _commit_points(
             return [exc]
         return [(await _commit_points(deps, tenant_id, board, [e]))[0] for e in events]
     mine = {s.participant_id: s for b, s in recorded.standings if b == board}
+    scored = [(pid, s.score, s.tie) for pid, s in mine.items() if s.score is not None]
+    ranked = await rankings.entries_with(deps, board, scored) or []
+    entries = {pid: entry for (pid, _, _), entry in zip(scored, ranked, strict=False)}
     return [
-        _Applied(duplicate, mine.get(e.participant_id), recorded.people.get(e.participant_id))
+        _Applied(
+            duplicate,
+            mine.get(e.participant_id),
+            recorded.people.get(e.participant_id),
+            entries.get(e.participant_id),
+        )
         for e, duplicate in zip(events, recorded.duplicate, strict=True)
     ]
