@@ -23,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import Unavailable
-from app.graphql.fastpath import CACHEABLE
+from app.graphql.fastpath import CACHEABLE, MIN_VERSION, at_least
 from app.ops import metrics
 
 Key = tuple[int, str, str, str, str, str | None]  # callers who see more get their own
@@ -80,7 +80,9 @@ class ResultCache(SchemaExtension):
         ctx = self.execution_context
         context: Any = ctx.context
         try:
-            version = await context.deps.store.data_version(context.tenant.id)
+            headers = getattr(context.request, "headers", None) or {}
+            wanted = at_least(headers.get(MIN_VERSION))  # (see app.graphql.fastpath)
+            version = await context.deps.store.data_version(context.tenant.id, wanted)
         except Unavailable:
             return None  # no version, no caching; the query reports the outage itself
         variables = json.dumps(ctx.variables or {}, sort_keys=True, default=str)

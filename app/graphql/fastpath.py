@@ -25,6 +25,10 @@ again (a revoked key is not served) and pays its read from its rate budget.
   computes the new one, at most once per half that time: under 100 writes/s a busy page is
   computed a few times a second, not once per write. Never to a caller that wrote since
   the answer's version was read (read-your-writes), in this process.
+- Across processes: a mutation's response carries ``ranked-version``, the tenant's data
+  version after it. A request that sends it back as ``ranked-min-version`` is answered at
+  that version or a newer one, even by a process that has not heard of the write yet (it
+  asks Redis then). Anything but digits in that header is ignored.
 
 Anything unusual (another method, a body in parts, an unknown or revoked key, Redis away,
 a refused rate) goes to Strawberry as it came, which answers it the usual way.
@@ -58,6 +62,9 @@ WRITERS_KEPT = 10_000  # callers whose last write this process remembers, at mos
 LARGEST = 1 << 20  # bytes: larger answers are not kept
 HELD = 64 << 20  # bytes of answers (and the requests they answer) one process holds at most
 WAIT_SECONDS = 5.0  # how long a request waits for an identical one under way
+VERSION = b"ranked-version"  # on a mutation's response: the tenant's data version after it
+MIN_VERSION = "ranked-min-version"  # on a read: answer at this version or a newer one
+AT_LEAST = "ranked.at_least"  # the scope key of a request's MIN_VERSION, parsed
 
 Key = tuple[int, str, str, bytes]  # tenant, view, authorization, body or query string
 
@@ -103,6 +110,12 @@ def _weight(key: Key, answer: Answer) -> int:
     return len(key[3]) + len(key[2]) + len(answer.body)
 
 
+def at_least(header: str | None) -> int:
+    """The version a ``ranked-min-version`` header asks for (0: none, or not digits)."""
+    value = (header or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 40 else 0
+
+
 def newer_or_same(answer: Answer | None, version: str) -> bool:
     """Whether ``answer`` was computed at ``version`` or after (versions grow)."""
     if answer is None:
@@ -137,7 +150,7 @@ class FastReads:
             return
         answer = self.answers.get(key)
         stale = answer is not None and answer.version != version
-        if answer is None or (stale and not self._may_serve_stale(key, answer)):
+        if answer is None or (stale and not self._may_serve_stale(key, answer, scope[AT_LEAST])):
             answer = await self._wait_for(key, version)
             stale = False
         if answer is not None and await self._admitted(scope):
@@ -148,7 +161,7 @@ class FastReads:
             return
         await self._run(key, scope, replay, send)
 
-    def _may_serve_stale(self, key: Key, answer: Answer) -> bool:
+    def _may_serve_stale(self, key: Key, answer: Answer, scope_at_least: int) -> bool:
         """Whether a superseded ``answer`` may still be served: young enough, the caller
         wrote nothing since, and its successor is being computed (or it is young enough
         not to need one yet)."""
@@ -156,6 +169,8 @@ class FastReads:
         age = time.monotonic() - answer.as_of
         if age >= bound or self.wrote.get((key[0], key[2]), -1.0) >= answer.as_of:
             return False
+        if scope_at_least and not newer_or_same(answer, str(scope_at_least)):
+            return False  # the caller asks for a version at least as new as its write
         return key in self.answers.flights or age < bound / 2
 
     async def _look_up(self, scope: Scope, body: bytes) -> tuple[Key | None, str | None]:
@@ -166,8 +181,9 @@ class FastReads:
             return None, None
         scope["ranked.caller"] = caller
         scope[AS_OF] = time.monotonic()
+        scope[AT_LEAST] = at_least(_header(scope, MIN_VERSION.encode()))
         try:
-            version = await deps.store.data_version(caller.tenant.id)
+            version = await deps.store.data_version(caller.tenant.id, scope[AT_LEAST])
         except Unavailable:
             return None, None
         return (caller.tenant.id, caller.view, authorization or "", body), version
@@ -199,7 +215,7 @@ class FastReads:
             self.answers.flights[key] = flight
         kept: Answer | None = None
         try:
-            kept = await _capture(self.app, scope, receive, send)
+            kept = await _capture(self.app, scope, receive, send, self._version_after)
             if kept is not None:
                 self.answers.put(key, kept)
             else:  # a mutation (or an answer not kept): this caller may have written
@@ -212,10 +228,24 @@ class FastReads:
                 del self.answers.flights[key]
                 flight.set_result(kept)
 
+    async def _version_after(self, scope: Scope) -> bytes | None:
+        """The tenant's data version after a mutation (for ``ranked-version``)."""
+        try:
+            version = await self.deps().store.data_version(scope["ranked.caller"].tenant.id)
+        except Unavailable:
+            return None
+        return version.encode()
 
-async def _capture(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> Answer | None:
+
+async def _capture(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    version_after: Callable[[Scope], Awaitable[bytes | None]],
+) -> Answer | None:
     """Run ``app``; its response goes out with an ETag when the result cache marked it
-    cacheable (then returned as an :class:`Answer`)."""
+    cacheable (then returned as an :class:`Answer`), a mutation's with ``ranked-version``."""
     start: MutableMapping[str, Any] | None = None
     parts: list[bytes] = []
     streamed = False
@@ -239,6 +269,10 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> 
     body = b"".join(parts)
     marked = scope.get(CACHEABLE)
     if marked is None or start["status"] != 200 or len(body) > LARGEST:
+        if scope.get(OPERATION, (None, ""))[1] == "mutation":
+            version = await version_after(scope)
+            if version is not None:
+                start = {**start, "headers": [*start.get("headers", []), (VERSION, version)]}
         await send(start)
         await send({"type": "http.response.body", "body": body})
         return None

@@ -289,15 +289,16 @@ class RankingStore:
         """Remove participants for good (a deletion): later writes for them are ignored."""
         return await self.project(board, (Standing(p, None, TOMBSTONE_VERSION) for p in pids))
 
-    async def data_version(self, tenant_id: int) -> str:
+    async def data_version(self, tenant_id: int, at_least: int = 0) -> str:
         """A token that changes whenever the tenant's data changes (for read caches).
 
         After Redis loses the key, it restarts from the clock, so a token from before the
         loss is never handed out again. Answered without a round trip when this process
-        knows the current one (``app.ranking.versions``).
+        knows the current one (``app.ranking.versions``) and it is ``at_least`` that new (a
+        version a client was given with its write: this process may not have heard of it).
         """
         known = self.versions.get(tenant_id)
-        if known is not None:
+        if known is not None and int(known) >= at_least:
             return known
         key = tenant_version_key(self.prefix, tenant_id)
         epoch = self.versions.since()

@@ -11,15 +11,18 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from app.deps import Deps
+from app.deps import Deps, build_deps
 from app.graphql.fastpath import Answer, Answers
+from app.live.hub import PubSubHub, hub_client
+from app.live.service import LiveService
 from app.participants.models import Participant
 from app.tenancy.keys import revoke_key
 from app.tenancy.models import ApiKey
 from app.tenancy.scopes import Scope
 from app.tenancy.service import TenantRef, ensure_tenant
+from tests.conftest import REDIS_URL
 from tests.factories import api_key, bearer, participant
-from tests.live.conftest import until
+from tests.live.conftest import served_http, until
 
 TOP = "{ leaderboard { entries(first: 5) { edges { node { rank score participant { name } } } } } }"
 ADJUST = """mutation($id: ID!) { adjustPoints(participantId: $id, delta: 4) { score } }"""
@@ -187,3 +190,50 @@ async def test_within_the_staleness_bound_others_may_read_the_answer_before_a_wr
         return names(answer) == ["Bob", "Ada"]
 
     await until(caught_up, seconds=10, what="the reader's answer recomputed")
+
+
+async def test_a_process_that_has_not_heard_of_a_write_answers_at_the_version_the_writer_sends(
+    http: httpx.AsyncClient, deps: Deps, tenant: TenantRef
+) -> None:
+    """Another process (its own services and app) that trusts what it knows of versions but
+    has not heard of a write yet, as when its pub/sub message is still on its way."""
+    await participant(deps, tenant.id, "Ada", points=3)
+    bob = await participant(deps, tenant.id, "Bob", points=1)
+    admin = bearer(await api_key(deps, tenant.id, Scope.ADMIN))
+    other = build_deps(deps.settings, deps.store.redis)
+    pubsub = hub_client(REDIS_URL)
+    live = LiveService(other, PubSubHub(pubsub))
+    try:
+        async with served_http(other, live, tenant) as elsewhere:
+            live.hub.unlisten(other.store.versions_channel, other.store.versions)
+            other.store.versions.trust(lambda: True)  # it hears nothing from here on
+            for hit in ("miss", "hit"):
+                read = await elsewhere.post("/graphql", json={"query": TOP}, headers=admin)
+                assert (names(read), read.headers["ranked-cache"]) == (["Ada", "Bob"], hit)
+
+            variables = {"id": str(bob)}  # Bob +4: 5 points, above Ada
+            wrote = await http.post(
+                "/graphql", json={"query": ADJUST, "variables": variables}, headers=admin
+            )
+            token = wrote.headers["ranked-version"]
+            assert int(token) > await _version_of(other, tenant)
+
+            unaware = await elsewhere.post("/graphql", json={"query": TOP}, headers=admin)
+            assert (names(unaware), unaware.headers["ranked-cache"]) == (["Ada", "Bob"], "hit")
+            caught = {**admin, "ranked-min-version": token}
+            mine = await elsewhere.post("/graphql", json={"query": TOP}, headers=caught)
+            assert (names(mine), mine.headers["ranked-cache"]) == (["Bob", "Ada"], "miss")
+            again = await elsewhere.post("/graphql", json={"query": TOP}, headers=caught)
+            assert (names(again), again.headers["ranked-cache"]) == (["Bob", "Ada"], "hit")
+            junk = {**admin, "ranked-min-version": "soon"}  # not digits: ignored
+            assert names(await elsewhere.post("/graphql", json={"query": TOP}, headers=junk)) == [
+                "Bob", "Ada",
+            ]  # fmt: skip
+    finally:
+        await other.keeper.close()
+        await pubsub.aclose()
+
+
+async def _version_of(deps: Deps, tenant: TenantRef) -> int:
+    """The version that process knows (it has not heard of the write)."""
+    return int(await deps.store.data_version(tenant.id))
