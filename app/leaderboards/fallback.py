@@ -281,3 +281,26 @@ async def dense_rank(v: View, score: float, tie: str, competition: int) -> int:
         [v.board.leaderboard_id, v.board.period, score, tie],
     )
     return int(rows[0]["n"]) + 1
+
+
+async def place_among_others(
+    v: View, participant_id: int, score: float, tie: str
+) -> tuple[int, int, int]:
+    """(COMPETITION rank, place, DENSE rank) that the participant would have with ``score``
+    and ``tie`` among the ranking's other standings as they are now (its own standing, with
+    whatever score it holds, is left out): what a group's live feed reports for a change,
+    before and after, since the whole board's ranks in a change message are not the group's."""
+    op = ">" if v.board.higher_is_better else "<"
+    others = f"FROM standings WHERE {v.where} AND participant_id <> $5"
+    rows = await fetch(
+        f"SELECT (SELECT COUNT(*) {others} AND score {op} $3) AS above,"
+        f" (SELECT COUNT(*) {others} AND score = $3 AND tie_key < $4) AS tie_before,"
+        f" (SELECT COUNT(*) {others} AND score = $3 AND tie_key = $4 AND participant_id < $5)"
+        " AS id_before,"
+        f" (SELECT COUNT(*) FROM (SELECT DISTINCT score, tie_key {others}"
+        f" AND {_better(v.board, 3)}) p) AS levels",
+        [v.board.leaderboard_id, v.board.period, score, tie, participant_id],
+    )
+    r = rows[0]
+    rank = int(r["above"]) + int(r["tie_before"]) + 1
+    return rank, rank + int(r["id_before"]), int(r["levels"]) + 1

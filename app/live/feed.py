@@ -1,7 +1,9 @@
 """One board's live feed in this process: decodes the board's messages once, loads the
 participants they name once, and hands the result to every local subscriber.
 
-``rankChanged`` subscribers get each change (merged per participant when they lag);
+``rankChanged`` subscribers get each change (merged per participant when they lag); the
+feed of one group of a scoped board passes on its members' changes only, with their ranks
+within the group (``_within_group``);
 ``leaderboardTop`` subscribers get the top N again whenever a change can alter it, at most
 once per ``top_interval`` for the whole board however many changes arrive.
 """
@@ -18,7 +20,7 @@ from typing import Any
 from app.deps import Deps
 from app.errors import RankedError
 from app.groups.views import members_among
-from app.leaderboards import rankings
+from app.leaderboards import fallback, rankings
 from app.leaderboards.rankings import EntryView
 from app.live.mailbox import Latest, LiveInterrupted, PerParticipant
 from app.live.messages import Change, Gap, Reset, Updated, decode
@@ -216,6 +218,8 @@ class BoardFeed:
 
     async def _fan_out(self, changes: list[Change]) -> None:
         wanted = [c for c in changes if self._everyone or c.participant_id in self._by_participant]
+        if wanted and self.board.group_id is not None:
+            wanted = await _within_group(self.deps, self.board, self.board.group_id, wanted)
         if not wanted:
             return
         people = await get_participants(self.board.tenant_id, [c.participant_id for c in wanted])
@@ -282,3 +286,47 @@ class BoardFeed:
             return
         sub.last, sub.read = update.entries, read
         sub.box.offer(update)
+
+
+async def _within_group(
+    deps: Deps, board: BoardRef, group_id: int, changes: list[Change]
+) -> list[Change]:
+    """The changes of the group's members, their ranks made the group's: the rank, place and
+    dense rank the old and the new score have among the group's other members as they are
+    when the change is delivered (the message's ranks are the whole board's). A message of
+    an older process names no tie keys; the standing's current one stands in for both."""
+    members = await members_among(group_id, {c.participant_id for c in changes})
+    mine = [c for c in changes if c.participant_id in members]
+    if not mine:
+        return []
+    view = await fallback.view(deps.store, board)
+    out: list[Change] = []
+    for c in mine:
+        pid = c.participant_id
+        current = None
+        if c.old_tie is None or c.new_tie is None:
+            current = await fallback.standing_score(board, pid)
+        now_tie = "" if current is None else current[1]
+        old = await _place(view, pid, c.old_score, now_tie if c.old_tie is None else c.old_tie)
+        new = await _place(view, pid, c.new_score, now_tie if c.new_tie is None else c.new_tie)
+        (old_rank, old_place, old_dense), (new_rank, new_place, new_dense) = old, new
+        out.append(
+            replace(
+                c,
+                old_rank=old_rank,
+                old_place=old_place,
+                old_dense=old_dense,
+                new_rank=new_rank,
+                new_place=new_place,
+                new_dense=new_dense,
+            )
+        )
+    return out
+
+
+async def _place(
+    view: fallback.View, pid: int, score: float | None, tie: str
+) -> tuple[int | None, int | None, int | None]:
+    if score is None:  # not ranked (before an addition, after a removal)
+        return None, None, None
+    return await fallback.place_among_others(view, pid, score, tie)

@@ -28,6 +28,8 @@ class Change:
     new_place: int | None = None
     old_dense: int | None = None
     new_dense: int | None = None
+    old_tie: str | None = None  # tie keys before and after; None where a message did not say
+    new_tie: str | None = None
     merged: int = 1  # how many committed changes this one stands for (a slow reader's)
     participant: ParticipantView | None = None  # filled in by the feed; None once deleted
     # Scratch space of this event, shared by every subscriber it is handed to (the GraphQL
@@ -59,6 +61,7 @@ class Change:
             old_rank=self.old_rank,
             old_place=self.old_place,
             old_dense=self.old_dense,
+            old_tie=self.old_tie,
             merged=self.merged + later.merged,
         )
 
@@ -87,8 +90,8 @@ class Gap:
 
 
 def decode(board: BoardRef, payload: str) -> Change | Reset | Updated | Gap:
-    """Decode one message; raises ValueError on anything malformed. A process of an older
-    version publishes 7 fields: no places or dense ranks."""
+    """Decode one message; raises ValueError on anything malformed. Processes of older
+    versions publish 7 fields (no places or dense ranks) or 11 (no tie keys)."""
     if payload == RESET:
         return RESET_MESSAGE
     fields = payload.split("|")
@@ -96,12 +99,16 @@ def decode(board: BoardRef, payload: str) -> Change | Reset | Updated | Gap:
         return Updated(participant_id(fields[1]))
     if len(fields) == 2 and fields[0] == GAP:
         return Gap(participant_id(fields[1]))
-    if len(fields) == 7:
+    ties: list[str | None] = [None, None]
+    if len(fields) == 13:
+        ties = [fields.pop(11), fields.pop(11)]
+    elif len(fields) == 7:
         fields += [""] * 4
     if len(fields) != 11:
         raise ValueError(f"malformed change message {payload!r}")
     pid, old, new, old_rank, new_rank, at_ms, version, *places = fields
     old_place, new_place, old_dense, new_dense = (_number(p) for p in places)
+    old_tie, new_tie = ties
     return Change(
         participant_id=participant_id(pid),
         old_score=from_stored(board, old) if old else None,
@@ -114,6 +121,8 @@ def decode(board: BoardRef, payload: str) -> Change | Reset | Updated | Gap:
         new_place=new_place,
         old_dense=old_dense,
         new_dense=new_dense,
+        old_tie=old_tie,
+        new_tie=new_tie,
     )
 
 

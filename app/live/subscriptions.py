@@ -45,13 +45,17 @@ class Subscription:
     @strawberry.subscription(
         description="Every committed score change on the leaderboard (of `participantIds`"
         " only, when given), from the moment the subscription starts. Additions have a null"
-        " `oldRank`, deletions a null `newRank`."
+        " `oldRank`, deletions a null `newRank`. With `group` (a scoped board): the changes"
+        " of the group's members, ranked within the group (both ranks among the other"
+        " members as they are when the change is sent); a move between groups is not a"
+        " score change (`leaderboardTop(group)` follows moves)."
     )
     async def rank_changed(
         self,
         info: GraphQLInfo,
         leaderboard: str = POINTS,
         participant_ids: list[strawberry.ID] | None = None,
+        group: str | None = None,
     ) -> AsyncGenerator[RankChange, None]:
         # Arguments are checked before the stream exists, so a bad one is a request error
         # (an "error" message), not an event of a stream that then ends.
@@ -59,7 +63,7 @@ class Subscription:
         pids = None
         if participant_ids is not None:
             pids = frozenset(parse_id(p, name="participantIds") for p in participant_ids)
-        current = await ctx.board(leaderboard)
+        current = await ctx.board(leaderboard, group=group)
 
         @asynccontextmanager
         async def follow(board: BoardRef) -> AsyncIterator[Callable[[], Awaitable[Change]]]:
@@ -67,7 +71,8 @@ class Subscription:
                 yield stream.__anext__
 
         async def changes() -> AsyncGenerator[RankChange, None]:
-            async with aclosing(_following(ctx, leaderboard, current, follow)) as items:
+            following = _following(ctx, leaderboard, current, follow, group)
+            async with aclosing(following) as items:
                 async for shown, change in items:
                     yield RankChange.of(shown.ref.key, change, await _rank_mode(ctx, shown.ref))
 

@@ -119,11 +119,13 @@ end
 # DENSE ranks), then quads of (padded id, stored score or "" to remove, version, tie key).
 # A removal at TOMBSTONE_VERSION is a deletion: the participant goes into ``gone`` and no
 # later write of it applies. While the ranking is ready, each applied write is published as
-#   "id|old score|new score|old rank|new rank|ms|version|old place|new place|old dense|new dense"
+#   "id|old score|new score|old rank|new rank|ms|version|old place|new place|old dense|new dense
+#    |old tie|new tie"
 # (empty: not ranked before / after; dense "" or 0: no complete levels), ranks taken just
 # before and after the write: competition ranks, 1-based places (ORDINAL ranks), dense
-# ranks. While it is not (flushed, being rebuilt), ranks are unknown: "gap|id" is published
-# instead. Returns how many writes applied.
+# ranks; then the tie keys before and after (so a group's feed can rank both places).
+# While it is not (flushed, being rebuilt), ranks are unknown: "gap|id" is published instead.
+# Returns how many writes applied.
 PROJECT = (
     _BEFORE
     + _LAST_ID
@@ -168,7 +170,7 @@ for i = 4, #ARGV, 4 do
           if stored and levels_ready then new_dense = dense_rank(stored, tie) end
         end
         redis.call('PUBLISH', channel, table.concat({id, old or '', new, old_rank, new_rank, at,
-          version, old_place, new_place, old_dense, new_dense}, '|'))
+          version, old_place, new_place, old_dense, new_dense, old_tie, tie}, '|'))
       elseif channel ~= '' and not ready then
         redis.call('PUBLISH', channel, 'gap|' .. id)
       end
